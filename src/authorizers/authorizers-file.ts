@@ -1,0 +1,90 @@
+/**
+ * AUTHORIZERS_FILE: the JSON list of merchants, their authorizer appids and access
+ * tokens. Read and validated once at start-up; any problem stops the server with a
+ * message naming the file and the entry.
+ */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+
+export interface AuthorizersFileEntry {
+  readonly merchantId: string;
+  readonly authorizerAppId: string;
+  readonly authorizerAccessToken: string;
+}
+
+const entryModel = z.object(
+  {
+    merchantId: z
+      .string({ message: 'merchantId must be a string' })
+      .min(1, 'merchantId must not be empty')
+      .max(128, 'merchantId must be at most 128 characters'),
+    authorizerAppId: z
+      .string({ message: 'authorizerAppId must be a string' })
+      .regex(/^wx[0-9a-f]{16}$/, 'authorizerAppId must be "wx" followed by 16 lowercase hex digits'),
+    authorizerAccessToken: z
+      .string({ message: 'authorizerAccessToken must be a string' })
+      .min(1, 'authorizerAccessToken must not be empty')
+      .regex(/^[\x21-\x7e]+$/, 'authorizerAccessToken must be printable ASCII without spaces'),
+  },
+  { message: 'each entry must be an object' },
+);
+
+const fileModel = z.object({ merchants: z.array(z.unknown(), { message: '"merchants" must be an array' }) }, { message: 'the file must hold an object with a "merchants" array' });
+
+export class AuthorizersFileError extends Error {
+  constructor(file: string, problem: string) {
+    super(`AUTHORIZERS_FILE ${file}: ${problem}`);
+    this.name = 'AuthorizersFileError';
+  }
+}
+
+function describeEntry(index: number, raw: unknown): string {
+  const id = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['merchantId'] : undefined;
+  return typeof id === 'string' ? `merchants[${index}] (merchantId "${id}")` : `merchants[${index}]`;
+}
+
+/** Reads and validates the file; never echoes a token in an error. */
+export async function readAuthorizersFile(file: string): Promise<AuthorizersFileEntry[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new AuthorizersFileError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new AuthorizersFileError(file, `is not valid JSON (${(error as Error).message})`);
+  }
+  const file_ = fileModel.safeParse(json);
+  if (!file_.success) throw new AuthorizersFileError(file, file_.error.issues[0]?.message ?? 'has the wrong shape');
+
+  const entries: AuthorizersFileEntry[] = [];
+  const merchantIndex = new Map<string, number>();
+  const tokenByAppId = new Map<string, { token: string; index: number }>();
+  file_.data.merchants.forEach((raw, index) => {
+    const where = describeEntry(index, raw);
+    const entry = entryModel.safeParse(raw);
+    if (!entry.success) {
+      const problems = entry.error.issues.map((issue) => issue.message).join('; ');
+      throw new AuthorizersFileError(file, `${where}: ${problems}`);
+    }
+    const { merchantId, authorizerAppId, authorizerAccessToken } = entry.data;
+    const earlier = merchantIndex.get(merchantId);
+    if (earlier !== undefined) {
+      throw new AuthorizersFileError(file, `${where}: merchantId is already listed at merchants[${earlier}]; list each merchant once`);
+    }
+    const shared = tokenByAppId.get(authorizerAppId);
+    if (shared !== undefined && shared.token !== authorizerAccessToken) {
+      throw new AuthorizersFileError(
+        file,
+        `${where}: authorizer ${authorizerAppId} has a different access token than at merchants[${shared.index}]; an authorizer has one token`,
+      );
+    }
+    merchantIndex.set(merchantId, index);
+    tokenByAppId.set(authorizerAppId, { token: authorizerAccessToken, index });
+    entries.push(entry.data);
+  });
+  return entries;
+}

@@ -1,0 +1,80 @@
+/**
+ * Turns whatever stopped a merchant's cloudEnvironments field into the one GraphQL error
+ * that field carries: a stable `extensions.code`, `retryable`, the merchant id, and for
+ * WeChat failures the errcode, errmsg and rid support will ask for.
+ */
+import { GraphQLError } from 'graphql';
+import { WechatApiError, WechatTransportError } from '../wechat/errors.js';
+import { type ErrorCode, WECHAT_UNAVAILABLE, ruleForErrcode } from './error-codes.js';
+
+export interface WechatErrorDetails {
+  readonly errcode?: number;
+  readonly errmsg?: string;
+  readonly rid?: string;
+  readonly httpStatus?: number;
+}
+
+export interface CloudEnvironmentErrorExtensions {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  readonly merchantId: string;
+  readonly wechat?: WechatErrorDetails;
+  readonly [key: string]: unknown;
+}
+
+export class CloudEnvironmentError extends GraphQLError {
+  declare readonly extensions: CloudEnvironmentErrorExtensions;
+
+  constructor(
+    message: string,
+    extensions: CloudEnvironmentErrorExtensions,
+    /** A malformed call of ours rather than the merchant's or WeChat's problem. */
+    readonly ourBug = false,
+  ) {
+    super(message, { extensions });
+    this.name = 'CloudEnvironmentError';
+  }
+}
+
+export class MerchantNotAuthorizedError extends CloudEnvironmentError {
+  constructor(merchantId: string) {
+    super(`Merchant ${merchantId} has not authorized our WeChat third-party platform (it is not in the authorizer registry).`, {
+      code: 'MERCHANT_NOT_AUTHORIZED',
+      retryable: false,
+      merchantId,
+    });
+  }
+}
+
+/** The field error for a WeChat failure; anything else is rethrown untouched (a bug, masked by the server). */
+export function toCloudEnvironmentError(error: unknown, merchantId: string): CloudEnvironmentError {
+  if (error instanceof CloudEnvironmentError) return error;
+  if (error instanceof WechatApiError) {
+    const rule = ruleForErrcode(error.errcode);
+    const wechat: WechatErrorDetails = { errcode: error.errcode, errmsg: error.errmsg, ...(error.rid ? { rid: error.rid } : {}) };
+    return new CloudEnvironmentError(rule.message, { code: rule.code, retryable: rule.retryable, merchantId, wechat }, rule.ourBug === true);
+  }
+  if (error instanceof WechatTransportError) {
+    const extensions: CloudEnvironmentErrorExtensions = {
+      code: WECHAT_UNAVAILABLE.code,
+      retryable: WECHAT_UNAVAILABLE.retryable,
+      merchantId,
+      ...(error.httpStatus === undefined ? {} : { wechat: { httpStatus: error.httpStatus } }),
+    };
+    return new CloudEnvironmentError(`${WECHAT_UNAVAILABLE.message} (${describeTransport(error)})`, extensions);
+  }
+  throw error;
+}
+
+function describeTransport(error: WechatTransportError): string {
+  switch (error.failure) {
+    case 'timeout':
+      return 'no answer in time';
+    case 'http-status':
+      return `HTTP ${error.httpStatus}`;
+    case 'invalid-body':
+      return 'unreadable answer';
+    case 'connection':
+      return 'connection failed';
+  }
+}

@@ -1,0 +1,39 @@
+/** The CloudEnvironment object type: one WeChat Cloud (TCB) environment of a merchant. */
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { CloudEnvironmentStatus } from '../wechat/cloud-environment.js';
+import { DateTimeScalar } from './date-time.js';
+
+registerEnumType(CloudEnvironmentStatus, {
+  name: 'CloudEnvironmentStatus',
+  description: 'The state of a cloud environment as WeChat reports it.',
+  valuesConfig: {
+    NORMAL: { description: 'In service.' },
+    HALTED: { description: 'Stopped: over its quota, or banned.' },
+    UNAVAILABLE: { description: 'Not usable yet: not initialised, or initialising.' },
+    UNKNOWN: { description: 'A state WeChat reported that this subgraph does not know yet.' },
+  },
+});
+
+@ObjectType({ description: "A WeChat Cloud (TCB / CloudBase) environment of a merchant's mini program." })
+export class CloudEnvironment {
+  @Field(() => ID, { description: 'The environment id, e.g. test2-4a89da; stable.' })
+  env!: string;
+
+  @Field(() => String, { description: 'The environment alias set by the merchant; may be empty.' })
+  alias!: string;
+
+  @Field(() => DateTimeScalar, { description: 'When the environment was opened.' })
+  createTime!: Date;
+
+  @Field(() => DateTimeScalar, { description: 'When the environment was last modified.' })
+  updateTime!: Date;
+
+  @Field(() => CloudEnvironmentStatus, { description: 'Whether the environment is in service.' })
+  status!: CloudEnvironmentStatus;
+
+  @Field(() => String, { description: 'The plan id, e.g. basic; an open set of values.' })
+  packageId!: string;
+
+  @Field(() => String, { description: 'The plan display name, in Chinese, e.g. 基础版 1.' })
+  packageName!: string;
+}

@@ -1,0 +1,16 @@
+/**
+ * Resolves a `Merchant` representation from the gateway. Nothing is fetched here: the
+ * merchant's authorizer is looked up only if cloudEnvironments is selected.
+ */
+import { GraphQLError } from 'graphql';
+import type { Merchant } from './merchant.js';
+
+export function resolveMerchantReference(representation: { id?: unknown }): Merchant {
+  const { id } = representation;
+  if (typeof id !== 'string' || id === '') {
+    throw new GraphQLError('A Merchant representation needs a non-empty string "id", e.g. { "__typename": "Merchant", "id": "m_1001" }.', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
+  return { id };
+}

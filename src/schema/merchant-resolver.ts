@@ -1,0 +1,34 @@
+/**
+ * Merchant.cloudEnvironments: resolves the merchant's authorizer, then asks the
+ * operation's loader, so all of an authorizer's fields share one WeChat call. A failure
+ * nulls this field only, with one structured error; other fields and merchants keep theirs.
+ */
+import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context.js';
+import { MerchantNotAuthorizedError, toCloudEnvironmentError } from '../errors/cloud-environment-error.js';
+import { CloudEnvironment } from './cloud-environment.js';
+import { assertEnvArgument } from './env-argument.js';
+import { Merchant } from './merchant.js';
+
+@Resolver(() => Merchant)
+export class MerchantResolver {
+  @FieldResolver(() => [CloudEnvironment], {
+    nullable: true,
+    description:
+      "The merchant's WeChat Cloud environments; with `env`, at most that one (empty when it does not exist). Null when WeChat could not be read; the error says why.",
+  })
+  async cloudEnvironments(
+    @Root() merchant: Merchant,
+    @Arg('env', () => String, { nullable: true, description: 'Only this environment id, e.g. test2-4a89da.' }) env: string | null,
+    @Ctx() context: Context,
+  ): Promise<CloudEnvironment[]> {
+    const envFilter = assertEnvArgument(env);
+    const authorizer = await context.authorizers.findByMerchantId(merchant.id);
+    if (!authorizer) throw new MerchantNotAuthorizedError(merchant.id);
+    try {
+      return await context.cloudEnvironments.load(authorizer.authorizerAppId, envFilter);
+    } catch (error) {
+      throw toCloudEnvironmentError(error, merchant.id);
+    }
+  }
+}

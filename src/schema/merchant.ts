@@ -1,0 +1,9 @@
+/** Merchant, the entity another subgraph owns; this subgraph adds its cloud environments. */
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
+
+@Directive('@key(fields: "id")')
+@ObjectType({ description: 'A merchant of the company. Its other fields come from the subgraph that owns it.' })
+export class Merchant {
+  @Field(() => ID, { description: "The merchant's id, shared by every subgraph." })
+  id!: string;
+}

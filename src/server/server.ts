@@ -1,0 +1,56 @@
+/**
+ * The HTTP face of the subgraph: fastify serving GraphQL at /graphql through Apollo
+ * Server, and /healthz for orchestrators. Each operation gets a fresh context, so
+ * batching never crosses operations.
+ */
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
+import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import { type Context, type ContextSources, createContext } from '../context.js';
+import { errorLoggingPlugin } from './error-logging.js';
+import { maskUnexpectedErrors } from './mask-errors.js';
+import { exampleOperation } from './landing-example.js';
+
+export interface ServerOptions {
+  readonly schema: GraphQLSchema;
+  readonly sources: ContextSources;
+  readonly logger: Logger;
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  /** Merchants the Sandbox example query asks for. */
+  readonly exampleMerchantIds: readonly string[];
+}
+
+export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    // Fastify's per-request lines would double the per-operation logging.
+    logController: new LogController({ disableRequestLogging: true }),
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+  });
+
+  const production = options.nodeEnv === 'production';
+  const landingPage = production
+    ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+    : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, ...exampleOperation(options.exampleMerchantIds) });
+
+  const apollo = new ApolloServer<Context>({
+    schema: options.schema,
+    logger: options.logger,
+    // Stack traces go to the log, never to clients: they say nothing a caller can act on.
+    includeStacktraceInErrorResponses: false,
+    formatError: production ? maskUnexpectedErrors : undefined,
+    plugins: [fastifyApolloDrainPlugin(app), landingPage, errorLoggingPlugin],
+  });
+  await apollo.start();
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  await app.register(fastifyApollo(apollo), {
+    context: async (request) => createContext(options.sources, request.id),
+  });
+  return app;
+}

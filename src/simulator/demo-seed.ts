@@ -1,0 +1,67 @@
+/**
+ * The demo world the subgraph runs against out of the box. Tokens and appids come from
+ * demo-authorizers.json (the subgraph's own authorizers file); environments and standing
+ * errcodes are defined here per appid, so the two cannot drift apart.
+ */
+import { fileURLToPath } from 'node:url';
+import demo from './demo-authorizers.json' with { type: 'json' };
+import type { SimulatedAuthorizer, SimulatedEnvironment } from './authorizer-registry.js';
+
+/** Path of demo-authorizers.json, for the subgraph to read as its authorizers file (tsc copies it beside the build). */
+export const DEMO_AUTHORIZERS_FILE = fileURLToPath(new URL('./demo-authorizers.json', import.meta.url));
+
+interface DemoMerchantState {
+  environments: SimulatedEnvironment[];
+  errcode?: number;
+}
+
+const basicPlan = { package_id: 'basic', package_name: '基础版 1' } as const;
+
+const demoStateByAppId: ReadonlyMap<string, DemoMerchantState> = new Map([
+  // m_1001 and m_1002 share this authorizer: every documented status, one undocumented, one empty alias.
+  [
+    'wx5f3c0a1b2c3d4e5f',
+    {
+      environments: [
+        { env: 'prod-7g3k9d', alias: 'prod', create_time: '2023-03-14 09:26:53', update_time: '2024-11-02 18:04:11', status: 'NORMAL', ...basicPlan },
+        { env: 'staging-2b8f1c', alias: 'staging', create_time: '2023-05-20 14:10:28', update_time: '2024-08-30 23:59:07', status: 'HALTED', ...basicPlan },
+        { env: 'sandbox-5d1e7a', alias: '', create_time: '2025-01-06 10:00:00', update_time: '2025-01-06 10:00:02', status: 'UNAVAILABLE', ...basicPlan },
+        { env: 'legacy-9c4a2f', alias: 'legacy', create_time: '2021-07-01 08:30:45', update_time: '2024-02-29 12:00:00', status: 'ARREARS', ...basicPlan },
+      ],
+    },
+  ],
+  [
+    'wx8a61d2e4b7c90f13',
+    {
+      environments: [
+        { env: 'shop-3a7c1e', alias: 'shop', create_time: '2024-04-04 14:10:28', update_time: '2024-04-04 14:10:36', status: 'NORMAL', package_id: 'baas_personal', package_name: '个人版' },
+      ],
+    },
+  ],
+  ['wx2b9e47c1d05a3f86', { environments: [], errcode: 42001 }], // token expired
+  ['wx71c4f0a93e6b2d58', { environments: [], errcode: 61007 }], // permission set 49 not granted
+  ['wxd3a85b16f2e0c749', { environments: [], errcode: -1 }], // system busy, always
+  ['wx0e6f93b2a4c8d175', { environments: [], errcode: 85088 }], // cloud development not enabled
+]);
+
+/** One simulated authorizer per distinct access token in demo-authorizers.json. */
+export function demoAuthorizers(): SimulatedAuthorizer[] {
+  const byAccessToken = new Map<string, SimulatedAuthorizer>();
+  for (const { merchantId, authorizerAppId, authorizerAccessToken } of demo.merchants) {
+    if (byAccessToken.has(authorizerAccessToken)) continue;
+    const state = demoStateByAppId.get(authorizerAppId);
+    if (!state) {
+      throw new Error(
+        `demo-authorizers.json gives ${merchantId} the appid ${authorizerAppId}, which demo-seed.ts does not seed; add it to demoStateByAppId`,
+      );
+    }
+    byAccessToken.set(authorizerAccessToken, {
+      appId: authorizerAppId,
+      accessToken: authorizerAccessToken,
+      // Copies, so a test that edits one simulator's world leaves the next one's alone.
+      environments: state.environments.map((environment) => ({ ...environment })),
+      ...(state.errcode === undefined ? {} : { errcode: state.errcode }),
+    });
+  }
+  return [...byAccessToken.values()];
+}

@@ -1,0 +1,136 @@
+/**
+ * The one HTTP client for WeChat: it owns the connection pool, the per-call timeout,
+ * retries of transient errcodes, and keeping access tokens out of every error and log.
+ * It knows WeChat's wire contract and nothing of GraphQL.
+ */
+import pRetry from 'p-retry';
+import type { Logger } from 'pino';
+import { Agent, request } from 'undici';
+import { type CloudEnvironment, CloudEnvironmentStatus, EnvInfoShapeError, readCloudEnvironment } from './cloud-environment.js';
+import { WechatApiError, WechatTransportError, scrubTokens } from './errors.js';
+import { retriesFor } from './retry-policy.js';
+
+export interface WechatClientOptions {
+  /** Origin such as https://api.weixin.qq.com */
+  readonly baseUrl: string;
+  /** Deadline for one HTTP call, connection included. */
+  readonly timeoutMs: number;
+  /** Most sockets kept open to WeChat at once. */
+  readonly maxConnections: number;
+  /** First backoff before retrying a transient errcode; doubles per retry, with jitter. */
+  readonly retryBaseDelayMs?: number;
+  readonly logger: Logger;
+}
+
+const GET_ENV_INFO = '/tcb/getenvinfo';
+
+export class WechatClient {
+  private readonly agent: Agent;
+
+  constructor(private readonly options: WechatClientOptions) {
+    this.agent = new Agent({ connections: options.maxConnections, keepAliveTimeout: 30_000, pipelining: 1 });
+  }
+
+  /** The authorizer's cloud environments; with `env`, at most that one. */
+  async getEnvInfo(accessToken: string, env?: string): Promise<CloudEnvironment[]> {
+    const body = await this.post(GET_ENV_INFO, accessToken, env === undefined ? {} : { env });
+    const infoList = body['info_list'] ?? [];
+    if (!Array.isArray(infoList)) {
+      throw new WechatTransportError(GET_ENV_INFO, 'invalid-body', 'info_list is not an array');
+    }
+    try {
+      const environments = infoList.map(readCloudEnvironment);
+      for (const environment of environments) {
+        if (environment.status === CloudEnvironmentStatus.UNKNOWN) {
+          this.options.logger.warn(
+            { env: environment.env, upstreamStatus: environment.upstreamStatus },
+            'getEnvInfo returned an undocumented environment status; serving it as UNKNOWN',
+          );
+        }
+      }
+      return environments;
+    } catch (error) {
+      if (error instanceof EnvInfoShapeError) {
+        throw new WechatTransportError(GET_ENV_INFO, 'invalid-body', error.message);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * POSTs JSON with the token in the query string and returns the decoded body of a
+   * successful answer. Transient errcodes are retried with exponential backoff and jitter.
+   */
+  async post(path: string, accessToken: string, payload: object): Promise<Record<string, unknown>> {
+    return pRetry(() => this.postOnce(path, accessToken, payload), {
+      retries: 2,
+      factor: 2,
+      minTimeout: this.options.retryBaseDelayMs ?? 100,
+      randomize: true,
+      shouldRetry: ({ error, attemptNumber }) =>
+        error instanceof WechatApiError && attemptNumber <= retriesFor(error.errcode),
+      onFailedAttempt: ({ error, attemptNumber }) => {
+        if (error instanceof WechatApiError && attemptNumber <= retriesFor(error.errcode)) {
+          this.options.logger.warn({ endpoint: path, errcode: error.errcode, rid: error.rid, attempt: attemptNumber }, 'retrying a transient WeChat error');
+        }
+      },
+    });
+  }
+
+  private async postOnce(path: string, accessToken: string, payload: object): Promise<Record<string, unknown>> {
+    const url = `${this.options.baseUrl}${path}?access_token=${encodeURIComponent(accessToken)}`;
+    const abort = new AbortController();
+    // A timer cleared on completion; AbortSignal.timeout would keep one alive for the full timeout.
+    const timer = setTimeout(() => abort.abort(), this.options.timeoutMs);
+    const started = performance.now();
+    let status = 0;
+    let text: string;
+    try {
+      const response = await request(url, {
+        method: 'POST',
+        dispatcher: this.agent,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+        signal: abort.signal,
+      });
+      status = response.statusCode;
+      text = await response.body.text();
+    } catch (error) {
+      if (abort.signal.aborted) {
+        throw new WechatTransportError(path, 'timeout', `no answer within ${this.options.timeoutMs} ms`);
+      }
+      const reason = error instanceof Error ? `${(error as NodeJS.ErrnoException).code ?? error.name}: ${error.message}` : String(error);
+      throw new WechatTransportError(path, 'connection', scrubTokens(reason));
+    } finally {
+      clearTimeout(timer);
+    }
+    this.options.logger.debug({ endpoint: path, httpStatus: status, ms: Math.round(performance.now() - started) }, 'WeChat call');
+    if (status !== 200) {
+      throw new WechatTransportError(path, 'http-status', `HTTP ${status}`, status);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new WechatTransportError(path, 'invalid-body', `answer is not JSON (${text.length} bytes)`, status);
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new WechatTransportError(path, 'invalid-body', 'answer is not a JSON object', status);
+    }
+    const record = body as Record<string, unknown>;
+    const errcode = record['errcode'] ?? 0;
+    if (typeof errcode !== 'number') {
+      throw new WechatTransportError(path, 'invalid-body', 'errcode is not a number', status);
+    }
+    if (errcode !== 0) {
+      const errmsg = typeof record['errmsg'] === 'string' ? scrubTokens(record['errmsg']) : '';
+      throw new WechatApiError(path, errcode, errmsg);
+    }
+    return record;
+  }
+
+  /** Closes pooled connections; in-flight calls finish first. */
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}

@@ -1,0 +1,294 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import demo from '../src/simulator/demo-authorizers.json' with { type: 'json' };
+import { DEMO_AUTHORIZERS_FILE, demoAuthorizers } from '../src/simulator/demo-seed.js';
+import { WechatSimulator, type SimulatedAuthorizer } from '../src/simulator/index.js';
+
+const rid = / rid: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/;
+const wechatContentType = 'application/json; encoding=utf-8';
+
+const healthy: SimulatedAuthorizer = {
+  appId: 'wx0123456789abcdef',
+  accessToken: 'token-healthy',
+  environments: [
+    { env: 'prod-1a2b3c', alias: 'prod', create_time: '2019-04-04 14:10:28', update_time: '2019-04-04 14:10:36', status: 'NORMAL', package_id: 'basic', package_name: '基础版 1' },
+    { env: 'test-4d5e6f', alias: '', create_time: '2020-01-02 03:04:05', update_time: '2020-01-02 03:04:06', status: 'HALTED', package_id: 'basic', package_name: '基础版 1' },
+  ],
+};
+
+const simulator = new WechatSimulator({
+  authorizers: [healthy, { appId: 'wxfedcba9876543210', accessToken: 'token-no-cloud', environments: [], errcode: 85088 }],
+});
+
+beforeAll(() => simulator.start());
+afterAll(() => simulator.stop());
+beforeEach(() => {
+  simulator.clearFaults();
+  simulator.resetCalls();
+});
+
+function getEnvInfo(token: string | undefined, init: RequestInit = {}): Promise<Response> {
+  const query = token === undefined ? '' : `?access_token=${encodeURIComponent(token)}`;
+  return fetch(`${simulator.url}/tcb/getenvinfo${query}`, { method: 'POST', body: '{}', ...init });
+}
+
+async function errcodeOf(response: Response): Promise<number> {
+  const body = (await response.json()) as { errcode: number; errmsg: string };
+  expect(response.status).toBe(200);
+  expect(body.errmsg).toMatch(rid);
+  return body.errcode;
+}
+
+describe('getenvinfo', () => {
+  it('lists every environment of the authorizer, exactly as WeChat shapes them', async () => {
+    const response = await getEnvInfo('token-healthy');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe(wechatContentType);
+    expect(await response.json()).toEqual({ errcode: 0, errmsg: 'ok', info_list: healthy.environments });
+  });
+
+  it('lists only the environment named by env', async () => {
+    const response = await getEnvInfo('token-healthy', { body: JSON.stringify({ env: 'test-4d5e6f' }) });
+    expect(await response.json()).toEqual({ errcode: 0, errmsg: 'ok', info_list: [healthy.environments[1]] });
+  });
+
+  it('answers an empty list for an env the authorizer does not have', async () => {
+    const response = await getEnvInfo('token-healthy', { body: JSON.stringify({ env: 'nope-000000' }) });
+    expect(await response.json()).toEqual({ errcode: 0, errmsg: 'ok', info_list: [] });
+  });
+
+  it('answers 43002 to a GET', async () => {
+    expect(await errcodeOf(await getEnvInfo('token-healthy', { method: 'GET', body: null }))).toBe(43002);
+  });
+
+  it('answers 41001 when the access token is missing', async () => {
+    expect(await errcodeOf(await getEnvInfo(undefined))).toBe(41001);
+  });
+
+  it('answers 40001 to an unknown access token', async () => {
+    const response = await getEnvInfo('token-nobody');
+    const body = (await response.json()) as { errcode: number; errmsg: string };
+    expect(body.errcode).toBe(40001);
+    expect(body.errmsg).toMatch(/^invalid credential, access_token is invalid or not latest rid: /);
+  });
+
+  it('answers 44002 to an empty body', async () => {
+    expect(await errcodeOf(await getEnvInfo('token-healthy', { body: '' }))).toBe(44002);
+  });
+
+  it('answers 47001 to a body that is not a JSON object', async () => {
+    expect(await errcodeOf(await getEnvInfo('token-healthy', { body: '{"env":' }))).toBe(47001);
+    expect(await errcodeOf(await getEnvInfo('token-healthy', { body: '["prod"]' }))).toBe(47001);
+  });
+
+  it('answers 40097 when env is not a string', async () => {
+    expect(await errcodeOf(await getEnvInfo('token-healthy', { body: '{"env":42}' }))).toBe(40097);
+  });
+
+  it("answers the authorizer's standing errcode on every call", async () => {
+    expect(await errcodeOf(await getEnvInfo('token-no-cloud'))).toBe(85088);
+    expect(await errcodeOf(await getEnvInfo('token-no-cloud'))).toBe(85088);
+  });
+
+  it('answers 40066 with a 404 to an unknown path', async () => {
+    const response = await fetch(`${simulator.url}/cgi-bin/nope?access_token=token-healthy`, { method: 'POST', body: '{}' });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ errcode: 40066, errmsg: expect.stringMatching(rid) });
+  });
+
+  it('gives every error answer a fresh rid', async () => {
+    const first = (await (await getEnvInfo('token-nobody')).json()) as { errmsg: string };
+    const second = (await (await getEnvInfo('token-nobody')).json()) as { errmsg: string };
+    expect(first.errmsg).not.toBe(second.errmsg);
+  });
+
+  it('serves answers added later with addAuthorizer, replacing by access token', async () => {
+    simulator.addAuthorizer({ appId: 'wx1111111111111111', accessToken: 'token-late', environments: [] });
+    expect(await (await getEnvInfo('token-late')).json()).toEqual({ errcode: 0, errmsg: 'ok', info_list: [] });
+    simulator.addAuthorizer({ appId: 'wx1111111111111111', accessToken: 'token-late', environments: [], errcode: 61007 });
+    expect(await errcodeOf(await getEnvInfo('token-late'))).toBe(61007);
+  });
+});
+
+describe('recorded calls', () => {
+  it('records method, path, token and raw body of every request, in order', async () => {
+    await getEnvInfo('token-healthy', { body: '{"env":"prod-1a2b3c"}' });
+    await getEnvInfo(undefined, { method: 'GET', body: null });
+    expect(simulator.calls).toEqual([
+      { method: 'POST', path: '/tcb/getenvinfo', accessToken: 'token-healthy', body: '{"env":"prod-1a2b3c"}', at: expect.any(Number) },
+      { method: 'GET', path: '/tcb/getenvinfo', accessToken: undefined, body: '', at: expect.any(Number) },
+    ]);
+  });
+
+  it('counts calls, optionally by path', async () => {
+    await getEnvInfo('token-healthy');
+    await fetch(`${simulator.url}/elsewhere`);
+    expect(simulator.callCount()).toBe(2);
+    expect(simulator.callCount('/tcb/getenvinfo')).toBe(1);
+    simulator.resetCalls();
+    expect(simulator.callCount()).toBe(0);
+  });
+});
+
+describe('injected faults', () => {
+  it('answers an injected errcode with HTTP 200 and a rid, and records the call', async () => {
+    simulator.injectFault('token-healthy', { kind: 'errcode', errcode: 45011 });
+    const response = await getEnvInfo('token-healthy');
+    const body = (await response.json()) as { errmsg: string };
+    expect(body).toMatchObject({ errcode: 45011 });
+    expect(body.errmsg).toMatch(/^api minute-quota reach limit {2}mustslower {2}retry next minute rid: /);
+    expect(simulator.callCount('/tcb/getenvinfo')).toBe(1);
+  });
+
+  it('answers normally after an injected delay', async () => {
+    simulator.injectFault('token-healthy', { kind: 'delay', ms: 150 });
+    const started = performance.now();
+    const response = await getEnvInfo('token-healthy');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+    expect(await response.json()).toMatchObject({ errcode: 0, info_list: healthy.environments });
+  });
+
+  it('answers an injected HTTP page as is', async () => {
+    const page = '<html><body><h1>502 Bad Gateway</h1></body></html>';
+    simulator.injectFault('token-healthy', { kind: 'http', status: 502, body: page });
+    const response = await getEnvInfo('token-healthy');
+    expect(response.status).toBe(502);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await response.text()).toBe(page);
+  });
+
+  it('answers HTTP 200 JSON that is cut off in the middle', async () => {
+    simulator.injectFault('token-healthy', { kind: 'truncated' });
+    const response = await getEnvInfo('token-healthy');
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text.startsWith('{"errcode":0,')).toBe(true);
+    expect(() => JSON.parse(text)).toThrow(SyntaxError);
+  });
+
+  it('resets the connection without answering', async () => {
+    simulator.injectFault('token-healthy', { kind: 'reset' });
+    await expect(getEnvInfo('token-healthy')).rejects.toThrow(TypeError);
+    expect(simulator.callCount()).toBe(1);
+  });
+
+  it('hangs until the client gives up', async () => {
+    simulator.injectFault('token-healthy', { kind: 'hang' });
+    await expect(getEnvInfo('token-healthy', { signal: AbortSignal.timeout(200) })).rejects.toThrow(/aborted/i);
+    expect(simulator.callCount()).toBe(1);
+  });
+
+  it('applies a fault only as many times as asked, then answers normally', async () => {
+    simulator.injectFault('token-healthy', { kind: 'errcode', errcode: -1 }, { times: 2 });
+    simulator.injectFault('token-healthy', { kind: 'errcode', errcode: 40014 }, { times: 1 });
+    expect(await errcodeOf(await getEnvInfo('token-healthy'))).toBe(-1);
+    expect(await errcodeOf(await getEnvInfo('token-healthy'))).toBe(-1);
+    expect(await errcodeOf(await getEnvInfo('token-healthy'))).toBe(40014);
+    expect(await (await getEnvInfo('token-healthy')).json()).toMatchObject({ errcode: 0, errmsg: 'ok' });
+  });
+
+  it('keeps applying a fault injected without times', async () => {
+    simulator.injectFault('token-healthy', { kind: 'errcode', errcode: 42001 });
+    for (let call = 0; call < 3; call += 1) expect(await errcodeOf(await getEnvInfo('token-healthy'))).toBe(42001);
+  });
+
+  it('leaves other tokens alone', async () => {
+    simulator.injectFault('token-healthy', { kind: 'errcode', errcode: -1 });
+    expect(await errcodeOf(await getEnvInfo('token-no-cloud'))).toBe(85088);
+  });
+
+  it('refuses a times below 1', () => {
+    expect(() => simulator.injectFault('token-healthy', { kind: 'hang' }, { times: 0 })).toThrow(/at least 1/);
+  });
+});
+
+describe('lifecycle', () => {
+  it('stops promptly while a request hangs and a keep-alive socket is pooled', async () => {
+    const own = new WechatSimulator({ authorizers: [healthy] });
+    await own.start();
+    await (await fetch(`${own.url}/tcb/getenvinfo?access_token=token-healthy`, { method: 'POST', body: '{}' })).text();
+    own.injectFault('token-healthy', { kind: 'hang' });
+    const hung = fetch(`${own.url}/tcb/getenvinfo?access_token=token-healthy`, { method: 'POST', body: '{}' });
+    while (own.callCount() < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+
+    const started = performance.now();
+    await own.stop();
+    expect(performance.now() - started).toBeLessThan(500);
+    await expect(hung).rejects.toThrow(TypeError);
+  });
+
+  it('stops promptly while a delayed answer is pending', async () => {
+    const own = new WechatSimulator({ authorizers: [healthy] });
+    await own.start();
+    own.injectFault('token-healthy', { kind: 'delay', ms: 60_000 });
+    const delayed = fetch(`${own.url}/tcb/getenvinfo?access_token=token-healthy`, { method: 'POST', body: '{}' });
+    while (own.callCount() < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    const started = performance.now();
+    await own.stop();
+    expect(performance.now() - started).toBeLessThan(500);
+    await expect(delayed).rejects.toThrow(TypeError);
+  });
+
+  it('says how to fix reading the url before start', () => {
+    expect(() => new WechatSimulator().url).toThrow(/await simulator.start\(\)/);
+  });
+
+  it('can be started again after stopping', async () => {
+    const own = new WechatSimulator();
+    await own.start();
+    await own.stop();
+    const url = await own.start({ host: '127.0.0.1' });
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await own.stop();
+  });
+});
+
+describe('demo seed', () => {
+  const authorizers = demoAuthorizers();
+  const byToken = new Map(authorizers.map((authorizer) => [authorizer.accessToken, authorizer]));
+
+  it("seeds an authorizer for every merchant in demo-authorizers.json, under that merchant's appid", () => {
+    for (const merchant of demo.merchants) {
+      expect(byToken.get(merchant.authorizerAccessToken)?.appId).toBe(merchant.authorizerAppId);
+    }
+  });
+
+  it('gives m_1001 and m_1002 the same authorizer, covering every status and an empty alias', () => {
+    const [m1001, m1002] = ['m_1001', 'm_1002'].map((id) => demo.merchants.find((m) => m.merchantId === id));
+    expect(m1001?.authorizerAccessToken).toBe(m1002?.authorizerAccessToken);
+    const shared = byToken.get(m1001?.authorizerAccessToken ?? '');
+    expect(shared?.environments.map((e) => e.status)).toEqual(expect.arrayContaining(['NORMAL', 'HALTED', 'UNAVAILABLE', 'ARREARS']));
+    expect(shared?.environments.some((e) => e.alias === '')).toBe(true);
+  });
+
+  it('gives the m_2xxx merchants their standing errcodes and leaves m_3001 out', () => {
+    const errcodeOfMerchant = (id: string) =>
+      byToken.get(demo.merchants.find((m) => m.merchantId === id)?.authorizerAccessToken ?? '')?.errcode;
+    expect(['m_2001', 'm_2002', 'm_2003', 'm_2004'].map(errcodeOfMerchant)).toEqual([42001, 61007, -1, 85088]);
+    expect(demo.merchants.some((m) => m.merchantId === 'm_3001')).toBe(false);
+  });
+
+  it('points DEMO_AUTHORIZERS_FILE at the very file the seed reads', async () => {
+    expect(JSON.parse(await readFile(DEMO_AUTHORIZERS_FILE, 'utf8'))).toEqual(demo);
+  });
+
+  it('uses WeChat-shaped appids and obviously fake tokens', () => {
+    for (const authorizer of authorizers) {
+      expect(authorizer.appId).toMatch(/^wx[0-9a-f]{16}$/);
+      expect(authorizer.accessToken).toMatch(/^demo-token-/);
+    }
+  });
+
+  it('answers the demo merchants over HTTP', async () => {
+    const own = new WechatSimulator({ authorizers });
+    await own.start();
+    try {
+      const personal = await fetch(`${own.url}/tcb/getenvinfo?access_token=demo-token-personal-plan`, { method: 'POST', body: '{}' });
+      expect(await personal.json()).toMatchObject({ errcode: 0, info_list: [{ env: 'shop-3a7c1e', package_id: 'baas_personal' }] });
+      const busy = await fetch(`${own.url}/tcb/getenvinfo?access_token=demo-token-system-busy`, { method: 'POST', body: '{}' });
+      expect(await busy.json()).toMatchObject({ errcode: -1, errmsg: expect.stringMatching(/^system error rid: /) });
+    } finally {
+      await own.stop();
+    }
+  });
+});
