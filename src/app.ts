@@ -3,19 +3,14 @@
  * simulator and the bundled authorizers, then the WeChat client, the schema and the
  * HTTP server. Tests start it exactly as `npm start` does.
  */
-import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { readAuthorizersFile } from './authorizers/authorizers-file.js';
 import { FileAuthorizers } from './authorizers/file-authorizers.js';
 import type { Config } from './config.js';
 import { buildCloudEnvironmentsSchema } from './schema/build-schema.js';
 import { createServer } from './server/server.js';
-import { demoAuthorizers } from './simulator/demo-seed.js';
-import { WechatSimulator } from './simulator/wechat-simulator.js';
+import { DEMO_AUTHORIZERS_FILE, WechatSimulator, demoAuthorizers } from './simulator/index.js';
 import { WechatClient } from './wechat/wechat-client.js';
-
-/** Bundled with the simulator's seed, which reads the same file, so the two agree. */
-const DEMO_AUTHORIZERS_FILE = fileURLToPath(new URL('./simulator/demo-authorizers.json', import.meta.url));
 
 export interface RunningSubgraph {
   /** e.g. http://127.0.0.1:4001/graphql */

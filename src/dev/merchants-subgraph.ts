@@ -1,0 +1,70 @@
+/**
+ * A stand-in for the subgraph that owns Merchant: names and ids for the demo merchants,
+ * so the composed supergraph can be queried the way client apps will query it. Used by
+ * the gateway tests and the local supergraph; production composes the real one.
+ */
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { gql } from 'graphql-tag';
+
+export const MERCHANTS_TYPE_DEFS = gql`
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+
+  "A merchant of the company."
+  type Merchant @key(fields: "id") {
+    "The merchant's id, shared by every subgraph."
+    id: ID!
+    "The merchant's display name."
+    name: String!
+  }
+
+  type Query {
+    "Every merchant."
+    merchants: [Merchant!]!
+    "One merchant by id; null when there is none."
+    merchant(id: ID!): Merchant
+  }
+`;
+
+export interface MerchantRecord {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** The demo merchants, including one that never authorized the WeChat platform (m_3001). */
+export const DEMO_MERCHANTS: readonly MerchantRecord[] = [
+  { id: 'm_1001', name: 'Acme Coffee' },
+  { id: 'm_1002', name: 'Acme Tea House' },
+  { id: 'm_1003', name: 'Blue Harbor Books' },
+  { id: 'm_2001', name: 'Expired Token Bakery' },
+  { id: 'm_2002', name: 'No Permission Florist' },
+  { id: 'm_2003', name: 'Busy Noodle Bar' },
+  { id: 'm_2004', name: 'No CloudBase Cinema' },
+  { id: 'm_3001', name: 'Never Authorized Shoes' },
+];
+
+export function buildMerchantsSchema(merchants: readonly MerchantRecord[] = DEMO_MERCHANTS) {
+  const byId = new Map(merchants.map((merchant) => [merchant.id, merchant]));
+  return buildSubgraphSchema([
+    {
+      typeDefs: MERCHANTS_TYPE_DEFS,
+      resolvers: {
+        Query: {
+          merchants: () => merchants,
+          merchant: (_: unknown, { id }: { id: string }) => byId.get(id) ?? null,
+        },
+        Merchant: {
+          __resolveReference: ({ id }: { id: string }) => byId.get(id) ?? null,
+        },
+      },
+    },
+  ]);
+}
+
+/** Serves the merchants subgraph over HTTP; resolves its URL. */
+export async function startMerchantsSubgraph(options: { port?: number; merchants?: readonly MerchantRecord[] } = {}) {
+  const server = new ApolloServer({ schema: buildMerchantsSchema(options.merchants) });
+  const { url } = await startStandaloneServer(server, { listen: { port: options.port ?? 0, host: '127.0.0.1' } });
+  return { url, stop: () => server.stop() };
+}

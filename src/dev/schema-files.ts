@@ -1,0 +1,45 @@
+/**
+ * `npm run schema:write` / `npm run schema:check`: the committed schema files under
+ * schema/ are printed from the code; check fails (exit 1) when the code and the files differ.
+ */
+import 'reflect-metadata';
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { composeSupergraph, printCloudEnvironmentsSdl } from './supergraph.js';
+
+const schemaDir = fileURLToPath(new URL('../../schema/', import.meta.url));
+
+function expectedFiles(): Record<string, string> {
+  const { supergraphSdl, apiSchemaSdl } = composeSupergraph();
+  return {
+    'cloud-environments.graphql': `${printCloudEnvironmentsSdl()}\n`,
+    'supergraph.graphql': `${supergraphSdl}\n`,
+    'api-schema.graphql': `${apiSchemaSdl}\n`,
+  };
+}
+
+async function main(mode: string | undefined): Promise<number> {
+  const files = expectedFiles();
+  if (mode === 'write') {
+    for (const [name, text] of Object.entries(files)) await writeFile(`${schemaDir}${name}`, text);
+    console.log(`wrote ${Object.keys(files).map((name) => `schema/${name}`).join(', ')}`);
+    return 0;
+  }
+  if (mode === 'check') {
+    const stale: string[] = [];
+    for (const [name, text] of Object.entries(files)) {
+      const committed = await readFile(`${schemaDir}${name}`, 'utf8').catch(() => undefined);
+      if (committed !== text) stale.push(`schema/${name}`);
+    }
+    if (stale.length > 0) {
+      console.error(`${stale.join(', ')} differ from the schema the code builds; run \`npm run schema:write\` and commit the result.`);
+      return 1;
+    }
+    console.log('schema files match the code');
+    return 0;
+  }
+  console.error('usage: schema-files.ts write|check');
+  return 2;
+}
+
+process.exitCode = await main(process.argv[2]);

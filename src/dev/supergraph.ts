@@ -1,0 +1,39 @@
+/**
+ * Composition of this subgraph with the merchants stand-in, as a supergraph would see
+ * them: the printed subgraph SDL, the supergraph SDL and the client-facing API schema.
+ */
+import { composeServices } from '@apollo/composition';
+import { printSubgraphSchema } from '@apollo/subgraph';
+import { type DocumentNode, parse, printSchema } from 'graphql';
+import { buildCloudEnvironmentsSchema } from '../schema/build-schema.js';
+import { MERCHANTS_TYPE_DEFS } from './merchants-subgraph.js';
+
+export const LOCAL_URLS = {
+  cloudEnvironments: 'http://localhost:4001/graphql',
+  merchants: 'http://localhost:4002/graphql',
+} as const;
+
+export function printCloudEnvironmentsSdl(): string {
+  return printSubgraphSchema(buildCloudEnvironmentsSchema());
+}
+
+export interface ComposedSupergraph {
+  readonly supergraphSdl: string;
+  readonly apiSchemaSdl: string;
+}
+
+/** Composes the two subgraphs; throws with every composition error when they do not compose. */
+export function composeSupergraph(urls: { cloudEnvironments: string; merchants: string } = LOCAL_URLS): ComposedSupergraph {
+  const services: { name: string; url: string; typeDefs: DocumentNode }[] = [
+    { name: 'merchants', url: urls.merchants, typeDefs: MERCHANTS_TYPE_DEFS },
+    { name: 'cloud-environments', url: urls.cloudEnvironments, typeDefs: parse(printCloudEnvironmentsSdl()) },
+  ];
+  const result = composeServices(services);
+  if (result.errors) {
+    throw new Error(`The subgraphs do not compose:\n${result.errors.map((error) => `  - ${error.message}`).join('\n')}`);
+  }
+  return {
+    supergraphSdl: result.supergraphSdl,
+    apiSchemaSdl: printSchema(result.schema.toAPISchema().toGraphQLJSSchema()),
+  };
+}

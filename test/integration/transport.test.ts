@@ -1,0 +1,65 @@
+/**
+ * When WeChat cannot be read (no answer in time, an HTML error page, a cut-off body, a
+ * dropped connection), the merchant's field fails with WECHAT_UNAVAILABLE and every
+ * other merchant keeps its data.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { SimulatedFault } from '../../src/simulator/index.js';
+import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
+import { testMerchants, tokenFor } from '../support/merchants.js';
+import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
+
+const { authorizers, entries } = testMerchants([
+  { merchantId: 'm_faulty', authorizer: 'faulty' },
+  { merchantId: 'm_ok', authorizer: 'ok' },
+]);
+
+let stack: SubgraphStack;
+beforeAll(async () => {
+  stack = await startSubgraphStack({ authorizers, merchants: entries, env: { WECHAT_TIMEOUT_MS: '300' } });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+beforeEach(() => {
+  stack.simulator.clearFaults();
+});
+
+const FAULTS: Array<[name: string, fault: SimulatedFault, httpStatus: number | undefined]> = [
+  ['no answer within WECHAT_TIMEOUT_MS', { kind: 'hang' }, undefined],
+  ['an HTTP 502 HTML page', { kind: 'http', status: 502, body: '<html><body>502 Bad Gateway</body></html>' }, 502],
+  ['a truncated JSON body', { kind: 'truncated' }, 200],
+  ['a reset connection', { kind: 'reset' }, undefined],
+];
+
+describe('transport failures', () => {
+  it.each(FAULTS)('turn %s into WECHAT_UNAVAILABLE for that merchant only', async (_name, fault, httpStatus) => {
+    stack.simulator.injectFault(tokenFor('faulty'), fault);
+    const started = Date.now();
+    const { body, text } = await postGraphQL(stack.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations('m_faulty', 'm_ok') });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(body.data?._entities[0]).toEqual({ id: 'm_faulty', cloudEnvironments: null });
+    expect(body.data?._entities[1].cloudEnvironments).toEqual([expect.objectContaining({ env: 'ok-env' })]);
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors![0]!.extensions).toEqual({
+      code: 'WECHAT_UNAVAILABLE',
+      retryable: true,
+      merchantId: 'm_faulty',
+      ...(httpStatus === undefined ? {} : { wechat: { httpStatus } }),
+    });
+    expect(text).not.toContain(tokenFor('faulty'));
+  });
+
+  it('turns a refused connection into WECHAT_UNAVAILABLE', async () => {
+    const refused = await startSubgraphStack({ authorizers, merchants: entries });
+    await refused.simulator.stop();
+    try {
+      const { body } = await postGraphQL(refused.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations('m_ok') });
+      expect(body.data?._entities[0]).toEqual({ id: 'm_ok', cloudEnvironments: null });
+      expect(body.errors![0]!.extensions).toMatchObject({ code: 'WECHAT_UNAVAILABLE', retryable: true });
+      expect(body.errors![0]!.message).toMatch(/connection failed/);
+    } finally {
+      await refused.subgraph.close();
+    }
+  });
+});

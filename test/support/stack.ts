@@ -1,0 +1,85 @@
+/**
+ * Starts the real pieces on loopback ports for a test: the WeChat simulator, the
+ * subgraph exactly as `npm start` assembles it, and on request the merchants stand-in
+ * and an @apollo/gateway composing both.
+ */
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RunningSubgraph, startSubgraph } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { startMerchantsSubgraph } from '../../src/dev/merchants-subgraph.js';
+import { composeSupergraph } from '../../src/dev/supergraph.js';
+import { type SimulatedAuthorizer, WechatSimulator, demoAuthorizers, DEMO_AUTHORIZERS_FILE } from '../../src/simulator/index.js';
+import type { AuthorizersFileEntry } from '../../src/authorizers/authorizers-file.js';
+import { type CapturedLogger, captureLogs } from './log-capture.js';
+
+export interface SubgraphStack {
+  readonly simulator: WechatSimulator;
+  readonly subgraph: RunningSubgraph;
+  readonly logs: CapturedLogger;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Simulator authorizers; the demo seed by default. */
+  readonly authorizers?: SimulatedAuthorizer[];
+  /** AUTHORIZERS_FILE entries; the demo file by default. */
+  readonly merchants?: AuthorizersFileEntry[];
+  /** Extra environment variables for the subgraph's config. */
+  readonly env?: Record<string, string>;
+}
+
+export async function startSubgraphStack(options: StackOptions = {}): Promise<SubgraphStack> {
+  const simulator = new WechatSimulator({ authorizers: options.authorizers ?? demoAuthorizers() });
+  const simulatorUrl = await simulator.start();
+  let authorizersFile = DEMO_AUTHORIZERS_FILE;
+  if (options.merchants) {
+    authorizersFile = join(await mkdtemp(join(tmpdir(), 'authorizers-')), 'authorizers.json');
+    await writeFile(authorizersFile, JSON.stringify({ merchants: options.merchants }));
+  }
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    WECHAT_API_BASE_URL: simulatorUrl,
+    AUTHORIZERS_FILE: authorizersFile,
+    ...options.env,
+  });
+  const logs = captureLogs();
+  const subgraph = await startSubgraph(config, logs.logger);
+  return {
+    simulator,
+    subgraph,
+    logs,
+    async stop() {
+      await subgraph.close();
+      await simulator.stop();
+    },
+  };
+}
+
+export interface GatewayStack extends SubgraphStack {
+  readonly gatewayUrl: string;
+}
+
+/** The subgraph stack plus the merchants stand-in behind a real @apollo/gateway. */
+export async function startGatewayStack(options: StackOptions = {}): Promise<GatewayStack> {
+  const stack = await startSubgraphStack(options);
+  const merchants = await startMerchantsSubgraph();
+  const { supergraphSdl } = composeSupergraph({ cloudEnvironments: stack.subgraph.url, merchants: merchants.url });
+  const gateway = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });
+  const { url: gatewayUrl } = await startStandaloneServer(gateway, { listen: { port: 0, host: '127.0.0.1' } });
+  return {
+    ...stack,
+    gatewayUrl,
+    async stop() {
+      await gateway.stop();
+      await merchants.stop();
+      await stack.stop();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { formatChinaTime, parseChinaTime } from '../../src/wechat/china-time.js';
+
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+const chinaTimeModule = new URL('../../src/wechat/china-time.ts', import.meta.url).href;
+
+/** Parses and formats in a fresh Node process running in the given time zone. */
+function inTimeZone(timeZone: string, text: string): { instant: string; formatted: string; offsetMinutes: number } {
+  const script = `
+    const { parseChinaTime, formatChinaTime } = await import(${JSON.stringify(chinaTimeModule)});
+    const date = parseChinaTime(${JSON.stringify(text)});
+    console.log(JSON.stringify({
+      instant: date.toISOString(),
+      formatted: formatChinaTime(date),
+      offsetMinutes: date.getTimezoneOffset(),
+    }));
+  `;
+  const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: projectRoot,
+    env: { ...process.env, TZ: timeZone },
+    encoding: 'utf8',
+  });
+  return JSON.parse(output) as { instant: string; formatted: string; offsetMinutes: number };
+}
+
+describe('parseChinaTime', () => {
+  it('reads a WeChat timestamp as China Standard Time', () => {
+    expect(parseChinaTime('2019-04-04 14:10:28')?.toISOString()).toBe('2019-04-04T06:10:28.000Z');
+  });
+
+  it('moves a time before 08:00 China time to the previous UTC day', () => {
+    expect(parseChinaTime('2019-04-04 03:00:00')?.toISOString()).toBe('2019-04-03T19:00:00.000Z');
+  });
+
+  it('crosses a year boundary backwards', () => {
+    expect(parseChinaTime('2020-01-01 00:00:00')?.toISOString()).toBe('2019-12-31T16:00:00.000Z');
+  });
+
+  it('accepts 29 February in a leap year', () => {
+    expect(parseChinaTime('2024-02-29 12:00:00')?.toISOString()).toBe('2024-02-29T04:00:00.000Z');
+  });
+
+  it.each([
+    ['a day that does not exist', '2019-02-30 00:00:00'],
+    ['29 February outside a leap year', '2019-02-29 00:00:00'],
+    ['31 April', '2019-04-31 00:00:00'],
+    ['month 13', '2019-13-01 00:00:00'],
+    ['month 00', '2019-00-10 00:00:00'],
+    ['day 00', '2019-04-00 00:00:00'],
+    ['hour 24', '2019-04-04 24:00:00'],
+    ['minute 60', '2019-04-04 14:60:00'],
+    ['second 60', '2019-04-04 14:10:60'],
+    ['ISO form with T', '2019-04-04T14:10:28'],
+    ['ISO form with an offset', '2019-04-04T14:10:28+08:00'],
+    ['a trailing offset', '2019-04-04 14:10:28+08:00'],
+    ['milliseconds', '2019-04-04 14:10:28.123'],
+    ['no seconds', '2019-04-04 14:10'],
+    ['single-digit fields', '2019-4-4 14:10:28'],
+    ['surrounding spaces', ' 2019-04-04 14:10:28 '],
+    ['a trailing newline', '2019-04-04 14:10:28\n'],
+    ['an empty string', ''],
+    ['text', 'yesterday'],
+  ])('refuses %s', (_what, text) => {
+    expect(parseChinaTime(text)).toBeUndefined();
+  });
+
+  // BUG: src/wechat/china-time.ts:14 uses Date.UTC, which maps years 0–99 to 1900–1999,
+  // so "0019-04-04 14:10:28" becomes an instant in 1919 instead of year 19 (or undefined).
+  it.fails('does not move a year below 100 into the 1900s', () => {
+    const date = parseChinaTime('0019-04-04 14:10:28');
+    expect(date === undefined || date.getUTCFullYear() === 19).toBe(true);
+  });
+});
+
+describe('formatChinaTime', () => {
+  it('prints the instant as China wall-clock time with +08:00', () => {
+    expect(formatChinaTime(new Date('2019-04-04T06:10:28Z'))).toBe('2019-04-04T14:10:28+08:00');
+  });
+
+  it('moves an evening UTC instant to the next China day', () => {
+    expect(formatChinaTime(new Date('2019-04-03T19:00:00Z'))).toBe('2019-04-04T03:00:00+08:00');
+  });
+
+  it('drops milliseconds', () => {
+    expect(formatChinaTime(new Date('2019-04-04T06:10:28.999Z'))).toBe('2019-04-04T14:10:28+08:00');
+  });
+
+  it('gives back the WeChat wall clock it was parsed from, across midnight', () => {
+    const date = parseChinaTime('2019-04-04 03:00:00');
+    expect(date && formatChinaTime(date)).toBe('2019-04-04T03:00:00+08:00');
+  });
+});
+
+describe('independence from the process time zone', () => {
+  const expected = { instant: '2019-04-04T06:10:28.000Z', formatted: '2019-04-04T14:10:28+08:00' };
+
+  it('gives the same instant and text in America/New_York', () => {
+    const result = inTimeZone('America/New_York', '2019-04-04 14:10:28');
+    // Proves the child really ran in New York (EDT, UTC-4) rather than inheriting our zone.
+    expect(result.offsetMinutes).toBe(240);
+    expect({ instant: result.instant, formatted: result.formatted }).toEqual(expected);
+  });
+
+  it('gives the same instant and text in Asia/Shanghai', () => {
+    const result = inTimeZone('Asia/Shanghai', '2019-04-04 14:10:28');
+    expect(result.offsetMinutes).toBe(-480);
+    expect({ instant: result.instant, formatted: result.formatted }).toEqual(expected);
+  });
+});

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { CloudEnvironmentError, MerchantNotAuthorizedError, toCloudEnvironmentError } from '../../src/errors/cloud-environment-error.js';
+import { type ErrorCode, ruleForErrcode } from '../../src/errors/error-codes.js';
+import { WechatApiError, WechatTransportError } from '../../src/wechat/errors.js';
+
+const ENDPOINT = '/tcb/getenvinfo';
+const RID = '6142cae2-160a288b-589e1ad2';
+
+/** [errcode, code, retryable, ourBug] exactly as the README's error table lists them. */
+const table: ReadonlyArray<readonly [number, ErrorCode, boolean, boolean]> = [
+  [-1, 'WECHAT_BUSY', true, false],
+  [-1000, 'WECHAT_SYSTEM_ERROR', true, false],
+  [40001, 'AUTHORIZER_TOKEN_INVALID', false, false],
+  [40014, 'AUTHORIZER_TOKEN_INVALID', false, false],
+  [42001, 'AUTHORIZER_TOKEN_EXPIRED', false, false],
+  [41001, 'INTERNAL_SERVER_ERROR', false, true],
+  [43002, 'INTERNAL_SERVER_ERROR', false, true],
+  [44002, 'INTERNAL_SERVER_ERROR', false, true],
+  [47001, 'INTERNAL_SERVER_ERROR', false, true],
+  [40097, 'BAD_USER_INPUT', false, false],
+  [40101, 'BAD_USER_INPUT', false, false],
+  [45009, 'QUOTA_EXCEEDED', false, false],
+  [45011, 'RATE_LIMITED', true, false],
+  [48001, 'API_UNAUTHORIZED', false, false],
+  [50001, 'FORBIDDEN', false, false],
+  [61003, 'MERCHANT_NOT_AUTHORIZED', false, false],
+  [61004, 'IP_NOT_WHITELISTED', false, false],
+  [40164, 'IP_NOT_WHITELISTED', false, false],
+  [61007, 'PERMISSION_SET_NOT_GRANTED', false, false],
+  [85088, 'CLOUDBASE_NOT_ENABLED', false, false],
+  [99999, 'WECHAT_UPSTREAM_ERROR', false, false],
+  [0x7fffffff, 'WECHAT_UPSTREAM_ERROR', false, false],
+  [-501001, 'WECHAT_UPSTREAM_ERROR', false, false],
+  [61023, 'WECHAT_UPSTREAM_ERROR', false, false],
+];
+
+describe('the errcode table', () => {
+  it.each(table)('maps errcode %i to %s (retryable %s)', (errcode, code, retryable) => {
+    const rule = ruleForErrcode(errcode);
+    expect({ code: rule.code, retryable: rule.retryable }).toEqual({ code, retryable });
+  });
+
+  it.each(table)('marks errcode %i as our bug only when it is a malformed call of ours', (errcode, _code, _retryable, ourBug) => {
+    expect(ruleForErrcode(errcode).ourBug === true).toBe(ourBug);
+  });
+
+  it('gives every rule a message for the client', () => {
+    for (const [errcode] of table) expect(ruleForErrcode(errcode).message.length).toBeGreaterThan(0);
+  });
+});
+
+describe('toCloudEnvironmentError for WeChat errcodes', () => {
+  it.each(table)('carries errcode %i as code %s with the WeChat details', (errcode, code, retryable, ourBug) => {
+    const errmsg = `something went wrong rid: ${RID}`;
+    const error = toCloudEnvironmentError(new WechatApiError(ENDPOINT, errcode, errmsg), 'm_1001');
+    expect(error).toBeInstanceOf(CloudEnvironmentError);
+    expect(error.extensions).toEqual({ code, retryable, merchantId: 'm_1001', wechat: { errcode, errmsg, rid: RID } });
+    expect(error.ourBug).toBe(ourBug);
+  });
+
+  it('says the rule message to the client, not the WeChat errmsg', () => {
+    const error = toCloudEnvironmentError(new WechatApiError(ENDPOINT, 61007, `api is unauthorized to component rid: ${RID}`), 'm_1');
+    expect(error.message).toBe(ruleForErrcode(61007).message);
+  });
+
+  it('leaves rid out when the errmsg has none', () => {
+    const error = toCloudEnvironmentError(new WechatApiError(ENDPOINT, -1, 'system error'), 'm_1');
+    expect(error.extensions.wechat).toEqual({ errcode: -1, errmsg: 'system error' });
+  });
+
+  it('carries an older hint as the rid', () => {
+    const error = toCloudEnvironmentError(new WechatApiError(ENDPOINT, 40001, 'invalid credential hint: [abc]'), 'm_1');
+    expect(error.extensions.wechat?.rid).toBe('abc');
+  });
+});
+
+describe('toCloudEnvironmentError for transport failures', () => {
+  it('turns a timeout into WECHAT_UNAVAILABLE, retryable, with no wechat details', () => {
+    const error = toCloudEnvironmentError(new WechatTransportError(ENDPOINT, 'timeout', 'no answer within 5000 ms'), 'm_1');
+    expect(error.extensions).toEqual({ code: 'WECHAT_UNAVAILABLE', retryable: true, merchantId: 'm_1' });
+  });
+
+  it('turns a connection failure into WECHAT_UNAVAILABLE with no wechat details', () => {
+    const error = toCloudEnvironmentError(new WechatTransportError(ENDPOINT, 'connection', 'ECONNREFUSED'), 'm_1');
+    expect(error.extensions).toEqual({ code: 'WECHAT_UNAVAILABLE', retryable: true, merchantId: 'm_1' });
+  });
+
+  it('carries the HTTP status of a non-200 answer and no errcode', () => {
+    const error = toCloudEnvironmentError(new WechatTransportError(ENDPOINT, 'http-status', 'HTTP 502', 502), 'm_1');
+    expect(error.extensions).toEqual({ code: 'WECHAT_UNAVAILABLE', retryable: true, merchantId: 'm_1', wechat: { httpStatus: 502 } });
+  });
+
+  it('carries the HTTP status of an unreadable 200 answer', () => {
+    const error = toCloudEnvironmentError(new WechatTransportError(ENDPOINT, 'invalid-body', 'answer is not JSON', 200), 'm_1');
+    expect(error.extensions.wechat).toEqual({ httpStatus: 200 });
+  });
+
+  it('names the failure in the message', () => {
+    const error = toCloudEnvironmentError(new WechatTransportError(ENDPOINT, 'http-status', 'HTTP 502', 502), 'm_1');
+    expect(error.message).toContain('HTTP 502');
+  });
+
+  it('is not our bug', () => {
+    expect(toCloudEnvironmentError(new WechatTransportError(ENDPOINT, 'timeout', 'x'), 'm_1').ourBug).toBe(false);
+  });
+});
+
+describe('toCloudEnvironmentError for anything else', () => {
+  it('passes an existing CloudEnvironmentError through unchanged', () => {
+    const original = new MerchantNotAuthorizedError('m_9');
+    expect(toCloudEnvironmentError(original, 'm_1')).toBe(original);
+  });
+
+  it('rethrows an unknown error untouched', () => {
+    const unknown = new TypeError('cannot read properties of undefined');
+    expect(() => toCloudEnvironmentError(unknown, 'm_1')).toThrow(unknown);
+  });
+
+  it('rethrows a thrown non-error value untouched', () => {
+    let caught: unknown;
+    try {
+      toCloudEnvironmentError('boom', 'm_1');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBe('boom');
+  });
+});
+
+describe('MerchantNotAuthorizedError', () => {
+  it('is MERCHANT_NOT_AUTHORIZED, not retryable, naming the merchant', () => {
+    const error = new MerchantNotAuthorizedError('m_9');
+    expect(error.extensions).toEqual({ code: 'MERCHANT_NOT_AUTHORIZED', retryable: false, merchantId: 'm_9' });
+    expect(error.message).toContain('m_9');
+  });
+});
