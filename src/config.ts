@@ -12,8 +12,8 @@ const integer = (name: string, min: number, max: number, fallback: number) =>
     .optional()
     .transform((value, ctx) => {
       if (value === undefined || value.trim() === '') return fallback;
-      const parsed = Number(value);
-      if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+      const parsed = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+      if (!(parsed >= min && parsed <= max)) {
         ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max}, got "${value}"` });
         return z.NEVER;
       }
@@ -62,6 +62,17 @@ export interface Config {
   readonly authorizersFile: string | undefined;
 }
 
+const isSet = (value: string | undefined) => value !== undefined && value.trim() !== '';
+
+/** Outside demo mode the merchants must come from somewhere; checked on the raw values so it is reported alongside any other problem. */
+function missingAuthorizersFile(env: NodeJS.ProcessEnv): string | undefined {
+  if (isSet(env['AUTHORIZERS_FILE'])) return undefined;
+  const what = 'name the JSON file that maps merchants to their WeChat authorizers';
+  if (env['NODE_ENV'] === 'production') return `AUTHORIZERS_FILE is required in production: ${what}`;
+  if (isSet(env['WECHAT_API_BASE_URL'])) return `AUTHORIZERS_FILE is required when WECHAT_API_BASE_URL is set: ${what}`;
+  return undefined;
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
@@ -72,21 +83,14 @@ export class ConfigError extends Error {
 /** Parses the environment; throws a ConfigError that lists every problem found. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = environmentModel.safeParse(env);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => issue.message));
-  }
+  const problems = result.success ? [] : result.error.issues.map((issue) => issue.message);
+  const missingFile = missingAuthorizersFile(env);
+  if (missingFile) problems.push(missingFile);
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
+
   const parsed = result.data;
   const production = parsed.NODE_ENV === 'production';
   const demo = !production && parsed.WECHAT_API_BASE_URL === undefined;
-  const problems: string[] = [];
-  if (!demo && parsed.AUTHORIZERS_FILE === undefined) {
-    problems.push(
-      production
-        ? 'AUTHORIZERS_FILE is required in production: name the JSON file that maps merchants to their WeChat authorizers'
-        : 'AUTHORIZERS_FILE is required when WECHAT_API_BASE_URL is set: name the JSON file that maps merchants to their WeChat authorizers',
-    );
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
 
   return Object.freeze({
     nodeEnv: parsed.NODE_ENV,

@@ -38,6 +38,17 @@ export class AuthorizersFileError extends Error {
   }
 }
 
+/**
+ * Where JSON.parse gave up, as line and column. V8's own message quotes the text around
+ * the error, which may be a token, so only the position is kept.
+ */
+function jsonErrorLocation(text: string, error: unknown): string {
+  const position = /position (\d+)/.exec(String((error as Error).message))?.[1];
+  if (position === undefined) return '';
+  const before = text.slice(0, Number(position)).split('\n');
+  return ` at line ${before.length} column ${(before.at(-1)?.length ?? 0) + 1}`;
+}
+
 function describeEntry(index: number, raw: unknown): string {
   const id = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['merchantId'] : undefined;
   return typeof id === 'string' ? `merchants[${index}] (merchantId "${id}")` : `merchants[${index}]`;
@@ -55,7 +66,7 @@ export async function readAuthorizersFile(file: string): Promise<AuthorizersFile
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new AuthorizersFileError(file, `is not valid JSON (${(error as Error).message})`);
+    throw new AuthorizersFileError(file, `is not valid JSON${jsonErrorLocation(text, error)}; fix the syntax there`);
   }
   const file_ = fileModel.safeParse(json);
   if (!file_.success) throw new AuthorizersFileError(file, file_.error.issues[0]?.message ?? 'has the wrong shape');

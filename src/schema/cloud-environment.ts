@@ -1,4 +1,6 @@
 /** The CloudEnvironment object type: one WeChat Cloud (TCB) environment of a merchant. */
+// Decorators read design-time metadata: the polyfill must load before any class here.
+import 'reflect-metadata';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { CloudEnvironmentStatus } from '../wechat/cloud-environment.js';
 import { DateTimeScalar } from './date-time.js';

@@ -4,18 +4,25 @@
  * denoting the exact instant for any client that parses them.
  */
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
-import { formatChinaTime } from '../wechat/china-time.js';
+import { formatChinaTime, isSameWallClock } from '../wechat/china-time.js';
 
 const RFC_3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/i;
 
 function parseInstant(value: unknown): Date {
   const date = typeof value === 'string' && RFC_3339.test(value) ? new Date(value) : undefined;
-  if (!date || Number.isNaN(date.getTime())) {
+  if (!date || !isSameWallClock(wallClockOf(date, value as string), value as string)) {
     throw new GraphQLError('DateTime must be an RFC 3339 date-time such as 2019-04-04T14:10:28+08:00', {
       extensions: { code: 'BAD_USER_INPUT' },
     });
   }
   return date;
+}
+
+/** The instant moved by the text's own offset, so its UTC fields are the wall clock the text shows. */
+function wallClockOf(date: Date, text: string): Date {
+  const offset = /([+-])(\d{2}):(\d{2})$/.exec(text);
+  const minutes = offset ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) : 0;
+  return new Date(date.getTime() + minutes * 60_000);
 }
 
 export const DateTimeScalar = new GraphQLScalarType<Date, string>({

@@ -3,6 +3,8 @@
  * operation's loader, so all of an authorizer's fields share one WeChat call. A failure
  * nulls this field only, with one structured error; other fields and merchants keep theirs.
  */
+// Decorators read design-time metadata: the polyfill must load before any class here.
+import 'reflect-metadata';
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context.js';
 import { MerchantNotAuthorizedError, toCloudEnvironmentError } from '../errors/cloud-environment-error.js';

@@ -1,4 +1,6 @@
 /** Merchant, the entity another subgraph owns; this subgraph adds its cloud environments. */
+// Decorators read design-time metadata: the polyfill must load before any class here.
+import 'reflect-metadata';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 
 @Directive('@key(fields: "id")')

@@ -44,6 +44,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     // Stack traces go to the log, never to clients: they say nothing a caller can act on.
     includeStacktraceInErrorResponses: false,
     formatError: production ? maskUnexpectedErrors : undefined,
+    // main.ts owns shutdown: Apollo's own handler would re-raise the signal mid-close.
+    stopOnTerminationSignals: false,
     plugins: [fastifyApolloDrainPlugin(app), landingPage, errorLoggingPlugin],
   });
   await apollo.start();

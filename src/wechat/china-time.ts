@@ -10,15 +10,18 @@ const WECHAT_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 export function parseChinaTime(text: string): Date | undefined {
   const match = WECHAT_TIME.exec(text);
   if (!match) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number];
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second);
-  const date = new Date(utc - CHINA_OFFSET_MS);
-  // Date.UTC rolls 2019-02-30 over into March; a real timestamp survives the round trip.
-  const roundTrip = new Date(utc);
-  if (roundTrip.getUTCDate() !== day || roundTrip.getUTCMonth() !== month - 1 || hour > 23 || minute > 59 || second > 59) {
-    return undefined;
-  }
-  return date;
+  const wallClock = new Date(`${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}Z`);
+  if (!isSameWallClock(wallClock, text.replace(' ', 'T'))) return undefined;
+  return new Date(wallClock.getTime() - CHINA_OFFSET_MS);
+}
+
+/**
+ * True when `date`, printed in UTC, shows the wall clock `yyyy-mm-ddThh:mm:ss` begins
+ * with. Date quietly rolls impossible times over (2019-02-30 becomes March 2, 24:00
+ * the next day); a real time survives the round trip.
+ */
+export function isSameWallClock(date: Date, text: string): boolean {
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 19) === text.slice(0, 19);
 }
 
 /** RFC 3339 in China time, e.g. 2019-04-04T14:10:28+08:00: the same wall clock WeChat shows. */

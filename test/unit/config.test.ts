@@ -143,10 +143,7 @@ describe('loadConfig refusing bad values', () => {
     }
   });
 
-  // BUG: src/config.ts:75-89 only checks AUTHORIZERS_FILE after the zod model has passed, so a
-  // production boot with PORT=abc and no AUTHORIZERS_FILE reports PORT alone; the operator fixes
-  // it, restarts, and only then learns AUTHORIZERS_FILE is missing.
-  it.fails('reports a missing AUTHORIZERS_FILE together with a bad value', () => {
+  it('reports a missing AUTHORIZERS_FILE together with a bad value', () => {
     const problems = problemsOf({ NODE_ENV: 'production', PORT: 'abc' });
     expect(problems).toEqual([expect.stringContaining('PORT'), expect.stringContaining('AUTHORIZERS_FILE')]);
   });

@@ -1,0 +1,421 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
+import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type SimulatedAuthorizer, type SimulatedFault, WechatSimulator } from '../../src/simulator/index.js';
+import { CloudEnvironmentStatus } from '../../src/wechat/cloud-environment.js';
+import { WechatApiError, WechatTransportError } from '../../src/wechat/errors.js';
+import { WechatClient, type WechatClientOptions } from '../../src/wechat/wechat-client.js';
+
+/** Distinctive, so any echo of it anywhere is unmistakable. */
+const TOKEN = 'LEAKY-authorizer-token-4f1e9c2b7a';
+const BAD_TIME_TOKEN = 'LEAKY-bad-time-token-8d3c6e0f1a';
+const UNKNOWN_TOKEN = 'LEAKY-unknown-token-2a7b5c9d0e';
+const RID = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/;
+
+const storefront: SimulatedAuthorizer = {
+  appId: 'wx5f3c0a1b2c3d4e5f',
+  accessToken: TOKEN,
+  environments: [
+    { env: 'prod-7g3k9d', alias: 'prod', create_time: '2019-04-04 14:10:28', update_time: '2019-04-04 14:10:36', status: 'NORMAL', package_id: 'basic', package_name: '基础版 1' },
+    { env: 'staging-2b8f1c', alias: 'staging', create_time: '2023-05-20 03:00:00', update_time: '2024-08-30 23:59:07', status: 'HALTED', package_id: 'basic', package_name: '基础版 1' },
+    { env: 'sandbox-5d1e7a', alias: '', create_time: '2025-01-06 10:00:00', update_time: '2025-01-06 10:00:02', status: 'UNAVAILABLE', package_id: 'baas_personal', package_name: '个人版' },
+    { env: 'legacy-9c4a2f', alias: 'legacy', create_time: '2021-07-01 08:30:45', update_time: '2024-02-29 12:00:00', status: 'ARREARS', package_id: 'basic', package_name: '基础版 1' },
+  ],
+};
+
+const badTime: SimulatedAuthorizer = {
+  appId: 'wx8a61d2e4b7c90f13',
+  accessToken: BAD_TIME_TOKEN,
+  environments: [
+    { env: 'shop-3a7c1e', alias: 'shop', create_time: '2019-04-04T14:10:28Z', update_time: '2019-04-04 14:10:36', status: 'NORMAL', package_id: 'basic', package_name: '基础版 1' },
+  ],
+};
+
+const simulator = new WechatSimulator({ authorizers: [storefront, badTime] });
+const logLines: string[] = [];
+const logger = pino({ level: 'trace' }, { write: (line: string) => void logLines.push(line) });
+let client: WechatClient;
+
+function newClient(options: Partial<WechatClientOptions> = {}): WechatClient {
+  return new WechatClient({ baseUrl: simulator.url, timeoutMs: 2_000, maxConnections: 4, retryBaseDelayMs: 1, logger, ...options });
+}
+
+beforeAll(async () => {
+  await simulator.start();
+  client = newClient();
+});
+afterAll(async () => {
+  await client.close();
+  await simulator.stop();
+});
+beforeEach(() => {
+  simulator.clearFaults();
+  simulator.resetCalls();
+  logLines.length = 0;
+});
+
+/** The error getEnvInfo rejects with; fails the test if it resolves. */
+async function failureOf(call: Promise<unknown>): Promise<Error> {
+  const outcome: unknown = await call.then(
+    (value) => ({ resolved: value }),
+    (error: unknown) => error,
+  );
+  expect(outcome).toBeInstanceOf(Error);
+  return outcome as Error;
+}
+
+function faultWith(fault: SimulatedFault, times?: number): void {
+  simulator.injectFault(TOKEN, fault, times === undefined ? {} : { times });
+}
+
+/** A bare HTTP server standing in for WeChat when a test needs bytes the simulator never sends. */
+async function rawWechat(answer: { status?: number; body: string }): Promise<{ url: string; headers: IncomingHttpHeaders[]; close: () => Promise<void> }> {
+  const headers: IncomingHttpHeaders[] = [];
+  const server: Server = createServer((request, response) => {
+    headers.push(request.headers);
+    request.resume();
+    request.on('end', () => {
+      response.writeHead(answer.status ?? 200, { 'content-type': 'application/json; encoding=utf-8' });
+      response.end(answer.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    headers,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+describe('WechatClient.getEnvInfo on success', () => {
+  it('maps every info_list entry to a CloudEnvironment', async () => {
+    const [prod] = await client.getEnvInfo(TOKEN);
+    expect(prod).toEqual({
+      env: 'prod-7g3k9d',
+      alias: 'prod',
+      createTime: new Date('2019-04-04T06:10:28Z'),
+      updateTime: new Date('2019-04-04T06:10:36Z'),
+      status: CloudEnvironmentStatus.NORMAL,
+      upstreamStatus: 'NORMAL',
+      packageId: 'basic',
+      packageName: '基础版 1',
+    });
+  });
+
+  it('lists the environments in WeChat order', async () => {
+    const environments = await client.getEnvInfo(TOKEN);
+    expect(environments.map((environment) => environment.env)).toEqual(['prod-7g3k9d', 'staging-2b8f1c', 'sandbox-5d1e7a', 'legacy-9c4a2f']);
+  });
+
+  it('reads times as China time, also across midnight', async () => {
+    const environments = await client.getEnvInfo(TOKEN, 'staging-2b8f1c');
+    expect(environments[0]?.createTime.toISOString()).toBe('2023-05-19T19:00:00.000Z');
+  });
+
+  it('maps the documented statuses and serves an undocumented one as UNKNOWN', async () => {
+    const environments = await client.getEnvInfo(TOKEN);
+    expect(environments.map(({ status, upstreamStatus }) => [status, upstreamStatus])).toEqual([
+      [CloudEnvironmentStatus.NORMAL, 'NORMAL'],
+      [CloudEnvironmentStatus.HALTED, 'HALTED'],
+      [CloudEnvironmentStatus.UNAVAILABLE, 'UNAVAILABLE'],
+      [CloudEnvironmentStatus.UNKNOWN, 'ARREARS'],
+    ]);
+  });
+
+  it('logs an undocumented status once with the env and the text WeChat sent', async () => {
+    await client.getEnvInfo(TOKEN);
+    const warnings = logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry['level'] === 40);
+    expect(warnings).toEqual([expect.objectContaining({ env: 'legacy-9c4a2f', upstreamStatus: 'ARREARS' })]);
+  });
+
+  it('keeps an empty alias as an empty string', async () => {
+    const [sandbox] = await client.getEnvInfo(TOKEN, 'sandbox-5d1e7a');
+    expect(sandbox?.alias).toBe('');
+  });
+
+  it('sends the env it was given as {"env": …}', async () => {
+    await client.getEnvInfo(TOKEN, 'prod-7g3k9d');
+    expect(simulator.calls.map((call) => JSON.parse(call.body) as unknown)).toEqual([{ env: 'prod-7g3k9d' }]);
+  });
+
+  it('sends {} without an env, never an empty body', async () => {
+    await client.getEnvInfo(TOKEN);
+    expect(simulator.calls.map((call) => call.body)).toEqual(['{}']);
+  });
+
+  it('POSTs to /tcb/getenvinfo with the token in the query string', async () => {
+    await client.getEnvInfo(TOKEN);
+    expect(simulator.calls.map(({ method, path, accessToken }) => ({ method, path, accessToken }))).toEqual([
+      { method: 'POST', path: '/tcb/getenvinfo', accessToken: TOKEN },
+    ]);
+  });
+
+  it('answers only the named environment', async () => {
+    const environments = await client.getEnvInfo(TOKEN, 'sandbox-5d1e7a');
+    expect(environments.map((environment) => environment.env)).toEqual(['sandbox-5d1e7a']);
+  });
+
+  it('answers an empty list for an env the authorizer does not have', async () => {
+    expect(await client.getEnvInfo(TOKEN, 'nope-000000')).toEqual([]);
+  });
+
+  it('carries a token with URL-special characters intact', async () => {
+    const token = 'tok+/=&?%#-special';
+    simulator.addAuthorizer({ ...storefront, accessToken: token });
+    await client.getEnvInfo(token);
+    expect(simulator.calls[0]?.accessToken).toBe(token);
+  });
+
+  it('waits out a slow answer within the timeout', async () => {
+    faultWith({ kind: 'delay', ms: 100 }, 1);
+    expect(await client.getEnvInfo(TOKEN, 'prod-7g3k9d')).toHaveLength(1);
+  });
+});
+
+describe('WechatClient on the wire, against a bare server', () => {
+  it('sends content-type application/json', async () => {
+    const wechat = await rawWechat({ body: '{"errcode":0,"errmsg":"ok","info_list":[]}' });
+    const bare = newClient({ baseUrl: wechat.url });
+    try {
+      await bare.getEnvInfo(TOKEN);
+      expect(wechat.headers[0]?.['content-type']).toBe('application/json');
+    } finally {
+      await bare.close();
+      await wechat.close();
+    }
+  });
+
+  it('treats a success answer without info_list as no environments', async () => {
+    const wechat = await rawWechat({ body: '{"errcode":0,"errmsg":"ok"}' });
+    const bare = newClient({ baseUrl: wechat.url });
+    try {
+      expect(await bare.getEnvInfo(TOKEN)).toEqual([]);
+    } finally {
+      await bare.close();
+      await wechat.close();
+    }
+  });
+
+  it.each([
+    ['info_list is not an array', '{"errcode":0,"errmsg":"ok","info_list":{}}'],
+    ['errcode is not a number', '{"errcode":"40001","errmsg":"invalid credential"}'],
+    ['the answer is a JSON array', '[]'],
+    ['an entry has no env', '{"errcode":0,"info_list":[{"status":"NORMAL","create_time":"2019-04-04 14:10:28","update_time":"2019-04-04 14:10:28"}]}'],
+  ])('calls it an invalid body when %s', async (_what, body) => {
+    const wechat = await rawWechat({ body });
+    const bare = newClient({ baseUrl: wechat.url });
+    try {
+      const error = await failureOf(bare.getEnvInfo(TOKEN));
+      expect(error).toBeInstanceOf(WechatTransportError);
+      expect((error as WechatTransportError).failure).toBe('invalid-body');
+    } finally {
+      await bare.close();
+      await wechat.close();
+    }
+  });
+});
+
+describe('WechatClient on an errcode', () => {
+  it('throws a WechatApiError with errcode, errmsg and rid', async () => {
+    faultWith({ kind: 'errcode', errcode: 61007 });
+    const error = await failureOf(client.getEnvInfo(TOKEN));
+    expect(error).toBeInstanceOf(WechatApiError);
+    const { errcode, errmsg, rid, endpoint } = error as WechatApiError;
+    expect({ errcode, endpoint }).toEqual({ errcode: 61007, endpoint: '/tcb/getenvinfo' });
+    expect(errmsg).toMatch(/^api is unauthorized to component rid: /);
+    expect(rid).toMatch(RID);
+    expect(errmsg.endsWith(rid ?? '-')).toBe(true);
+  });
+
+  it('answers an unknown token with 40001', async () => {
+    const error = await failureOf(client.getEnvInfo(UNKNOWN_TOKEN));
+    expect((error as WechatApiError).errcode).toBe(40001);
+  });
+
+  it('asks again twice when WeChat stays busy (-1), then gives up: 3 calls', async () => {
+    faultWith({ kind: 'errcode', errcode: -1 });
+    const error = await failureOf(client.getEnvInfo(TOKEN));
+    expect((error as WechatApiError).errcode).toBe(-1);
+    expect(simulator.callCount('/tcb/getenvinfo')).toBe(3);
+  });
+
+  it('succeeds on the second call when WeChat was busy once: 2 calls', async () => {
+    faultWith({ kind: 'errcode', errcode: -1 }, 1);
+    expect(await client.getEnvInfo(TOKEN, 'prod-7g3k9d')).toHaveLength(1);
+    expect(simulator.callCount('/tcb/getenvinfo')).toBe(2);
+  });
+
+  it('logs each retry of a busy WeChat at warn level with the rid', async () => {
+    faultWith({ kind: 'errcode', errcode: -1 });
+    await failureOf(client.getEnvInfo(TOKEN));
+    const retries = logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry['msg'] === 'retrying a transient WeChat error');
+    expect(retries.map((entry) => [entry['errcode'], entry['attempt']])).toEqual([
+      [-1, 1],
+      [-1, 2],
+    ]);
+    expect(retries.every((entry) => typeof entry['rid'] === 'string' && RID.test(entry['rid']))).toBe(true);
+  });
+
+  it('asks once more on a system error (-1000), then gives up: 2 calls', async () => {
+    faultWith({ kind: 'errcode', errcode: -1000 });
+    const error = await failureOf(client.getEnvInfo(TOKEN));
+    expect((error as WechatApiError).errcode).toBe(-1000);
+    expect(simulator.callCount('/tcb/getenvinfo')).toBe(2);
+  });
+
+  it('succeeds after one system error (-1000): 2 calls', async () => {
+    faultWith({ kind: 'errcode', errcode: -1000 }, 1);
+    expect(await client.getEnvInfo(TOKEN)).toHaveLength(4);
+    expect(simulator.callCount('/tcb/getenvinfo')).toBe(2);
+  });
+
+  it('does not retry an invalid token (40001): 1 call', async () => {
+    await failureOf(client.getEnvInfo(UNKNOWN_TOKEN));
+    expect(simulator.callCount('/tcb/getenvinfo')).toBe(1);
+  });
+
+  it.each([45009, 61007, 45011, 85088])('does not retry errcode %i: 1 call', async (errcode) => {
+    faultWith({ kind: 'errcode', errcode });
+    const error = await failureOf(client.getEnvInfo(TOKEN));
+    expect((error as WechatApiError).errcode).toBe(errcode);
+    expect(simulator.callCount('/tcb/getenvinfo')).toBe(1);
+  });
+});
+
+describe('WechatClient on a transport failure', () => {
+  it('gives up on a hung call at the timeout', async () => {
+    const quick = newClient({ timeoutMs: 200 });
+    try {
+      faultWith({ kind: 'hang' }, 1);
+      const started = performance.now();
+      const error = await failureOf(quick.getEnvInfo(TOKEN));
+      expect(performance.now() - started).toBeLessThan(1_500);
+      expect(error).toBeInstanceOf(WechatTransportError);
+      expect((error as WechatTransportError).failure).toBe('timeout');
+      expect(error.message).toContain('no answer within 200 ms');
+    } finally {
+      await quick.close();
+    }
+  });
+
+  it('does not retry a hung call: 1 call', async () => {
+    const quick = newClient({ timeoutMs: 200 });
+    try {
+      faultWith({ kind: 'hang' });
+      await failureOf(quick.getEnvInfo(TOKEN));
+      expect(simulator.callCount()).toBe(1);
+    } finally {
+      await quick.close();
+    }
+  });
+
+  it('reports an HTTP 502 gateway page as http-status 502', async () => {
+    faultWith({ kind: 'http', status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' });
+    const error = await failureOf(client.getEnvInfo(TOKEN));
+    expect(error).toBeInstanceOf(WechatTransportError);
+    expect({ failure: (error as WechatTransportError).failure, httpStatus: (error as WechatTransportError).httpStatus }).toEqual({
+      failure: 'http-status',
+      httpStatus: 502,
+    });
+  });
+
+  it('does not retry an HTTP 502: 1 call', async () => {
+    faultWith({ kind: 'http', status: 502, body: '<html>502</html>' });
+    await failureOf(client.getEnvInfo(TOKEN));
+    expect(simulator.callCount()).toBe(1);
+  });
+
+  it('reports truncated JSON as an invalid body', async () => {
+    faultWith({ kind: 'truncated' }, 1);
+    const error = await failureOf(client.getEnvInfo(TOKEN));
+    expect(error).toBeInstanceOf(WechatTransportError);
+    expect((error as WechatTransportError).failure).toBe('invalid-body');
+  });
+
+  it('reports a reset connection as a connection failure', async () => {
+    faultWith({ kind: 'reset' }, 1);
+    const error = await failureOf(client.getEnvInfo(TOKEN));
+    expect(error).toBeInstanceOf(WechatTransportError);
+    expect((error as WechatTransportError).failure).toBe('connection');
+  });
+
+  it('reports a refused connection as a connection failure', async () => {
+    const nowhere = newClient({ baseUrl: await closedPortUrl() });
+    try {
+      const error = await failureOf(nowhere.getEnvInfo(TOKEN));
+      expect(error).toBeInstanceOf(WechatTransportError);
+      expect((error as WechatTransportError).failure).toBe('connection');
+    } finally {
+      await nowhere.close();
+    }
+  });
+
+  it('reports an entry with a create_time that is not WeChat time as an invalid body', async () => {
+    const error = await failureOf(client.getEnvInfo(BAD_TIME_TOKEN));
+    expect(error).toBeInstanceOf(WechatTransportError);
+    expect((error as WechatTransportError).failure).toBe('invalid-body');
+    expect(error.message).toContain('create_time');
+  });
+
+  it('serves the next call normally after a reset', async () => {
+    faultWith({ kind: 'reset' }, 1);
+    await failureOf(client.getEnvInfo(TOKEN));
+    expect(await client.getEnvInfo(TOKEN, 'prod-7g3k9d')).toHaveLength(1);
+  });
+});
+
+async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+describe('WechatClient keeping the access token secret', () => {
+  const failures: ReadonlyArray<readonly [string, () => Promise<Error>]> = [
+    ['an errcode', () => (faultWith({ kind: 'errcode', errcode: 45009 }), failureOf(client.getEnvInfo(TOKEN)))],
+    ['retries exhausted', () => (faultWith({ kind: 'errcode', errcode: -1 }), failureOf(client.getEnvInfo(TOKEN)))],
+    ['an unknown token', () => failureOf(client.getEnvInfo(UNKNOWN_TOKEN))],
+    ['a timeout', async () => {
+      const quick = newClient({ timeoutMs: 200 });
+      faultWith({ kind: 'hang' }, 1);
+      try {
+        return await failureOf(quick.getEnvInfo(TOKEN));
+      } finally {
+        await quick.close();
+      }
+    }],
+    ['an HTTP 502', () => (faultWith({ kind: 'http', status: 502, body: `<html>bad gateway for /tcb/getenvinfo?access_token=${TOKEN}</html>` }), failureOf(client.getEnvInfo(TOKEN)))],
+    ['truncated JSON', () => (faultWith({ kind: 'truncated' }, 1), failureOf(client.getEnvInfo(TOKEN)))],
+    ['a reset', () => (faultWith({ kind: 'reset' }, 1), failureOf(client.getEnvInfo(TOKEN)))],
+    ['a refused connection', async () => {
+      const nowhere = newClient({ baseUrl: await closedPortUrl() });
+      try {
+        return await failureOf(nowhere.getEnvInfo(TOKEN));
+      } finally {
+        await nowhere.close();
+      }
+    }],
+    ['a bad create_time', () => failureOf(client.getEnvInfo(BAD_TIME_TOKEN))],
+  ];
+
+  it.each(failures)('keeps the token out of the error on %s', async (_what, fail) => {
+    const error = await fail();
+    const renderings = [error.message, String(error), JSON.stringify(error), error.stack ?? '', inspect(error, { depth: 5 })];
+    for (const [index, text] of renderings.entries()) {
+      expect({ index, leaks: [TOKEN, UNKNOWN_TOKEN, BAD_TIME_TOKEN].filter((token) => text.includes(token)) }).toEqual({ index, leaks: [] });
+    }
+  });
+
+  it.each(failures)('keeps the token out of the logs on %s', async (_what, fail) => {
+    await fail();
+    expect(logLines.filter((line) => line.includes('LEAKY-'))).toEqual([]);
+  });
+});
