@@ -1,0 +1,63 @@
+/**
+ * The schema as the supergraph sees it: it composes with a merchants subgraph, every
+ * type, field, argument and enum value is described, and the WeChat-backed field stays
+ * nullable so one merchant's failure cannot null anything above it.
+ */
+import { readFile } from 'node:fs/promises';
+import { type GraphQLSchema, buildSchema, isEnumType, isListType, isNonNullType, isObjectType, isScalarType } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { composeSupergraph, printCloudEnvironmentsSdl } from '../../src/dev/supergraph.js';
+
+const committed = (name: string) => readFile(new URL(`../../schema/${name}`, import.meta.url), 'utf8');
+
+describe('the subgraph schema', () => {
+  it('is the SDL committed under schema/', async () => {
+    expect(`${printCloudEnvironmentsSdl()}\n`).toBe(await committed('cloud-environments.graphql'));
+  });
+
+  it('links Federation 2.7 and keys Merchant by id', () => {
+    const sdl = printCloudEnvironmentsSdl();
+    expect(sdl).toMatch(/@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.7", import: \["@key"\]\)/);
+    expect(sdl).toMatch(/type Merchant\s+@key\(fields: "id"\)/);
+  });
+
+  it('composes with the merchants subgraph without errors', () => {
+    const { supergraphSdl, apiSchemaSdl } = composeSupergraph();
+    expect(supergraphSdl).toContain('cloudEnvironments');
+    const api = buildSchema(apiSchemaSdl);
+    const merchant = api.getType('Merchant');
+    expect(isObjectType(merchant) && Object.keys(merchant.getFields()).sort()).toEqual(['cloudEnvironments', 'id', 'name']);
+  });
+
+  it('keeps Merchant.cloudEnvironments a nullable list of non-null environments', () => {
+    const api = buildSchema(composeSupergraph().apiSchemaSdl);
+    const merchant = api.getType('Merchant');
+    if (!isObjectType(merchant)) throw new Error('Merchant is not an object type');
+    const field = merchant.getFields()['cloudEnvironments']!;
+    expect(isNonNullType(field.type)).toBe(false);
+    expect(isListType(field.type) && isNonNullType(field.type.ofType)).toBe(true);
+    expect(field.args.map((arg) => `${arg.name}: ${String(arg.type)}`)).toEqual(['env: String']);
+  });
+
+  it('describes every type, field, argument and enum value this subgraph defines', () => {
+    const schema: GraphQLSchema = buildSchema(printCloudEnvironmentsSdl().replace(/^extend schema[^\n]*\n[^\n]*\n/, ''), {
+      assumeValid: true,
+    });
+    const undescribed: string[] = [];
+    for (const name of ['Merchant', 'CloudEnvironment', 'CloudEnvironmentStatus', 'DateTime']) {
+      const type = schema.getType(name)!;
+      if (!type.description) undescribed.push(name);
+      if (isObjectType(type)) {
+        for (const field of Object.values(type.getFields())) {
+          if (!field.description) undescribed.push(`${name}.${field.name}`);
+          for (const arg of field.args) if (!arg.description) undescribed.push(`${name}.${field.name}(${arg.name})`);
+        }
+      }
+      if (isEnumType(type)) {
+        for (const value of type.getValues()) if (!value.description) undescribed.push(`${name}.${value.name}`);
+      }
+      if (isScalarType(type) && !type.specifiedByURL) undescribed.push(`${name} @specifiedBy`);
+    }
+    expect(undescribed).toEqual([]);
+  });
+});
