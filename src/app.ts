@@ -1,15 +1,24 @@
 /**
- * Assembles a running subgraph from a Config: in demo mode the embedded WeChat
- * simulator and the bundled authorizers, then the WeChat client, the schema and the
- * HTTP server. Tests start it exactly as `npm start` does.
+ * Assembles a running subgraph from a Config: in demo mode the embedded WeChat simulator
+ * with its demo merchants and platform credentials; then the store (memory or Redis),
+ * the registry filled from AUTHORIZERS_FILE, the token layer, the WeChat client, the
+ * schema and the HTTP server. Tests start it exactly as `npm start` does.
  */
 import type { Logger } from 'pino';
+import { AuthorizerRegistry } from './authorizers/authorizer-registry.js';
 import { readAuthorizersFile } from './authorizers/authorizers-file.js';
-import { FileAuthorizers } from './authorizers/file-authorizers.js';
+import { type ImportedAuthorizers, importAuthorizersFile } from './authorizers/import-authorizers-file.js';
 import type { Config } from './config.js';
 import { buildCloudEnvironmentsSchema } from './schema/build-schema.js';
 import { createServer } from './server/server.js';
-import { DEMO_AUTHORIZERS_FILE, WechatSimulator, demoAuthorizers } from './simulator/index.js';
+import { DEMO_AUTHORIZERS_FILE, DEMO_COMPONENT, WechatSimulator, demoSimulatorOptions } from './simulator/index.js';
+import type { KeyValueStore } from './store/key-value-store.js';
+import { MemoryStore } from './store/memory-store.js';
+import { RedisStore } from './store/redis-store.js';
+import { StoreKeys } from './store/store-keys.js';
+import { AuthorizerTokens } from './tokens/authorizer-tokens.js';
+import { SharedTokenCache } from './tokens/shared-token-cache.js';
+import { ComponentApi } from './wechat/component-api.js';
 import { WechatClient } from './wechat/wechat-client.js';
 
 export interface RunningSubgraph {
@@ -22,29 +31,62 @@ export interface RunningSubgraph {
 
 export async function startSubgraph(config: Config, logger: Logger): Promise<RunningSubgraph> {
   let simulator: WechatSimulator | undefined;
-  let baseUrl = config.wechat.baseUrl;
-  let authorizersFile = config.authorizersFile;
+  let { baseUrl } = config.wechat;
+  let { authorizersFile, component, verifyTicket } = config;
   if (config.demo) {
-    simulator = new WechatSimulator({ authorizers: demoAuthorizers() });
+    simulator = new WechatSimulator(demoSimulatorOptions());
     baseUrl = await simulator.start();
     authorizersFile ??= DEMO_AUTHORIZERS_FILE;
+    component ??= DEMO_COMPONENT;
+    verifyTicket ??= DEMO_COMPONENT.verifyTicket;
     logger.info({ simulatorUrl: baseUrl, authorizersFile }, 'demo mode: WECHAT_API_BASE_URL is unset, so WeChat is the embedded simulator');
   }
-  if (baseUrl === undefined || authorizersFile === undefined) {
-    throw new Error('unreachable: config guarantees a WeChat URL and an authorizers file outside demo mode');
-  }
+  if (baseUrl === undefined) throw new Error('unreachable: config guarantees a WeChat URL outside demo mode');
 
-  const entries = await readAuthorizersFile(authorizersFile);
-  const authorizers = new FileAuthorizers(entries);
-  logger.info({ authorizersFile, merchants: authorizers.merchantCount, wechat: baseUrl }, 'authorizers loaded');
+  const entries = authorizersFile === undefined ? [] : await readAuthorizersFile(authorizersFile);
+  const store: KeyValueStore = config.store.redisUrl ? await RedisStore.connect({ url: config.store.redisUrl, logger }) : new MemoryStore();
+  const keys = new StoreKeys(config.store.prefix);
+  const registry = new AuthorizerRegistry(store, keys);
+  let imported: ImportedAuthorizers;
+  try {
+    imported = await importAuthorizersFile(entries, registry);
+    if (imported.needsComponent && !component) {
+      throw new Error(
+        `AUTHORIZERS_FILE ${authorizersFile}: entries with authorizerRefreshToken need WECHAT_COMPONENT_APPID and WECHAT_COMPONENT_APPSECRET to mint access tokens`,
+      );
+    }
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  logger.info(
+    { authorizersFile, merchants: imported.merchants, store: config.store.redisUrl ? 'redis' : 'memory', wechat: baseUrl },
+    'authorizers loaded',
+  );
 
   const wechat = new WechatClient({ baseUrl, timeoutMs: config.wechat.timeoutMs, maxConnections: config.wechat.maxConnections, logger });
+  const tokens = new AuthorizerTokens({
+    store,
+    keys,
+    cache: new SharedTokenCache({ store, keys, logger }),
+    componentApi: component ? new ComponentApi(wechat, component) : undefined,
+    fixedTokens: imported.fixedTokens,
+    verifyTicket,
+  });
+  let draining = false;
   const server = await createServer({
     schema: buildCloudEnvironmentsSchema(),
-    sources: { authorizers, tokens: authorizers, wechat, logger },
+    sources: { registry, tokens, wechat, logger },
     logger,
     nodeEnv: config.nodeEnv,
     exampleMerchantIds: entries.slice(0, 8).map((entry) => entry.merchantId),
+    readiness: async () => {
+      if (draining) return { ready: false, reason: 'shutting down' };
+      return store.ping().then(
+        () => ({ ready: true }),
+        (error: Error) => ({ ready: false, reason: error.message }),
+      );
+    },
   });
   const address = await server.listen({ port: config.port, host: config.host });
   const url = `${address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost')}/graphql`;
@@ -53,8 +95,10 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
     url,
     simulatorUrl: simulator ? baseUrl : undefined,
     async close() {
+      draining = true;
       await server.close();
       await wechat.close();
+      await store.close();
       await simulator?.stop();
     },
   };

@@ -43,6 +43,19 @@ const environmentModel = z.object({
   WECHAT_TIMEOUT_MS: integer('WECHAT_TIMEOUT_MS', 1, 60_000, 5_000),
   WECHAT_MAX_CONNECTIONS: integer('WECHAT_MAX_CONNECTIONS', 1, 1_024, 64),
   AUTHORIZERS_FILE: optionalString,
+  REDIS_URL: optionalString.refine(
+    (value) => value === undefined || /^rediss?:\/\/[^\s]+$/.test(value),
+    'REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0',
+  ),
+  WECHAT_REDIS_PREFIX: optionalString
+    .transform((value) => value ?? 'wechat:')
+    .refine((value) => /^[A-Za-z0-9:_.-]{1,64}$/.test(value), 'WECHAT_REDIS_PREFIX must be 1 to 64 characters from A-Z, a-z, 0-9, ":", "_", "." and "-"'),
+  WECHAT_COMPONENT_APPID: optionalString.refine(
+    (value) => value === undefined || /^wx[0-9a-f]{16}$/.test(value),
+    'WECHAT_COMPONENT_APPID must be "wx" followed by 16 lowercase hex digits',
+  ),
+  WECHAT_COMPONENT_APPSECRET: optionalString,
+  WECHAT_COMPONENT_VERIFY_TICKET: optionalString,
 });
 
 export interface Config {
@@ -58,18 +71,42 @@ export interface Config {
     readonly timeoutMs: number;
     readonly maxConnections: number;
   };
-  /** Undefined only in demo mode, where the bundled demo file is used. */
+  /** Undefined in demo mode (the bundled demo file is used) or when Redis holds the registry. */
   readonly authorizersFile: string | undefined;
+  /** The platform's credentials; undefined when only fixed access tokens are used (or in demo mode, until the simulator supplies its own). */
+  readonly component: { readonly appId: string; readonly appSecret: string } | undefined;
+  /** WECHAT_COMPONENT_VERIFY_TICKET: used while the store holds no ticket (development). */
+  readonly verifyTicket: string | undefined;
+  readonly store: {
+    /** Unset: everything in memory (one replica). */
+    readonly redisUrl: string | undefined;
+    readonly prefix: string;
+  };
 }
 
 const isSet = (value: string | undefined) => value !== undefined && value.trim() !== '';
 
-/** Outside demo mode the merchants must come from somewhere; checked on the raw values so it is reported alongside any other problem. */
+/**
+ * Rules across variables, checked on the raw values so they are reported alongside any
+ * other problem: outside demo mode the merchants must come from somewhere, and the
+ * component credentials come as a pair.
+ */
+function crossVariableProblems(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  const file = missingAuthorizersFile(env);
+  if (file) problems.push(file);
+  if (isSet(env['WECHAT_COMPONENT_APPID']) !== isSet(env['WECHAT_COMPONENT_APPSECRET'])) {
+    problems.push('WECHAT_COMPONENT_APPID and WECHAT_COMPONENT_APPSECRET go together: set both (to mint access tokens from refresh tokens) or neither');
+  }
+  return problems;
+}
+
 function missingAuthorizersFile(env: NodeJS.ProcessEnv): string | undefined {
-  if (isSet(env['AUTHORIZERS_FILE'])) return undefined;
+  // With Redis, the registry lives there (filled by `npm run authorizers`); the file is optional.
+  if (isSet(env['AUTHORIZERS_FILE']) || isSet(env['REDIS_URL'])) return undefined;
   const what = 'name the JSON file that maps merchants to their WeChat authorizers';
-  if (env['NODE_ENV'] === 'production') return `AUTHORIZERS_FILE is required in production: ${what}`;
-  if (isSet(env['WECHAT_API_BASE_URL'])) return `AUTHORIZERS_FILE is required when WECHAT_API_BASE_URL is set: ${what}`;
+  if (env['NODE_ENV'] === 'production') return `AUTHORIZERS_FILE is required in production without REDIS_URL: ${what}`;
+  if (isSet(env['WECHAT_API_BASE_URL'])) return `AUTHORIZERS_FILE is required when WECHAT_API_BASE_URL is set without REDIS_URL: ${what}`;
   return undefined;
 }
 
@@ -84,8 +121,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = environmentModel.safeParse(env);
   const problems = result.success ? [] : result.error.issues.map((issue) => issue.message);
-  const missingFile = missingAuthorizersFile(env);
-  if (missingFile) problems.push(missingFile);
+  problems.push(...crossVariableProblems(env));
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
 
   const parsed = result.data;
@@ -104,5 +140,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxConnections: parsed.WECHAT_MAX_CONNECTIONS,
     }),
     authorizersFile: parsed.AUTHORIZERS_FILE,
+    component:
+      parsed.WECHAT_COMPONENT_APPID && parsed.WECHAT_COMPONENT_APPSECRET
+        ? Object.freeze({ appId: parsed.WECHAT_COMPONENT_APPID, appSecret: parsed.WECHAT_COMPONENT_APPSECRET })
+        : undefined,
+    verifyTicket: parsed.WECHAT_COMPONENT_VERIFY_TICKET,
+    store: Object.freeze({ redisUrl: parsed.REDIS_URL, prefix: parsed.WECHAT_REDIS_PREFIX }),
   });
 }

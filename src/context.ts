@@ -1,17 +1,19 @@
 /** What every resolver of one operation shares: its loaders, its logger, its request id. */
+import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
-import type { AuthorizerRegistry } from './authorizers/authorizer-registry.js';
+import type { Authorizer, AuthorizerRegistry } from './authorizers/authorizer-registry.js';
 import { CloudEnvironmentLoaders, type CloudEnvironmentSources } from './loaders/cloud-environment-loaders.js';
 
 export interface Context {
   readonly requestId: string;
   readonly logger: Logger;
-  readonly authorizers: AuthorizerRegistry;
+  /** Merchant id → authorizer, one registry lookup per operation for all its merchants. */
+  readonly authorizers: DataLoader<string, Authorizer | undefined>;
   readonly cloudEnvironments: CloudEnvironmentLoaders;
 }
 
 export interface ContextSources extends CloudEnvironmentSources {
-  readonly authorizers: AuthorizerRegistry;
+  readonly registry: AuthorizerRegistry;
   readonly logger: Logger;
 }
 
@@ -19,7 +21,7 @@ export function createContext(sources: ContextSources, requestId: string): Conte
   return {
     requestId,
     logger: sources.logger.child({ requestId }),
-    authorizers: sources.authorizers,
+    authorizers: new DataLoader((merchantIds) => sources.registry.findByMerchantIds(merchantIds)),
     cloudEnvironments: new CloudEnvironmentLoaders(sources),
   };
 }

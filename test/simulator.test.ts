@@ -1,8 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import demo from '../src/simulator/demo-authorizers.json' with { type: 'json' };
-import { DEMO_AUTHORIZERS_FILE, demoAuthorizers } from '../src/simulator/demo-seed.js';
-import { WechatSimulator, type SimulatedAuthorizer } from '../src/simulator/index.js';
+import {
+  DEMO_AUTHORIZERS_FILE,
+  DEMO_COMPONENT,
+  WechatSimulator,
+  demoAuthorizers,
+  demoSimulatorOptions,
+  type SimulatedAuthorizer,
+} from '../src/simulator/index.js';
 
 const rid = / rid: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/;
 const wechatContentType = 'application/json; encoding=utf-8';
@@ -102,11 +108,18 @@ describe('getenvinfo', () => {
     expect(first.errmsg).not.toBe(second.errmsg);
   });
 
-  it('serves answers added later with addAuthorizer, replacing by access token', async () => {
+  it('serves answers added later with addAuthorizer, replacing by appid', async () => {
     simulator.addAuthorizer({ appId: 'wx1111111111111111', accessToken: 'token-late', environments: [] });
     expect(await (await getEnvInfo('token-late')).json()).toEqual({ errcode: 0, errmsg: 'ok', info_list: [] });
     simulator.addAuthorizer({ appId: 'wx1111111111111111', accessToken: 'token-late', environments: [], errcode: 61007 });
     expect(await errcodeOf(await getEnvInfo('token-late'))).toBe(61007);
+  });
+
+  it("keeps a replaced authorizer's fixed token working, answering as the replacement", async () => {
+    simulator.addAuthorizer({ appId: 'wx2222222222222222', accessToken: 'token-before', environments: [] });
+    simulator.addAuthorizer({ appId: 'wx2222222222222222', accessToken: 'token-after', environments: [], errcode: 48001 });
+    expect(await errcodeOf(await getEnvInfo('token-before'))).toBe(48001);
+    expect(await errcodeOf(await getEnvInfo('token-after'))).toBe(48001);
   });
 });
 
@@ -245,26 +258,48 @@ describe('lifecycle', () => {
 
 describe('demo seed', () => {
   const authorizers = demoAuthorizers();
-  const byToken = new Map(authorizers.map((authorizer) => [authorizer.accessToken, authorizer]));
+  const byAppId = new Map(authorizers.map((authorizer) => [authorizer.appId, authorizer]));
+  const merchant = (id: string) => demo.merchants.find((m) => m.merchantId === id);
+  const seededFor = (id: string) => byAppId.get(merchant(id)?.authorizerAppId ?? '');
 
-  it("seeds an authorizer for every merchant in demo-authorizers.json, under that merchant's appid", () => {
-    for (const merchant of demo.merchants) {
-      expect(byToken.get(merchant.authorizerAccessToken)?.appId).toBe(merchant.authorizerAppId);
+  it('gives every merchant in demo-authorizers.json exactly one of a refresh token and a fixed access token', () => {
+    for (const entry of demo.merchants) {
+      const kinds = (['authorizerRefreshToken', 'authorizerAccessToken'] as const).filter((key) => key in entry);
+      expect(kinds, entry.merchantId).toHaveLength(1);
     }
+    expect(merchant('m_1003')).toHaveProperty('authorizerAccessToken', 'demo-token-personal-plan');
+    expect(demo.merchants.filter((m) => 'authorizerRefreshToken' in m).map((m) => m.merchantId)).toEqual([
+      'm_1001', 'm_1002', 'm_2001', 'm_2002', 'm_2003', 'm_2004', 'm_2005',
+    ]);
+  });
+
+  it("seeds an authorizer for every merchant, under that merchant's appid and with the file's token", () => {
+    for (const entry of demo.merchants) {
+      const authorizer = byAppId.get(entry.authorizerAppId);
+      expect(authorizer, entry.merchantId).toBeDefined();
+      if ('authorizerAccessToken' in entry) expect(authorizer?.accessToken).toBe(entry.authorizerAccessToken);
+      else if (entry.merchantId !== 'm_2005') expect(authorizer?.refreshToken).toBe(entry.authorizerRefreshToken);
+    }
+    expect(authorizers).toHaveLength(new Set(demo.merchants.map((m) => m.authorizerAppId)).size);
+  });
+
+  it('accepts a different refresh token for m_2005 than the file holds, so it must re-authorize', () => {
+    const m2005 = merchant('m_2005');
+    expect(m2005?.authorizerAppId).not.toBe(merchant('m_2004')?.authorizerAppId);
+    expect(seededFor('m_2005')?.refreshToken).toMatch(/^demo-refresh-/);
+    expect(seededFor('m_2005')?.refreshToken).not.toBe(m2005?.authorizerRefreshToken);
   });
 
   it('gives m_1001 and m_1002 the same authorizer, covering every status and an empty alias', () => {
-    const [m1001, m1002] = ['m_1001', 'm_1002'].map((id) => demo.merchants.find((m) => m.merchantId === id));
-    expect(m1001?.authorizerAccessToken).toBe(m1002?.authorizerAccessToken);
-    const shared = byToken.get(m1001?.authorizerAccessToken ?? '');
+    expect(merchant('m_1001')?.authorizerAppId).toBe(merchant('m_1002')?.authorizerAppId);
+    expect(merchant('m_1001')?.authorizerRefreshToken).toBe(merchant('m_1002')?.authorizerRefreshToken);
+    const shared = seededFor('m_1001');
     expect(shared?.environments.map((e) => e.status)).toEqual(expect.arrayContaining(['NORMAL', 'HALTED', 'UNAVAILABLE', 'ARREARS']));
     expect(shared?.environments.some((e) => e.alias === '')).toBe(true);
   });
 
   it('gives the m_2xxx merchants their standing errcodes and leaves m_3001 out', () => {
-    const errcodeOfMerchant = (id: string) =>
-      byToken.get(demo.merchants.find((m) => m.merchantId === id)?.authorizerAccessToken ?? '')?.errcode;
-    expect(['m_2001', 'm_2002', 'm_2003', 'm_2004'].map(errcodeOfMerchant)).toEqual([42001, 61007, -1, 85088]);
+    expect(['m_2001', 'm_2002', 'm_2003', 'm_2004'].map((id) => seededFor(id)?.errcode)).toEqual([42001, 61007, -1, 85088]);
     expect(demo.merchants.some((m) => m.merchantId === 'm_3001')).toBe(false);
   });
 
@@ -272,21 +307,30 @@ describe('demo seed', () => {
     expect(JSON.parse(await readFile(DEMO_AUTHORIZERS_FILE, 'utf8'))).toEqual(demo);
   });
 
-  it('uses WeChat-shaped appids and obviously fake tokens', () => {
+  it('uses WeChat-shaped appids and obviously fake tokens and component credentials', () => {
     for (const authorizer of authorizers) {
       expect(authorizer.appId).toMatch(/^wx[0-9a-f]{16}$/);
-      expect(authorizer.accessToken).toMatch(/^demo-token-/);
+      if (authorizer.accessToken !== undefined) expect(authorizer.accessToken).toMatch(/^demo-token-/);
+      if (authorizer.refreshToken !== undefined) expect(authorizer.refreshToken).toMatch(/^demo-refresh-/);
     }
+    expect(DEMO_COMPONENT.appId).toMatch(/^wx[0-9a-f]{16}$/);
+    expect(DEMO_COMPONENT.appSecret).toMatch(/^demo-component-secret-/);
+    expect(DEMO_COMPONENT.verifyTicket).toMatch(/^ticket@@@demo-/);
   });
 
-  it('answers the demo merchants over HTTP', async () => {
-    const own = new WechatSimulator({ authorizers });
+  it('builds fresh authorizers on every call, so one simulator cannot edit the next one\'s world', () => {
+    const [first] = demoAuthorizers();
+    first?.environments.pop();
+    expect(demoAuthorizers()[0]?.environments).toHaveLength(authorizers[0]?.environments.length ?? -1);
+    expect(demoSimulatorOptions()).toEqual({ authorizers, component: DEMO_COMPONENT });
+  });
+
+  it("answers m_1003's fixed token over HTTP", async () => {
+    const own = new WechatSimulator(demoSimulatorOptions());
     await own.start();
     try {
       const personal = await fetch(`${own.url}/tcb/getenvinfo?access_token=demo-token-personal-plan`, { method: 'POST', body: '{}' });
       expect(await personal.json()).toMatchObject({ errcode: 0, info_list: [{ env: 'shop-3a7c1e', package_id: 'baas_personal' }] });
-      const busy = await fetch(`${own.url}/tcb/getenvinfo?access_token=demo-token-system-busy`, { method: 'POST', body: '{}' });
-      expect(await busy.json()).toMatchObject({ errcode: -1, errmsg: expect.stringMatching(/^system error rid: /) });
     } finally {
       await own.stop();
     }

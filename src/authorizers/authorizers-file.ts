@@ -1,16 +1,26 @@
 /**
- * AUTHORIZERS_FILE: the JSON list of merchants, their authorizer appids and access
- * tokens. Read and validated once at start-up; any problem stops the server with a
- * message naming the file and the entry.
+ * AUTHORIZERS_FILE: the JSON list of merchants, their authorizer appids, and for each
+ * either the authorizer's refresh token (the subgraph mints access tokens from it) or a
+ * fixed access token. Read and validated once at start-up; any problem stops the server
+ * with a message naming the file and the entry, never a token.
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
+/** Exactly one of the two tokens is set. */
 export interface AuthorizersFileEntry {
   readonly merchantId: string;
   readonly authorizerAppId: string;
-  readonly authorizerAccessToken: string;
+  readonly authorizerRefreshToken?: string;
+  readonly authorizerAccessToken?: string;
 }
+
+const tokenText = (name: string) =>
+  z
+    .string({ message: `${name} must be a string` })
+    .min(1, `${name} must not be empty`)
+    .regex(/^[\x21-\x7e]+$/, `${name} must be printable ASCII without spaces`)
+    .optional();
 
 const entryModel = z.object(
   {
@@ -21,13 +31,13 @@ const entryModel = z.object(
     authorizerAppId: z
       .string({ message: 'authorizerAppId must be a string' })
       .regex(/^wx[0-9a-f]{16}$/, 'authorizerAppId must be "wx" followed by 16 lowercase hex digits'),
-    authorizerAccessToken: z
-      .string({ message: 'authorizerAccessToken must be a string' })
-      .min(1, 'authorizerAccessToken must not be empty')
-      .regex(/^[\x21-\x7e]+$/, 'authorizerAccessToken must be printable ASCII without spaces'),
+    authorizerRefreshToken: tokenText('authorizerRefreshToken'),
+    authorizerAccessToken: tokenText('authorizerAccessToken'),
   },
   { message: 'each entry must be an object' },
-);
+).refine((entry) => (entry.authorizerRefreshToken === undefined) !== (entry.authorizerAccessToken === undefined), {
+  message: 'give exactly one of authorizerRefreshToken (preferred: tokens are minted and refreshed) or authorizerAccessToken (a fixed token)',
+});
 
 const fileModel = z.object({ merchants: z.array(z.unknown(), { message: '"merchants" must be an array' }) }, { message: 'the file must hold an object with a "merchants" array' });
 
@@ -73,7 +83,7 @@ export async function readAuthorizersFile(file: string): Promise<AuthorizersFile
 
   const entries: AuthorizersFileEntry[] = [];
   const merchantIndex = new Map<string, number>();
-  const tokenByAppId = new Map<string, { token: string; index: number }>();
+  const credentialsByAppId = new Map<string, { credentials: string; index: number }>();
   file_.data.merchants.forEach((raw, index) => {
     const where = describeEntry(index, raw);
     const entry = entryModel.safeParse(raw);
@@ -81,20 +91,21 @@ export async function readAuthorizersFile(file: string): Promise<AuthorizersFile
       const problems = entry.error.issues.map((issue) => issue.message).join('; ');
       throw new AuthorizersFileError(file, `${where}: ${problems}`);
     }
-    const { merchantId, authorizerAppId, authorizerAccessToken } = entry.data;
+    const { merchantId, authorizerAppId, authorizerRefreshToken, authorizerAccessToken } = entry.data;
     const earlier = merchantIndex.get(merchantId);
     if (earlier !== undefined) {
       throw new AuthorizersFileError(file, `${where}: merchantId is already listed at merchants[${earlier}]; list each merchant once`);
     }
-    const shared = tokenByAppId.get(authorizerAppId);
-    if (shared !== undefined && shared.token !== authorizerAccessToken) {
+    const credentials = JSON.stringify([authorizerRefreshToken, authorizerAccessToken]);
+    const shared = credentialsByAppId.get(authorizerAppId);
+    if (shared !== undefined && shared.credentials !== credentials) {
       throw new AuthorizersFileError(
         file,
-        `${where}: authorizer ${authorizerAppId} has a different access token than at merchants[${shared.index}]; an authorizer has one token`,
+        `${where}: authorizer ${authorizerAppId} has different tokens than at merchants[${shared.index}]; an authorizer has one set of tokens`,
       );
     }
     merchantIndex.set(merchantId, index);
-    tokenByAppId.set(authorizerAppId, { token: authorizerAccessToken, index });
+    credentialsByAppId.set(authorizerAppId, { credentials, index });
     entries.push(entry.data);
   });
   return entries;

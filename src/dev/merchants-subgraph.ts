@@ -41,6 +41,7 @@ export const DEMO_MERCHANTS: readonly MerchantRecord[] = [
   { id: 'm_2002', name: 'No Permission Florist' },
   { id: 'm_2003', name: 'Busy Noodle Bar' },
   { id: 'm_2004', name: 'No CloudBase Cinema' },
+  { id: 'm_2005', name: 'Lost Authorization Toys' },
   { id: 'm_3001', name: 'Never Authorized Shoes' },
 ];
 

@@ -5,7 +5,9 @@
  */
 import { GraphQLError } from 'graphql';
 import { WechatApiError, WechatTransportError } from '../wechat/errors.js';
-import { type ErrorCode, WECHAT_UNAVAILABLE, ruleForErrcode } from './error-codes.js';
+import { StoreUnavailableError } from '../store/key-value-store.js';
+import { TokenSourceError } from '../tokens/token-source-error.js';
+import { type ErrorCode, TOKEN_SOURCE_RULES, TOKEN_STORE_UNAVAILABLE, WECHAT_UNAVAILABLE, ruleForErrcode } from './error-codes.js';
 
 export interface WechatErrorDetails {
   readonly errcode?: number;
@@ -46,13 +48,20 @@ export class MerchantNotAuthorizedError extends CloudEnvironmentError {
   }
 }
 
-/** The field error for a WeChat failure; anything else is rethrown untouched (a bug, masked by the server). */
+/** The field error for a failure to read WeChat or get a token; anything else is rethrown untouched (a bug, masked by the server). */
 export function toCloudEnvironmentError(error: unknown, merchantId: string): CloudEnvironmentError {
   if (error instanceof CloudEnvironmentError) return error;
   if (error instanceof WechatApiError) {
     const rule = ruleForErrcode(error.errcode);
     const wechat: WechatErrorDetails = { errcode: error.errcode, errmsg: error.errmsg, ...(error.rid ? { rid: error.rid } : {}) };
     return new CloudEnvironmentError(rule.message, { code: rule.code, retryable: rule.retryable, merchantId, wechat }, rule.ourBug === true);
+  }
+  if (error instanceof TokenSourceError) {
+    const rule = TOKEN_SOURCE_RULES.get(error.failure)!;
+    return new CloudEnvironmentError(error.message, { code: rule.code, retryable: rule.retryable, merchantId }, rule.ourBug === true);
+  }
+  if (error instanceof StoreUnavailableError) {
+    return new CloudEnvironmentError(TOKEN_STORE_UNAVAILABLE.message, { code: TOKEN_STORE_UNAVAILABLE.code, retryable: true, merchantId });
   }
   if (error instanceof WechatTransportError) {
     const extensions: CloudEnvironmentErrorExtensions = {

@@ -2,6 +2,8 @@
  * The errcode table: how each WeChat errcode reaches a GraphQL client. It is data, read
  * by one function; the README's error table documents the same rows for client developers.
  */
+import type { TokenSourceFailure } from '../tokens/token-source-error.js';
+
 export type ErrorCode =
   | 'WECHAT_BUSY'
   | 'WECHAT_SYSTEM_ERROR'
@@ -18,7 +20,11 @@ export type ErrorCode =
   | 'PERMISSION_SET_NOT_GRANTED'
   | 'CLOUDBASE_NOT_ENABLED'
   | 'WECHAT_UPSTREAM_ERROR'
-  | 'WECHAT_UNAVAILABLE';
+  | 'WECHAT_UNAVAILABLE'
+  | 'REFRESH_TOKEN_INVALID'
+  | 'COMPONENT_TICKET_INVALID'
+  | 'COMPONENT_CREDENTIALS_INVALID'
+  | 'TOKEN_STORE_UNAVAILABLE';
 
 export interface ErrorCodeRule {
   readonly code: ErrorCode;
@@ -55,11 +61,27 @@ export const ERRCODE_RULES: ReadonlyMap<number, ErrorCodeRule> = new Map([
   [40164, rule('IP_NOT_WHITELISTED', false, "The subgraph's outbound IP is not on the WeChat whitelist.")],
   [61007, rule('PERMISSION_SET_NOT_GRANTED', false, 'The merchant did not grant our platform the cloud development permission set (49); ask them to re-authorize with it.')],
   [85088, rule('CLOUDBASE_NOT_ENABLED', false, "Cloud development (CloudBase) is not enabled for the merchant's mini program.")],
+  // The token endpoints' own errcodes (api_component_token, api_authorizer_token).
+  [61023, rule('REFRESH_TOKEN_INVALID', false, "WeChat no longer accepts the merchant's authorizer refresh token; the merchant must authorize our platform again.")],
+  [61005, rule('COMPONENT_TICKET_INVALID', false, "WeChat refused our platform's component_verify_ticket as expired; the ticket receiver has not stored a newer one.")],
+  [61006, rule('COMPONENT_TICKET_INVALID', false, "WeChat refused our platform's component_verify_ticket as invalid.")],
+  [40013, rule('COMPONENT_CREDENTIALS_INVALID', false, "WeChat refused our platform's component appid; check WECHAT_COMPONENT_APPID.")],
+  [40125, rule('COMPONENT_CREDENTIALS_INVALID', false, "WeChat refused our platform's component appsecret; check WECHAT_COMPONENT_APPSECRET.")],
 ]);
 
 export const OTHER_ERRCODE = rule('WECHAT_UPSTREAM_ERROR', false, 'WeChat answered with an error; see extensions.wechat for its errcode and rid.');
 
 export const WECHAT_UNAVAILABLE = rule('WECHAT_UNAVAILABLE', true, 'WeChat could not be reached or answered unreadably; try again shortly.');
+
+/** Failures to get a token that are not an answer from WeChat. */
+export const TOKEN_SOURCE_RULES: ReadonlyMap<TokenSourceFailure, ErrorCodeRule> = new Map([
+  ['refresh-token-missing', rule('REFRESH_TOKEN_INVALID', false, "No refresh token is stored for the merchant's authorizer; it must be registered again or the merchant must re-authorize.")],
+  ['ticket-missing', rule('COMPONENT_TICKET_INVALID', true, "Our platform has not received a component_verify_ticket from WeChat yet; WeChat pushes one every 10 minutes.")],
+  ['component-not-configured', rule('COMPONENT_CREDENTIALS_INVALID', false, 'The subgraph has no WeChat component credentials configured, so it cannot mint access tokens.', true)],
+  ['refresh-timeout', rule('WECHAT_UNAVAILABLE', true, 'The access token is being refreshed and the fresh one did not arrive in time; try again shortly.')],
+]);
+
+export const TOKEN_STORE_UNAVAILABLE = rule('TOKEN_STORE_UNAVAILABLE', true, 'The token store (Redis) is unreachable, so no access token could be read; the subgraph reconnects by itself, try again shortly.');
 
 export function ruleForErrcode(errcode: number): ErrorCodeRule {
   return ERRCODE_RULES.get(errcode) ?? OTHER_ERRCODE;

@@ -1,11 +1,15 @@
 /**
  * Per-operation batching: one DataLoader per authorizer, so however many merchants,
  * aliases and env arguments an operation carries, each authorizer's token makes one
- * getEnvInfo call. The token is fetched when the batch runs, not when fields resolve.
+ * getEnvInfo call. The token is fetched when the batch runs, not when fields resolve,
+ * and a token WeChat rejects is replaced once and the call retried, so clients never see
+ * a token that simply went stale.
  */
 import DataLoader from 'dataloader';
 import type { AuthorizerTokenSource } from '../tokens/token-source.js';
 import type { CloudEnvironment } from '../wechat/cloud-environment.js';
+import { WechatApiError } from '../wechat/errors.js';
+import { isTokenRejection } from '../wechat/retry-policy.js';
 import type { WechatClient } from '../wechat/wechat-client.js';
 import { ALL_ENVIRONMENTS, type EnvironmentQuery, answerQuery, upstreamEnvFor } from './batch-rule.js';
 
@@ -13,6 +17,8 @@ export interface CloudEnvironmentSources {
   readonly tokens: AuthorizerTokenSource;
   readonly wechat: Pick<WechatClient, 'getEnvInfo'>;
 }
+
+const isRejectedToken = (error: unknown) => error instanceof WechatApiError && isTokenRejection(error.errcode);
 
 export class CloudEnvironmentLoaders {
   private readonly byAuthorizer = new Map<string, DataLoader<EnvironmentQuery, CloudEnvironment[]>>();
@@ -34,8 +40,29 @@ export class CloudEnvironmentLoaders {
   }
 
   private async fetch(authorizerAppId: string, queries: readonly EnvironmentQuery[]): Promise<CloudEnvironment[][]> {
-    const token = await this.sources.tokens.getToken(authorizerAppId);
-    const environments = await this.sources.wechat.getEnvInfo(token, upstreamEnvFor(queries));
+    const env = upstreamEnvFor(queries);
+    const environments = await this.withFreshToken(authorizerAppId, (token) => this.sources.wechat.getEnvInfo(token, env));
     return queries.map((query) => answerQuery(query, environments));
+  }
+
+  /** Calls with the authorizer's token; if WeChat rejects it (40001/40014/42001), once more with a fresh one. */
+  private async withFreshToken<T>(authorizerAppId: string, call: (token: string) => Promise<T>): Promise<T> {
+    const { tokens } = this.sources;
+    const token = await tokens.getToken(authorizerAppId);
+    try {
+      return await call(token);
+    } catch (error) {
+      if (!isRejectedToken(error)) throw error;
+      await tokens.invalidate(authorizerAppId, token);
+      const fresh = await tokens.getToken(authorizerAppId);
+      if (fresh === token) throw error; // a fixed token: nothing fresher exists
+      try {
+        return await call(fresh);
+      } catch (retryError) {
+        // Even a fresh token was refused: back off instead of minting one per request.
+        if (isRejectedToken(retryError)) await tokens.invalidate(authorizerAppId, fresh, retryError);
+        throw retryError;
+      }
+    }
   }
 }

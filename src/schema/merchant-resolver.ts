@@ -25,9 +25,9 @@ export class MerchantResolver {
     @Ctx() context: Context,
   ): Promise<CloudEnvironment[]> {
     const envFilter = assertEnvArgument(env);
-    const authorizer = await context.authorizers.findByMerchantId(merchant.id);
-    if (!authorizer) throw new MerchantNotAuthorizedError(merchant.id);
     try {
+      const authorizer = await context.authorizers.load(merchant.id);
+      if (!authorizer) throw new MerchantNotAuthorizedError(merchant.id);
       return await context.cloudEnvironments.load(authorizer.authorizerAppId, envFilter);
     } catch (error) {
       throw toCloudEnvironmentError(error, merchant.id);

@@ -22,6 +22,8 @@ export interface ServerOptions {
   readonly nodeEnv: 'development' | 'production' | 'test';
   /** Merchants the Sandbox example query asks for. */
   readonly exampleMerchantIds: readonly string[];
+  /** Whether this replica should receive traffic (store reachable, not shutting down). */
+  readonly readiness: () => Promise<{ ready: boolean; reason?: string }>;
 }
 
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -51,6 +53,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   await apollo.start();
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const { ready, reason } = await options.readiness();
+    return reply.code(ready ? 200 : 503).send(ready ? { status: 'ready' } : { status: 'not ready', reason });
+  });
   await app.register(fastifyApollo(apollo), {
     context: async (request) => createContext(options.sources, request.id),
   });

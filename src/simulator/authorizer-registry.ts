@@ -1,7 +1,10 @@
 /**
- * The merchants the simulated WeChat knows: authorizers keyed by their access token,
- * since a getenvinfo call identifies its merchant by nothing else.
+ * The merchants the simulated WeChat knows, keyed by appid: their environments, any fixed
+ * access token, the refresh token the component must present for them, and whether they
+ * still authorize the component. Refresh tokens and authorization live here, not on the
+ * caller's objects, so controls like setRefreshToken never edit a test's fixtures.
  */
+import { randomBytes } from 'node:crypto';
 
 /** One cloud environment exactly as getenvinfo lists it (snake_case, China-time strings). */
 export interface SimulatedEnvironment {
@@ -16,25 +19,77 @@ export interface SimulatedEnvironment {
 
 export interface SimulatedAuthorizer {
   appId: string;
-  accessToken: string;
+  /** A fixed access token that never expires or gets superseded (a token pasted into a file). */
+  accessToken?: string;
+  /** The authorizer_refresh_token with which the component mints access tokens for this authorizer. */
+  refreshToken?: string;
   environments: SimulatedEnvironment[];
-  /** When set, every getenvinfo call with this token answers this errcode (a standing merchant state, e.g. 61007, 85088, 42001, -1). */
+  /** Standing getenvinfo errcode for any valid token of this authorizer (61007, 85088, 42001, -1 ...). */
   errcode?: number;
 }
 
 export class AuthorizerRegistry {
-  readonly #byAccessToken = new Map<string, SimulatedAuthorizer>();
+  readonly #byAppId = new Map<string, SimulatedAuthorizer>();
+  readonly #appIdByFixedToken = new Map<string, string>();
+  readonly #refreshTokenByAppId = new Map<string, string>();
+  readonly #deauthorized = new Set<string>();
 
   constructor(authorizers: readonly SimulatedAuthorizer[] = []) {
     for (const authorizer of authorizers) this.add(authorizer);
   }
 
-  /** Adds the authorizer, replacing any earlier one holding the same access token. */
+  /**
+   * Adds the authorizer or replaces the one with its appid; a replaced authorizer counts as
+   * authorized afresh. Fixed tokens are never superseded, so one the replaced authorizer held
+   * keeps working and now answers as the replacement.
+   */
   add(authorizer: SimulatedAuthorizer): void {
-    this.#byAccessToken.set(authorizer.accessToken, authorizer);
+    this.#byAppId.set(authorizer.appId, authorizer);
+    if (authorizer.accessToken !== undefined) this.#appIdByFixedToken.set(authorizer.accessToken, authorizer.appId);
+    if (authorizer.refreshToken === undefined) this.#refreshTokenByAppId.delete(authorizer.appId);
+    else this.#refreshTokenByAppId.set(authorizer.appId, authorizer.refreshToken);
+    this.#deauthorized.delete(authorizer.appId);
   }
 
-  byAccessToken(accessToken: string): SimulatedAuthorizer | undefined {
-    return this.#byAccessToken.get(accessToken);
+  byAppId(appId: string): SimulatedAuthorizer | undefined {
+    return this.#byAppId.get(appId);
+  }
+
+  byFixedToken(accessToken: string): SimulatedAuthorizer | undefined {
+    const appId = this.#appIdByFixedToken.get(accessToken);
+    return appId === undefined ? undefined : this.#byAppId.get(appId);
+  }
+
+  /** The authorizer, unless it is unknown or has withdrawn its authorization (both 61003 to the component). */
+  authorizing(appId: string): SimulatedAuthorizer | undefined {
+    return this.#deauthorized.has(appId) ? undefined : this.#byAppId.get(appId);
+  }
+
+  deauthorize(appId: string): void {
+    this.#deauthorized.add(this.known(appId, 'deauthorize').appId);
+  }
+
+  refreshTokenOf(appId: string): string | undefined {
+    return this.#refreshTokenByAppId.get(appId);
+  }
+
+  setRefreshToken(appId: string, refreshToken: string): void {
+    this.#refreshTokenByAppId.set(this.known(appId, 'setRefreshToken').appId, refreshToken);
+  }
+
+  /** Replaces the refresh token with a fresh random one, so the old one fails from now on; returns the new one. */
+  rotateRefreshToken(appId: string): string {
+    const refreshToken = `refreshtoken@@@${randomBytes(24).toString('base64url')}`;
+    this.setRefreshToken(appId, refreshToken);
+    return refreshToken;
+  }
+
+  /** The authorizer, or an error naming the control that was handed an appid the simulator never heard of. */
+  known(appId: string, control: string): SimulatedAuthorizer {
+    const authorizer = this.#byAppId.get(appId);
+    if (!authorizer) {
+      throw new Error(`${control}(${appId}): the simulator has no authorizer with that appid; add it with addAuthorizer or check the appid`);
+    }
+    return authorizer;
   }
 }

@@ -1,18 +1,37 @@
 /**
- * The demo world the subgraph runs against out of the box. Tokens and appids come from
- * demo-authorizers.json (the subgraph's own authorizers file); environments and standing
- * errcodes are defined here per appid, so the two cannot drift apart.
+ * The demo world the subgraph runs against out of the box: the whole open-platform token
+ * flow, with one demo component. Appids and tokens come from demo-authorizers.json (the
+ * subgraph's own authorizers file); environments, standing errcodes and stale refresh tokens
+ * are defined here per appid, so the two cannot drift apart.
  */
 import { fileURLToPath } from 'node:url';
 import demo from './demo-authorizers.json' with { type: 'json' };
 import type { SimulatedAuthorizer, SimulatedEnvironment } from './authorizer-registry.js';
+import type { SimulatedComponent } from './component-account.js';
 
 /** Path of demo-authorizers.json, for the subgraph to read as its authorizers file (tsc copies it beside the build). */
 export const DEMO_AUTHORIZERS_FILE = fileURLToPath(new URL('./demo-authorizers.json', import.meta.url));
 
+/** The demo third-party platform: obviously not real credentials, and only the embedded simulator accepts them. */
+export const DEMO_COMPONENT: SimulatedComponent = Object.freeze({
+  appId: 'wxd0c0de00c0ffee00',
+  appSecret: 'demo-component-secret-not-for-production',
+  verifyTicket: 'ticket@@@demo-verify-ticket-not-from-wechat',
+});
+
+/** One merchant of demo-authorizers.json: exactly one of the two tokens. */
+interface DemoMerchant {
+  merchantId: string;
+  authorizerAppId: string;
+  authorizerRefreshToken?: string;
+  authorizerAccessToken?: string;
+}
+
 interface DemoMerchantState {
   environments: SimulatedEnvironment[];
   errcode?: number;
+  /** The refresh token WeChat accepts, when the file's is stale (refreshing answers 61023). */
+  acceptedRefreshToken?: string;
 }
 
 const basicPlan = { package_id: 'basic', package_name: '基础版 1' } as const;
@@ -42,26 +61,35 @@ const demoStateByAppId: ReadonlyMap<string, DemoMerchantState> = new Map([
   ['wx71c4f0a93e6b2d58', { environments: [], errcode: 61007 }], // permission set 49 not granted
   ['wxd3a85b16f2e0c749', { environments: [], errcode: -1 }], // system busy, always
   ['wx0e6f93b2a4c8d175', { environments: [], errcode: 85088 }], // cloud development not enabled
+  // The merchant authorized again, which issued a new refresh token the file never got: re-authorization needed.
+  ['wx4c7d19e3a0b6f258', { environments: [], acceptedRefreshToken: 'demo-refresh-after-reauthorization' }],
 ]);
 
-/** One simulated authorizer per distinct access token in demo-authorizers.json. */
+/** One simulated authorizer per distinct appid in demo-authorizers.json, holding the tokens the file gives it. */
 export function demoAuthorizers(): SimulatedAuthorizer[] {
-  const byAccessToken = new Map<string, SimulatedAuthorizer>();
-  for (const { merchantId, authorizerAppId, authorizerAccessToken } of demo.merchants) {
-    if (byAccessToken.has(authorizerAccessToken)) continue;
+  const merchants: readonly DemoMerchant[] = demo.merchants;
+  const byAppId = new Map<string, SimulatedAuthorizer>();
+  for (const { merchantId, authorizerAppId, authorizerRefreshToken, authorizerAccessToken } of merchants) {
     const state = demoStateByAppId.get(authorizerAppId);
     if (!state) {
       throw new Error(
         `demo-authorizers.json gives ${merchantId} the appid ${authorizerAppId}, which demo-seed.ts does not seed; add it to demoStateByAppId`,
       );
     }
-    byAccessToken.set(authorizerAccessToken, {
+    const authorizer = byAppId.get(authorizerAppId) ?? {
       appId: authorizerAppId,
-      accessToken: authorizerAccessToken,
       // Copies, so a test that edits one simulator's world leaves the next one's alone.
       environments: state.environments.map((environment) => ({ ...environment })),
       ...(state.errcode === undefined ? {} : { errcode: state.errcode }),
-    });
+    };
+    if (authorizerRefreshToken !== undefined) authorizer.refreshToken = state.acceptedRefreshToken ?? authorizerRefreshToken;
+    if (authorizerAccessToken !== undefined) authorizer.accessToken = authorizerAccessToken;
+    byAppId.set(authorizerAppId, authorizer);
   }
-  return [...byAccessToken.values()];
+  return [...byAppId.values()];
+}
+
+/** Everything `new WechatSimulator()` needs to serve the demo world, token flow included. */
+export function demoSimulatorOptions(): { authorizers: SimulatedAuthorizer[]; component: SimulatedComponent } {
+  return { authorizers: demoAuthorizers(), component: DEMO_COMPONENT };
 }

@@ -1,6 +1,7 @@
 /**
- * Faults injected per access token, consumed in order by the requests that carry that token.
- * A fault with uses left stays at the head, so an unlimited fault blocks those behind it.
+ * Injected faults, queued under a key (an access token, or an endpoint path) and consumed
+ * in order by the requests that match it. A fault with uses left stays at the head, so an
+ * unlimited fault blocks those behind it.
  */
 
 export type SimulatedFault =
@@ -23,29 +24,29 @@ interface QueuedFault {
 }
 
 export class FaultQueue {
-  readonly #byAccessToken = new Map<string, QueuedFault[]>();
+  readonly #byKey = new Map<string, QueuedFault[]>();
 
-  add(accessToken: string, fault: SimulatedFault, times = Number.POSITIVE_INFINITY): void {
+  add(key: string, fault: SimulatedFault, times = Number.POSITIVE_INFINITY): void {
     if (!(times >= 1)) {
-      throw new RangeError(`injectFault times must be at least 1 (got ${times}); omit it for a fault that never wears off`);
+      throw new RangeError(`a fault's times must be at least 1 (got ${times}); omit it for a fault that never wears off`);
     }
-    const queue = this.#byAccessToken.get(accessToken) ?? [];
+    const queue = this.#byKey.get(key) ?? [];
     queue.push({ fault, usesLeft: times });
-    this.#byAccessToken.set(accessToken, queue);
+    this.#byKey.set(key, queue);
   }
 
-  /** The fault the next request with this token meets, using it up once; undefined when none. */
-  take(accessToken: string): SimulatedFault | undefined {
-    const queue = this.#byAccessToken.get(accessToken);
+  /** The fault the next request under this key meets, using it up once; undefined when none. */
+  take(key: string): SimulatedFault | undefined {
+    const queue = this.#byKey.get(key);
     const head = queue?.[0];
     if (!queue || !head) return undefined;
     head.usesLeft -= 1;
     if (head.usesLeft <= 0) queue.shift();
-    if (queue.length === 0) this.#byAccessToken.delete(accessToken);
+    if (queue.length === 0) this.#byKey.delete(key);
     return head.fault;
   }
 
   clear(): void {
-    this.#byAccessToken.clear();
+    this.#byKey.clear();
   }
 }

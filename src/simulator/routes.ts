@@ -1,9 +1,14 @@
 /**
- * The simulated WeChat endpoints, keyed by path. Adding an endpoint (e.g. the component
- * token routes) means writing one route function and one line in this table.
+ * The simulated WeChat endpoints, keyed by path. Adding an endpoint means writing one route
+ * function and one line in this table.
  */
+import type { IncomingMessage } from 'node:http';
+import { answerAuthorizerToken } from './authorizer-token.js';
 import type { AuthorizerRegistry } from './authorizer-registry.js';
+import type { ComponentAccount } from './component-account.js';
+import { answerComponentToken } from './component-token.js';
 import { answerGetEnvInfo } from './get-env-info.js';
+import type { TokenIssuer } from './token-issuer.js';
 import { errorAnswer, type WechatAnswer } from './wechat-answer.js';
 
 /** A fully received request, as a route sees it. */
@@ -16,17 +21,42 @@ export interface SimulatedRequest {
   body: string;
 }
 
-/** The simulator's state that routes may read. */
+/** The simulator's state that routes may read and, for token issuance, change. */
 export interface SimulatorState {
   authorizers: AuthorizerRegistry;
+  component: ComponentAccount;
+  tokens: TokenIssuer;
+  /** Whether api_authorizer_token hands out a new refresh token every time. */
+  rotateRefreshTokens: boolean;
 }
 
 export type SimulatedRoute = (request: SimulatedRequest, state: SimulatorState) => WechatAnswer;
 
-const wechatRoutes: ReadonlyMap<string, SimulatedRoute> = new Map([['/tcb/getenvinfo', answerGetEnvInfo]]);
+export const COMPONENT_TOKEN_PATH = '/cgi-bin/component/api_component_token';
+export const AUTHORIZER_TOKEN_PATH = '/cgi-bin/component/api_authorizer_token';
+export const GET_ENV_INFO_PATH = '/tcb/getenvinfo';
+
+const wechatRoutes: ReadonlyMap<string, SimulatedRoute> = new Map([
+  [COMPONENT_TOKEN_PATH, answerComponentToken],
+  [AUTHORIZER_TOKEN_PATH, answerAuthorizerToken],
+  [GET_ENV_INFO_PATH, answerGetEnvInfo],
+]);
 
 /** Routes the request; an unknown path gets WeChat's 40066, with a 404 to make the mistake obvious. */
 export function routeRequest(request: SimulatedRequest, state: SimulatorState): WechatAnswer {
   const route = wechatRoutes.get(request.path);
   return route ? route(request, state) : errorAnswer(40066, 404);
+}
+
+/** Reads the request in full, so routes and the call record see the same body. */
+export async function receiveRequest(incoming: IncomingMessage): Promise<SimulatedRequest> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of incoming) chunks.push(chunk as Buffer);
+  const url = new URL(incoming.url ?? '/', 'http://api.weixin.qq.com');
+  return {
+    method: incoming.method ?? 'GET',
+    path: url.pathname,
+    query: url.searchParams,
+    body: Buffer.concat(chunks).toString('utf8'),
+  };
 }

@@ -1,20 +1,23 @@
 /**
  * An embedded WeChat API speaking real HTTP on loopback, so the subgraph's client, pooling,
- * timeouts and retries are exercised exactly as in production. It records every request
- * and lets tests inject per-token faults.
+ * timeouts, retries and token lifecycle are exercised exactly as in production. It records
+ * every request, issues component and authorizer tokens, and lets tests inject faults and
+ * change the platform's state mid-run.
  *
  * Order of handling: the request is read in full and recorded; then the next injected fault
- * for its `access_token` (if any) is consumed, whatever the path or method, because faults
- * stand for the network and gateways in front of WeChat; only then does the route run its
- * WeChat checks (see get-env-info.ts). `delay` and `truncated` wrap the route's normal answer.
+ * for its `access_token` (if any), else for its path (if any), is consumed, whatever the
+ * method, because faults stand for the network and gateways in front of WeChat; only then
+ * does the route run its WeChat checks (see routes.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { AuthorizerRegistry, type SimulatedAuthorizer } from './authorizer-registry.js';
+import { ComponentAccount, type SimulatedComponent } from './component-account.js';
+import { answerWithFault } from './fault-answer.js';
 import { FaultQueue, type SimulatedFault } from './fault-queue.js';
-import { routeRequest, type SimulatedRequest } from './routes.js';
-import { errorAnswer, writeAnswer, writeRaw, type WechatAnswer } from './wechat-answer.js';
+import { receiveRequest, routeRequest, type SimulatorState } from './routes.js';
+import { TokenIssuer, type TokenKind } from './token-issuer.js';
+import { errorAnswer, writeAnswer } from './wechat-answer.js';
 
 export interface RecordedCall {
   method: string;
@@ -28,17 +31,33 @@ export interface RecordedCall {
   at: number;
 }
 
+export interface WechatSimulatorOptions {
+  authorizers?: SimulatedAuthorizer[];
+  /** The third-party platform allowed to fetch tokens; without it api_component_token answers 40013. */
+  component?: SimulatedComponent;
+  /** expires_in (seconds) of every issued component and authorizer access token; default 7200. Fractions allowed. */
+  tokenLifetimeSeconds?: number;
+  /** When true, every api_authorizer_token answer carries a new refresh token and the old one stops working. */
+  rotateRefreshTokens?: boolean;
+}
+
 export class WechatSimulator {
-  readonly #authorizers: AuthorizerRegistry;
-  readonly #faults = new FaultQueue();
+  readonly #state: SimulatorState;
+  readonly #tokenFaults = new FaultQueue();
+  readonly #endpointFaults = new FaultQueue();
   #calls: RecordedCall[] = [];
   #server: Server | undefined;
   #url: string | undefined;
   /** Aborted by stop(), so delayed answers do not outlive the server. */
   #running = new AbortController();
 
-  constructor(options: { authorizers?: SimulatedAuthorizer[] } = {}) {
-    this.#authorizers = new AuthorizerRegistry(options.authorizers);
+  constructor(options: WechatSimulatorOptions = {}) {
+    this.#state = {
+      authorizers: new AuthorizerRegistry(options.authorizers),
+      component: new ComponentAccount(options.component),
+      tokens: new TokenIssuer(options.tokenLifetimeSeconds),
+      rotateRefreshTokens: options.rotateRefreshTokens ?? false,
+    };
   }
 
   /** Listens (default: an ephemeral port on 127.0.0.1) and resolves the base URL. */
@@ -81,18 +100,64 @@ export class WechatSimulator {
     return this.#url;
   }
 
-  /** Adds the authorizer, replacing any earlier one with the same access token. */
+  /** Adds the authorizer, or replaces the one with the same appid (authorized again; its earlier fixed token still answers, as the replacement). */
   addAuthorizer(authorizer: SimulatedAuthorizer): void {
-    this.#authorizers.add(authorizer);
+    this.#state.authorizers.add(authorizer);
   }
 
   /** Queues a fault for requests carrying this access token; `times` defaults to never wearing off. */
   injectFault(accessToken: string, fault: SimulatedFault, options: { times?: number } = {}): void {
-    this.#faults.add(accessToken, fault, options.times);
+    this.#tokenFaults.add(accessToken, fault, options.times);
   }
 
+  /** Queues a fault for any request on this path (e.g. api_authorizer_token); a matching per-token fault goes first. */
+  injectEndpointFault(path: string, fault: SimulatedFault, options: { times?: number } = {}): void {
+    this.#endpointFaults.add(path, fault, options.times);
+  }
+
+  /** Drops every queued fault, per token and per endpoint. */
   clearFaults(): void {
-    this.#faults.clear();
+    this.#tokenFaults.clear();
+    this.#endpointFaults.clear();
+  }
+
+  /** The platform pushed a new component_verify_ticket: the current one now answers 61005, older ones 61006. */
+  setVerifyTicket(ticket: string): void {
+    this.#state.component.setVerifyTicket(ticket);
+  }
+
+  /** The component token stops working (42001), as if its lifetime had run out. */
+  expireComponentToken(): void {
+    this.#state.tokens.expireAll('component');
+  }
+
+  /** The authorizer's current issued access token stops working (40001), as when WeChat invalidates it mid-run. Fixed tokens are unaffected. */
+  revokeAuthorizerTokens(appId: string): void {
+    this.#state.tokens.revoke('authorizer', this.#state.authorizers.known(appId, 'revokeAuthorizerTokens').appId);
+  }
+
+  /**
+   * The merchant withdrew the authorization: api_authorizer_token answers 61003 for it until
+   * addAuthorizer adds it again. Its current token keeps working until it lapses; call
+   * revokeAuthorizerTokens too to cut it off at once.
+   */
+  deauthorize(appId: string): void {
+    this.#state.authorizers.deauthorize(appId);
+  }
+
+  /** The refresh token api_authorizer_token accepts for this authorizer from now on. */
+  setRefreshToken(appId: string, refreshToken: string): void {
+    this.#state.authorizers.setRefreshToken(appId, refreshToken);
+  }
+
+  /** The refresh token api_authorizer_token accepts for this authorizer; undefined when it has none or is unknown. */
+  currentRefreshToken(appId: string): string | undefined {
+    return this.#state.authorizers.refreshTokenOf(appId);
+  }
+
+  /** How many tokens of this kind were issued (to this appid, or in all); compare with callCount(path). */
+  issuedTokenCount(kind: TokenKind, appId?: string): number {
+    return this.#state.tokens.issuedCount(kind, appId);
   }
 
   /** Every request received, in order: the calls "on the wire". */
@@ -111,56 +176,18 @@ export class WechatSimulator {
 
   async #handle(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
     try {
-      const request = await receive(incoming);
+      const request = await receiveRequest(incoming);
       const accessToken = request.query.get('access_token') ?? undefined;
       this.#calls.push({ method: request.method, path: request.path, accessToken, body: request.body, at: Date.now() });
-      const fault = accessToken === undefined ? undefined : this.#faults.take(accessToken);
-      if (fault) await this.#answerWithFault(fault, request, incoming, response);
-      else writeAnswer(response, this.#route(request));
+      const fault =
+        (accessToken === undefined ? undefined : this.#tokenFaults.take(accessToken)) ?? this.#endpointFaults.take(request.path);
+      const route = () => routeRequest(request, this.#state);
+      if (fault) await answerWithFault(fault, route, incoming, response, this.#running.signal);
+      else writeAnswer(response, route());
     } catch {
       // The client went away, stop() cut a delay short, or a route threw: WeChat's own answer
       // to an internal failure is -1000, if the socket can still carry one.
       if (!response.headersSent && !response.destroyed) writeAnswer(response, errorAnswer(-1000));
     }
   }
-
-  async #answerWithFault(
-    fault: SimulatedFault,
-    request: SimulatedRequest,
-    incoming: IncomingMessage,
-    response: ServerResponse,
-  ): Promise<void> {
-    switch (fault.kind) {
-      case 'errcode':
-        return writeAnswer(response, errorAnswer(fault.errcode));
-      case 'delay':
-        await sleep(fault.ms, undefined, { signal: this.#running.signal });
-        return writeAnswer(response, this.#route(request));
-      case 'hang':
-        return; // stop() closes the socket.
-      case 'http':
-        return writeRaw(response, fault.status, fault.body, fault.contentType ?? 'text/html; charset=utf-8');
-      case 'truncated':
-        return writeAnswer(response, this.#route(request), { truncated: true });
-      case 'reset':
-        incoming.socket.resetAndDestroy();
-        return;
-    }
-  }
-
-  #route(request: SimulatedRequest): WechatAnswer {
-    return routeRequest(request, { authorizers: this.#authorizers });
-  }
-}
-
-async function receive(incoming: IncomingMessage): Promise<SimulatedRequest> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of incoming) chunks.push(chunk as Buffer);
-  const url = new URL(incoming.url ?? '/', 'http://api.weixin.qq.com');
-  return {
-    method: incoming.method ?? 'GET',
-    path: url.pathname,
-    query: url.searchParams,
-    body: Buffer.concat(chunks).toString('utf8'),
-  };
 }

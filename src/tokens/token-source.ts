@@ -6,6 +6,9 @@
 export interface AuthorizerTokenSource {
   /** A current access token for the authorizer; rejects when none can be had. */
   getToken(authorizerAppId: string): Promise<string>;
-  /** WeChat rejected `token`: forget it if it is still the current one. */
-  invalidate(authorizerAppId: string, token: string): Promise<void>;
+  /**
+   * WeChat rejected `token`: forget it if it is still the current one. `rejection` is
+   * given when the token had just been minted, so minting another at once would not help.
+   */
+  invalidate(authorizerAppId: string, token: string, rejection?: unknown): Promise<void>;
 }

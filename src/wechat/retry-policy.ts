@@ -10,3 +10,10 @@ const RETRIES_BY_ERRCODE: ReadonlyMap<number, number> = new Map([
 export function retriesFor(errcode: number): number {
   return RETRIES_BY_ERRCODE.get(errcode) ?? 0;
 }
+
+const TOKEN_REJECTIONS: ReadonlySet<number> = new Set([40001, 40014, 42001]);
+
+/** WeChat refused the access token itself: a fresh token may succeed where this one failed. */
+export function isTokenRejection(errcode: number): boolean {
+  return TOKEN_REJECTIONS.has(errcode);
+}

@@ -33,7 +33,7 @@ export class WechatClient {
 
   /** The authorizer's cloud environments; with `env`, at most that one. */
   async getEnvInfo(accessToken: string, env?: string): Promise<CloudEnvironment[]> {
-    const body = await this.post(GET_ENV_INFO, accessToken, env === undefined ? {} : { env });
+    const body = await this.post(GET_ENV_INFO, { access_token: accessToken }, env === undefined ? {} : { env });
     const infoList = body['info_list'] ?? [];
     if (!Array.isArray(infoList)) {
       throw new WechatTransportError(GET_ENV_INFO, 'invalid-body', 'info_list is not an array');
@@ -58,11 +58,11 @@ export class WechatClient {
   }
 
   /**
-   * POSTs JSON with the token in the query string and returns the decoded body of a
-   * successful answer. Transient errcodes are retried with exponential backoff and jitter.
+   * POSTs JSON (credentials in `query`, as WeChat wants them) and returns the decoded body
+   * of a successful answer. Transient errcodes are retried with exponential backoff and jitter.
    */
-  async post(path: string, accessToken: string, payload: object): Promise<Record<string, unknown>> {
-    return pRetry(() => this.postOnce(path, accessToken, payload), {
+  async post(path: string, query: Readonly<Record<string, string>>, payload: object): Promise<Record<string, unknown>> {
+    return pRetry(() => this.postOnce(path, query, payload), {
       retries: 2,
       factor: 2,
       minTimeout: this.options.retryBaseDelayMs ?? 100,
@@ -77,8 +77,9 @@ export class WechatClient {
     });
   }
 
-  private async postOnce(path: string, accessToken: string, payload: object): Promise<Record<string, unknown>> {
-    const url = `${this.options.baseUrl}${path}?access_token=${encodeURIComponent(accessToken)}`;
+  private async postOnce(path: string, query: Readonly<Record<string, string>>, payload: object): Promise<Record<string, unknown>> {
+    const search = new URLSearchParams(query).toString();
+    const url = `${this.options.baseUrl}${path}${search ? `?${search}` : ''}`;
     const abort = new AbortController();
     // A timer cleared on completion; AbortSignal.timeout would keep one alive for the full timeout.
     const timer = setTimeout(() => abort.abort(), this.options.timeoutMs);

@@ -18,7 +18,7 @@ const { authorizers, entries } = testMerchants(MERCHANTS);
 
 let stack: SubgraphStack;
 beforeAll(async () => {
-  stack = await startSubgraphStack({ authorizers, merchants: entries });
+  stack = await startSubgraphStack({ simulator: { authorizers }, merchants: entries });
 });
 afterAll(async () => {
   await stack?.stop();

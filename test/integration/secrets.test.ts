@@ -30,7 +30,7 @@ describe('access tokens', () => {
 
   beforeAll(async () => {
     gateway = await startGatewayStack({ env: { LOG_LEVEL: 'debug' } });
-    faulty = await startSubgraphStack({ authorizers, merchants: entries, env: { WECHAT_TIMEOUT_MS: '200', LOG_LEVEL: 'debug' } });
+    faulty = await startSubgraphStack({ simulator: { authorizers }, merchants: entries, env: { WECHAT_TIMEOUT_MS: '200', LOG_LEVEL: 'debug' } });
 
     responses.push((await postGraphQL(gateway.gatewayUrl, MerchantsWithCloudEnvironmentsDocument)).text);
     responses.push((await postGraphQL(gateway.gatewayUrl, MerchantsAliasedEnvironmentsDocument, { env: 'prod-7g3k9d' })).text);

@@ -16,7 +16,7 @@ const { authorizers, entries } = testMerchants([
 
 let stack: SubgraphStack;
 beforeAll(async () => {
-  stack = await startSubgraphStack({ authorizers, merchants: entries, env: { WECHAT_TIMEOUT_MS: '300' } });
+  stack = await startSubgraphStack({ simulator: { authorizers }, merchants: entries, env: { WECHAT_TIMEOUT_MS: '300' } });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -51,7 +51,7 @@ describe('transport failures', () => {
   });
 
   it('turns a refused connection into WECHAT_UNAVAILABLE', async () => {
-    const refused = await startSubgraphStack({ authorizers, merchants: entries });
+    const refused = await startSubgraphStack({ simulator: { authorizers }, merchants: entries });
     await refused.simulator.stop();
     try {
       const { body } = await postGraphQL(refused.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations('m_ok') });

@@ -13,7 +13,7 @@ import { type RunningSubgraph, startSubgraph } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { startMerchantsSubgraph } from '../../src/dev/merchants-subgraph.js';
 import { composeSupergraph } from '../../src/dev/supergraph.js';
-import { type SimulatedAuthorizer, WechatSimulator, demoAuthorizers, DEMO_AUTHORIZERS_FILE } from '../../src/simulator/index.js';
+import { DEMO_AUTHORIZERS_FILE, type WechatSimulatorOptions, WechatSimulator, demoSimulatorOptions } from '../../src/simulator/index.js';
 import type { AuthorizersFileEntry } from '../../src/authorizers/authorizers-file.js';
 import { type CapturedLogger, captureLogs } from './log-capture.js';
 
@@ -25,8 +25,8 @@ export interface SubgraphStack {
 }
 
 export interface StackOptions {
-  /** Simulator authorizers; the demo seed by default. */
-  readonly authorizers?: SimulatedAuthorizer[];
+  /** The simulated WeChat (authorizers, component, token lifetime); the demo world by default. */
+  readonly simulator?: WechatSimulatorOptions;
   /** AUTHORIZERS_FILE entries; the demo file by default. */
   readonly merchants?: AuthorizersFileEntry[];
   /** Extra environment variables for the subgraph's config. */
@@ -34,8 +34,10 @@ export interface StackOptions {
 }
 
 export async function startSubgraphStack(options: StackOptions = {}): Promise<SubgraphStack> {
-  const simulator = new WechatSimulator({ authorizers: options.authorizers ?? demoAuthorizers() });
+  const simulatorOptions = options.simulator ?? demoSimulatorOptions();
+  const simulator = new WechatSimulator(simulatorOptions);
   const simulatorUrl = await simulator.start();
+  const { component } = simulatorOptions;
   let authorizersFile = DEMO_AUTHORIZERS_FILE;
   if (options.merchants) {
     authorizersFile = join(await mkdtemp(join(tmpdir(), 'authorizers-')), 'authorizers.json');
@@ -47,6 +49,11 @@ export async function startSubgraphStack(options: StackOptions = {}): Promise<Su
     HOST: '127.0.0.1',
     WECHAT_API_BASE_URL: simulatorUrl,
     AUTHORIZERS_FILE: authorizersFile,
+    ...(component && {
+      WECHAT_COMPONENT_APPID: component.appId,
+      WECHAT_COMPONENT_APPSECRET: component.appSecret,
+      WECHAT_COMPONENT_VERIFY_TICKET: component.verifyTicket,
+    }),
     ...options.env,
   });
   const logs = captureLogs();

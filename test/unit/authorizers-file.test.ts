@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthorizersFileError, readAuthorizersFile } from '../../src/authorizers/authorizers-file.js';
-import { FileAuthorizers } from '../../src/authorizers/file-authorizers.js';
+import { AuthorizerRegistry } from '../../src/authorizers/authorizer-registry.js';
+import { importAuthorizersFile } from '../../src/authorizers/import-authorizers-file.js';
+import { MemoryStore } from '../../src/store/memory-store.js';
+import { StoreKeys } from '../../src/store/store-keys.js';
 
 /** Distinctive, so any echo of it in a message is unmistakable. */
 const TOKEN = 'tok-SECRET-7f3a9c1e';
@@ -117,7 +120,7 @@ describe('readAuthorizersFile', () => {
     const error = await errorFrom(file);
     expect(error.message).toContain(file);
     expect(error.message).toContain('merchants[2] (merchantId "m_1002")');
-    expect(error.message).toContain('authorizer wx5f3c0a1b2c3d4e5f has a different access token than at merchants[0]');
+    expect(error.message).toContain('authorizer wx5f3c0a1b2c3d4e5f has different tokens than at merchants[0]');
   });
 
   it('never echoes a token when an appid has two different tokens', async () => {
@@ -148,36 +151,64 @@ describe('readAuthorizersFile', () => {
   });
 });
 
-describe('FileAuthorizers', () => {
-  const authorizers = new FileAuthorizers([storefront, sameStorefront, personal]);
+describe('refresh-token entries', () => {
+  const refreshing = { merchantId: 'm_2001', authorizerAppId: 'wx2b9e47c1d05a3f86', authorizerRefreshToken: 'refresh-SECRET-91ab' };
 
-  it('finds a merchant by id', async () => {
-    expect(await authorizers.findByMerchantId('m_1003')).toEqual({ merchantId: 'm_1003', authorizerAppId: 'wx8a61d2e4b7c90f13' });
+  it('loads refresh-token and fixed-token entries side by side', async () => {
+    const file = await fileWithMerchants([storefront, refreshing]);
+    expect(await readAuthorizersFile(file)).toEqual([storefront, refreshing]);
   });
 
-  it('gives two merchants that share an authorizer the same appid', async () => {
-    const [first, second] = await Promise.all([authorizers.findByMerchantId('m_1001'), authorizers.findByMerchantId('m_1002')]);
-    expect(first?.authorizerAppId).toBe('wx5f3c0a1b2c3d4e5f');
-    expect(second?.authorizerAppId).toBe('wx5f3c0a1b2c3d4e5f');
+  it('refuses an entry with both tokens, or neither, naming it', async () => {
+    for (const entry of [{ ...refreshing, authorizerAccessToken: TOKEN }, { merchantId: 'm_2001', authorizerAppId: 'wx2b9e47c1d05a3f86' }]) {
+      const error = await errorFrom(await fileWithMerchants([storefront, entry]));
+      expect(error.message).toContain('merchants[1] (merchantId "m_2001"): give exactly one of authorizerRefreshToken');
+      expect(error.message).not.toContain(TOKEN);
+      expect(error.message).not.toContain('refresh-SECRET');
+    }
   });
 
-  it('answers the shared authorizer with its one token', async () => {
-    expect(await authorizers.getToken('wx5f3c0a1b2c3d4e5f')).toBe(TOKEN);
+  it('refuses one authorizer listed with a refresh token and a fixed token', async () => {
+    const error = await errorFrom(await fileWithMerchants([refreshing, { ...storefront, merchantId: 'm_x', authorizerAppId: refreshing.authorizerAppId }]));
+    expect(error.message).toContain('authorizer wx2b9e47c1d05a3f86 has different tokens than at merchants[0]');
+    expect(error.message).not.toContain('refresh-SECRET');
+  });
+});
+
+describe('importAuthorizersFile', () => {
+  const refreshing = { merchantId: 'm_2001', authorizerAppId: 'wx2b9e47c1d05a3f86', authorizerRefreshToken: 'refresh-from-file' };
+
+  it('registers every merchant, keeps fixed tokens in memory and refresh tokens in the store', async () => {
+    const store = new MemoryStore();
+    const keys = new StoreKeys('t:');
+    const registry = new AuthorizerRegistry(store, keys);
+    const imported = await importAuthorizersFile([storefront, sameStorefront, personal, refreshing], registry);
+    expect(imported).toEqual({
+      merchants: 4,
+      fixedTokens: new Map([
+        ['wx5f3c0a1b2c3d4e5f', TOKEN],
+        ['wx8a61d2e4b7c90f13', OTHER_TOKEN],
+      ]),
+      needsComponent: true,
+    });
+    expect(await registry.findByMerchantIds(['m_1002', 'm_9999', 'm_2001'])).toEqual([
+      { merchantId: 'm_1002', authorizerAppId: 'wx5f3c0a1b2c3d4e5f' },
+      undefined,
+      { merchantId: 'm_2001', authorizerAppId: 'wx2b9e47c1d05a3f86' },
+    ]);
+    expect(await store.get(keys.refreshToken('wx2b9e47c1d05a3f86'))).toBe('refresh-from-file');
   });
 
-  it('answers undefined for a merchant it does not list', async () => {
-    expect(await authorizers.findByMerchantId('m_9999')).toBeUndefined();
+  it('keeps a refresh token the store already holds: it may be newer than the file', async () => {
+    const store = new MemoryStore();
+    const keys = new StoreKeys('t:');
+    await store.set(keys.refreshToken(refreshing.authorizerAppId), 'refresh-newer-in-store');
+    await importAuthorizersFile([refreshing], new AuthorizerRegistry(store, keys));
+    expect(await store.get(keys.refreshToken(refreshing.authorizerAppId))).toBe('refresh-newer-in-store');
   });
 
-  it('does not hand out the token with the authorizer', async () => {
-    expect(JSON.stringify(await authorizers.findByMerchantId('m_1001'))).not.toContain(TOKEN);
-  });
-
-  it('counts merchants, not authorizers', () => {
-    expect(authorizers.merchantCount).toBe(3);
-  });
-
-  it('refuses a token for an appid it does not know, naming the appid', async () => {
-    await expect(authorizers.getToken('wx0000000000000000')).rejects.toThrow(/no access token for authorizer wx0000000000000000/);
+  it('needs no component credentials when every entry has a fixed token', async () => {
+    const imported = await importAuthorizersFile([storefront], new AuthorizerRegistry(new MemoryStore(), new StoreKeys('t:')));
+    expect(imported.needsComponent).toBe(false);
   });
 });

@@ -56,6 +56,11 @@ describe('loadConfig with values', () => {
       WECHAT_TIMEOUT_MS: '250',
       WECHAT_MAX_CONNECTIONS: '8',
       AUTHORIZERS_FILE: '/etc/subgraph/authorizers.json',
+      REDIS_URL: 'redis://127.0.0.1:6379/2',
+      WECHAT_REDIS_PREFIX: 'cloudenv:staging:',
+      WECHAT_COMPONENT_APPID: 'wx0123456789abcdef',
+      WECHAT_COMPONENT_APPSECRET: 'component-secret',
+      WECHAT_COMPONENT_VERIFY_TICKET: 'ticket@@@dev',
     });
     expect(config).toEqual({
       nodeEnv: 'development',
@@ -65,7 +70,30 @@ describe('loadConfig with values', () => {
       demo: false,
       wechat: { baseUrl: 'http://127.0.0.1:9000', timeoutMs: 250, maxConnections: 8 },
       authorizersFile: '/etc/subgraph/authorizers.json',
+      component: { appId: 'wx0123456789abcdef', appSecret: 'component-secret' },
+      verifyTicket: 'ticket@@@dev',
+      store: { redisUrl: 'redis://127.0.0.1:6379/2', prefix: 'cloudenv:staging:' },
     });
+  });
+
+  it('keeps everything in memory under the wechat: prefix by default', () => {
+    expect(loadConfig({}).store).toEqual({ redisUrl: undefined, prefix: 'wechat:' });
+  });
+
+  it('needs no AUTHORIZERS_FILE when Redis holds the registry', () => {
+    expect(loadConfig({ NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:6379' }).authorizersFile).toBeUndefined();
+  });
+
+  it('wants the component appid and secret together', () => {
+    expect(problemsOf({ WECHAT_COMPONENT_APPID: 'wx0123456789abcdef' })).toEqual([expect.stringContaining('WECHAT_COMPONENT_APPID and WECHAT_COMPONENT_APPSECRET go together')]);
+  });
+
+  it.each([
+    ['REDIS_URL', 'http://127.0.0.1:6379', {}],
+    ['WECHAT_REDIS_PREFIX', 'has space', {}],
+    ['WECHAT_COMPONENT_APPID', 'wxNOTHEX', { WECHAT_COMPONENT_APPSECRET: 'component-secret' }],
+  ])('names %s when it is malformed', (name, value, others) => {
+    expect(problemsOf({ [name]: value, ...others })).toEqual([expect.stringContaining(name)]);
   });
 
   it('drops a trailing slash from the WeChat URL', () => {

@@ -31,7 +31,12 @@ const table: ReadonlyArray<readonly [number, ErrorCode, boolean, boolean]> = [
   [99999, 'WECHAT_UPSTREAM_ERROR', false, false],
   [0x7fffffff, 'WECHAT_UPSTREAM_ERROR', false, false],
   [-501001, 'WECHAT_UPSTREAM_ERROR', false, false],
-  [61023, 'WECHAT_UPSTREAM_ERROR', false, false],
+  // The token endpoints' errcodes.
+  [61023, 'REFRESH_TOKEN_INVALID', false, false],
+  [61005, 'COMPONENT_TICKET_INVALID', false, false],
+  [61006, 'COMPONENT_TICKET_INVALID', false, false],
+  [40013, 'COMPONENT_CREDENTIALS_INVALID', false, false],
+  [40125, 'COMPONENT_CREDENTIALS_INVALID', false, false],
 ];
 
 describe('the errcode table', () => {

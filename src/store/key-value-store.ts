@@ -1,0 +1,35 @@
+/**
+ * The shared store seam: the few key-value operations that tokens, the verify ticket,
+ * refresh tokens, the merchant registry and the refresh lock need. In memory for one
+ * replica; Redis when replicas share state. Every failure to reach the store is a
+ * StoreUnavailableError, which callers surface as TOKEN_STORE_UNAVAILABLE.
+ */
+export interface SetOptions {
+  /** Expire the key after this many milliseconds; without it the key is durable. */
+  readonly ttlMs?: number;
+  /** Write only if the key does not exist (SET NX); returns false when it did. */
+  readonly onlyIfAbsent?: boolean;
+}
+
+export interface KeyValueStore {
+  get(key: string): Promise<string | undefined>;
+  /** Returns whether the value was written (always true unless onlyIfAbsent found a value). */
+  set(key: string, value: string, options?: SetOptions): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  /** Deletes the key only if it still holds `expected`, atomically; returns whether it did. */
+  compareAndDelete(key: string, expected: string): Promise<boolean>;
+  hashGet(key: string, fields: readonly string[]): Promise<Array<string | undefined>>;
+  hashSet(key: string, field: string, value: string): Promise<void>;
+  hashDelete(key: string, field: string): Promise<boolean>;
+  hashGetAll(key: string): Promise<Record<string, string>>;
+  /** Resolves when the store answers; rejects with StoreUnavailableError otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class StoreUnavailableError extends Error {
+  constructor(detail: string) {
+    super(`The token store is unavailable: ${detail}`);
+    this.name = 'StoreUnavailableError';
+  }
+}

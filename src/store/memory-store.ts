@@ -1,0 +1,64 @@
+/** The in-memory store: one replica, nothing shared, nothing survives a restart. */
+import type { KeyValueStore, SetOptions } from './key-value-store.js';
+
+interface Entry {
+  readonly value: string;
+  readonly expiresAt: number;
+}
+
+export class MemoryStore implements KeyValueStore {
+  private readonly values = new Map<string, Entry>();
+  private readonly hashes = new Map<string, Map<string, string>>();
+
+  private live(key: string): Entry | undefined {
+    const entry = this.values.get(key);
+    if (entry && entry.expiresAt <= Date.now()) {
+      this.values.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return this.live(key)?.value;
+  }
+
+  async set(key: string, value: string, options: SetOptions = {}): Promise<boolean> {
+    if (options.onlyIfAbsent && this.live(key)) return false;
+    this.values.set(key, { value, expiresAt: options.ttlMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.ttlMs });
+    return true;
+  }
+
+  async delete(key: string): Promise<void> {
+    this.values.delete(key);
+  }
+
+  async compareAndDelete(key: string, expected: string): Promise<boolean> {
+    if (this.live(key)?.value !== expected) return false;
+    this.values.delete(key);
+    return true;
+  }
+
+  async hashGet(key: string, fields: readonly string[]): Promise<Array<string | undefined>> {
+    const hash = this.hashes.get(key);
+    return fields.map((field) => hash?.get(field));
+  }
+
+  async hashSet(key: string, field: string, value: string): Promise<void> {
+    let hash = this.hashes.get(key);
+    if (!hash) this.hashes.set(key, (hash = new Map()));
+    hash.set(field, value);
+  }
+
+  async hashDelete(key: string, field: string): Promise<boolean> {
+    return this.hashes.get(key)?.delete(field) ?? false;
+  }
+
+  async hashGetAll(key: string): Promise<Record<string, string>> {
+    return Object.fromEntries(this.hashes.get(key) ?? []);
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {}
+}

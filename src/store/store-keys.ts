@@ -1,0 +1,43 @@
+/**
+ * Every key the subgraph keeps in the store, under one prefix (WECHAT_REDIS_PREFIX), so
+ * several deployments can share a Redis and an operator can find everything:
+ *
+ *   {prefix}component:ticket                    component_verify_ticket (durable; written by the ticket receiver)
+ *   {prefix}component:access-token              component_access_token record (TTL = expires_in)
+ *   {prefix}authorizer:{appid}:access-token     authorizer_access_token record (TTL = expires_in)
+ *   {prefix}authorizer:{appid}:refresh-token    authorizer_refresh_token (durable, never a TTL)
+ *   {prefix}merchants                           hash: merchant id → authorizer appid
+ *   {prefix}lock:{key}                          refresh lock (SET NX PX, owner token)
+ *   {prefix}failure:{key}                       last refresh failure, for back-off across replicas (TTL)
+ */
+export class StoreKeys {
+  constructor(readonly prefix: string) {}
+
+  get componentTicket(): string {
+    return `${this.prefix}component:ticket`;
+  }
+
+  get componentToken(): string {
+    return `${this.prefix}component:access-token`;
+  }
+
+  authorizerToken(authorizerAppId: string): string {
+    return `${this.prefix}authorizer:${authorizerAppId}:access-token`;
+  }
+
+  refreshToken(authorizerAppId: string): string {
+    return `${this.prefix}authorizer:${authorizerAppId}:refresh-token`;
+  }
+
+  get merchants(): string {
+    return `${this.prefix}merchants`;
+  }
+
+  lock(key: string): string {
+    return `${this.prefix}lock:${key.slice(this.prefix.length)}`;
+  }
+
+  failure(key: string): string {
+    return `${this.prefix}failure:${key.slice(this.prefix.length)}`;
+  }
+}

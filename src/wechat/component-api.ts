@@ -1,0 +1,70 @@
+/**
+ * The open-platform token endpoints: the component (third-party platform) token from
+ * its credentials and verify ticket, and an authorizer's access token from its refresh
+ * token. Plain calls; caching, single-flight and sharing live in the token layer.
+ */
+import { WechatTransportError } from './errors.js';
+import type { WechatClient } from './wechat-client.js';
+
+export const COMPONENT_TOKEN_PATH = '/cgi-bin/component/api_component_token';
+export const AUTHORIZER_TOKEN_PATH = '/cgi-bin/component/api_authorizer_token';
+
+export interface ComponentCredentials {
+  readonly appId: string;
+  readonly appSecret: string;
+}
+
+export interface MintedToken {
+  readonly token: string;
+  readonly expiresInSeconds: number;
+}
+
+export interface MintedAuthorizerToken extends MintedToken {
+  /** The refresh token WeChat returned: persist it, it may differ from the one sent. */
+  readonly refreshToken: string;
+}
+
+function field(body: Record<string, unknown>, path: string, name: string): string {
+  const value = body[name];
+  if (typeof value !== 'string' || value === '') throw new WechatTransportError(path, 'invalid-body', `answer has no ${name}`);
+  return value;
+}
+
+function expiresIn(body: Record<string, unknown>, path: string): number {
+  const value = body['expires_in'];
+  if (typeof value !== 'number' || !(value > 0)) throw new WechatTransportError(path, 'invalid-body', 'answer has no positive expires_in');
+  return value;
+}
+
+export class ComponentApi {
+  constructor(
+    private readonly client: Pick<WechatClient, 'post'>,
+    private readonly credentials: ComponentCredentials,
+  ) {}
+
+  get componentAppId(): string {
+    return this.credentials.appId;
+  }
+
+  async componentAccessToken(verifyTicket: string): Promise<MintedToken> {
+    const body = await this.client.post(
+      COMPONENT_TOKEN_PATH,
+      {},
+      { component_appid: this.credentials.appId, component_appsecret: this.credentials.appSecret, component_verify_ticket: verifyTicket },
+    );
+    return { token: field(body, COMPONENT_TOKEN_PATH, 'component_access_token'), expiresInSeconds: expiresIn(body, COMPONENT_TOKEN_PATH) };
+  }
+
+  async authorizerAccessToken(componentAccessToken: string, authorizerAppId: string, refreshToken: string): Promise<MintedAuthorizerToken> {
+    const body = await this.client.post(
+      AUTHORIZER_TOKEN_PATH,
+      { component_access_token: componentAccessToken },
+      { component_appid: this.credentials.appId, authorizer_appid: authorizerAppId, authorizer_refresh_token: refreshToken },
+    );
+    return {
+      token: field(body, AUTHORIZER_TOKEN_PATH, 'authorizer_access_token'),
+      expiresInSeconds: expiresIn(body, AUTHORIZER_TOKEN_PATH),
+      refreshToken: field(body, AUTHORIZER_TOKEN_PATH, 'authorizer_refresh_token'),
+    };
+  }
+}
