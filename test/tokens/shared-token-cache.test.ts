@@ -1,0 +1,144 @@
+/**
+ * SharedTokenCache, the heart of token sharing, with two caches standing for two
+ * replicas over one store (in memory, and the real Redis). The mint function is the
+ * token endpoint's stand-in: what matters is how often, and when, it is called.
+ */
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { KeyValueStore } from '../../src/store/key-value-store.js';
+import { MemoryStore } from '../../src/store/memory-store.js';
+import { RedisStore } from '../../src/store/redis-store.js';
+import { StoreKeys } from '../../src/store/store-keys.js';
+import { SharedTokenCache } from '../../src/tokens/shared-token-cache.js';
+import { TokenSourceError } from '../../src/tokens/token-source-error.js';
+import { encodeTokenRecord } from '../../src/tokens/token-record.js';
+import { WechatApiError } from '../../src/wechat/errors.js';
+import { REDIS_TEST_URL, deletePrefix, describeWithRedis, uniquePrefix } from '../support/redis.js';
+
+const logger = pino({ level: 'silent' });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function minter(prefix = 'token') {
+  let count = 0;
+  const mint = async () => {
+    count += 1;
+    await sleep(20);
+    return { token: `${prefix}-${count}`, expiresInSeconds: 7200 };
+  };
+  return { mint, calls: () => count };
+}
+
+function behaviours(name: string, open: () => Promise<{ store: KeyValueStore; keys: StoreKeys; close(): Promise<void> }>) {
+  describe(name, () => {
+    async function replicas(options: { lockWaitMs?: number } = {}) {
+      const { store, keys, close } = await open();
+      const replica = () => new SharedTokenCache({ store, keys, logger, pollMs: 10, ...options });
+      return { store, keys, close, one: replica(), two: replica(), key: `${keys.prefix}authorizer:wx0000000000000001:access-token` };
+    }
+
+    it('mints once for many concurrent callers on two replicas', async () => {
+      const { one, two, key, close } = await replicas();
+      const { mint, calls } = minter();
+      const tokens = await Promise.all(Array.from({ length: 20 }, (_, index) => (index % 2 ? one : two).get(key, mint)));
+      expect(new Set(tokens)).toEqual(new Set(['token-1']));
+      expect(calls()).toBe(1);
+      await close();
+    });
+
+    it('leaves a token another replica already replaced when a late invalidate arrives (compare-and-delete)', async () => {
+      const { one, two, key, close } = await replicas();
+      const { mint } = minter();
+      const first = await one.get(key, mint);
+      expect(await two.invalidate(key, first)).toBe(true);
+      const second = await two.get(key, mint);
+      expect(await one.invalidate(key, first)).toBe(false);
+      expect(await one.get(key, mint)).toBe(second);
+      await close();
+    });
+
+    it('waits for the replica holding the refresh lock instead of minting a rival token', async () => {
+      const { store, keys, one, key, close } = await replicas();
+      await store.set(keys.lock(key), 'another-replica', { ttlMs: 5_000, onlyIfAbsent: true });
+      const { mint, calls } = minter();
+      const waiting = one.get(key, mint);
+      await sleep(50);
+      await store.set(key, encodeTokenRecord({ token: 'from-the-other-replica', refreshAt: Date.now() + 60_000, expiresAt: Date.now() + 120_000 }));
+      expect(await waiting).toBe('from-the-other-replica');
+      expect(calls()).toBe(0);
+      await close();
+    });
+
+    it('takes over when the lock holder gives up without a token', async () => {
+      const { store, keys, one, key, close } = await replicas();
+      await store.set(keys.lock(key), 'another-replica', { ttlMs: 5_000, onlyIfAbsent: true });
+      const { mint, calls } = minter();
+      const waiting = one.get(key, mint);
+      await sleep(50);
+      await store.compareAndDelete(keys.lock(key), 'another-replica');
+      expect(await waiting).toBe('token-1');
+      expect(calls()).toBe(1);
+      await close();
+    });
+
+    it('gives up with refresh-timeout when the lock holder never delivers', async () => {
+      const { store, keys, key, close } = await open().then(async (opened) => ({ ...opened, key: `${opened.keys.prefix}component:access-token` }));
+      const cache = new SharedTokenCache({ store, keys, logger, pollMs: 10, lockWaitMs: 150 });
+      await store.set(keys.lock(key), 'stuck-replica', { ttlMs: 5_000, onlyIfAbsent: true });
+      const error = await cache.get(key, minter().mint).catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(TokenSourceError);
+      expect((error as TokenSourceError).failure).toBe('refresh-timeout');
+      await close();
+    });
+
+    it('serves the current token past 85% of its life while one background refresh replaces it', async () => {
+      const { store, one, key, close } = await replicas();
+      await store.set(key, encodeTokenRecord({ token: 'aging', refreshAt: Date.now() - 1, expiresAt: Date.now() + 60_000 }));
+      const { mint, calls } = minter('renewed');
+      expect(await Promise.all([one.get(key, mint), one.get(key, mint)])).toEqual(['aging', 'aging']);
+      await sleep(100);
+      expect(await one.get(key, mint)).toBe('renewed-1');
+      expect(calls()).toBe(1);
+      await close();
+    });
+
+    it('backs off after a failed mint, answering every replica with the same error', async () => {
+      const { one, two, key, close } = await replicas();
+      let calls = 0;
+      const failing = async () => {
+        calls += 1;
+        throw new WechatApiError('/cgi-bin/component/api_authorizer_token', 45009, 'reach max api daily quota limit rid: 0a1b2c3d-0a1b2c3d-0a1b2c3d');
+      };
+      await expect(one.get(key, failing)).rejects.toMatchObject({ errcode: 45009 });
+      await expect(two.get(key, failing)).rejects.toMatchObject({ errcode: 45009, rid: '0a1b2c3d-0a1b2c3d-0a1b2c3d' });
+      expect(calls).toBe(1);
+      await close();
+    });
+
+    it('backs off when even a freshly minted token was rejected', async () => {
+      const { one, key, close } = await replicas();
+      const { mint, calls } = minter();
+      const token = await one.get(key, mint);
+      const rejection = new WechatApiError('/tcb/getenvinfo', 42001, 'access_token expired rid: 00000000-00000000-00000000');
+      await one.invalidate(key, token, rejection);
+      await expect(one.get(key, mint)).rejects.toMatchObject({ errcode: 42001 });
+      expect(calls()).toBe(1);
+      await close();
+    });
+  });
+}
+
+behaviours('over the in-memory store', async () => ({ store: new MemoryStore(), keys: new StoreKeys('mem:'), close: async () => undefined }));
+
+const prefixes: string[] = [];
+afterAll(async () => {
+  await Promise.all(prefixes.map((prefix) => deletePrefix(prefix)));
+});
+
+describeWithRedis('with Redis', () => {
+  behaviours('over Redis', async () => {
+    const prefix = uniquePrefix('token-cache');
+    prefixes.push(prefix);
+    const store = await RedisStore.connect({ url: REDIS_TEST_URL, logger });
+    return { store, keys: new StoreKeys(prefix), close: () => store.close() };
+  });
+});

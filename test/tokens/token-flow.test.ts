@@ -1,0 +1,218 @@
+/**
+ * The open-platform token flow end to end, against the simulator's token endpoints over
+ * real HTTP: once with everything in memory, once with the real Redis. Tokens are minted
+ * once per authorizer however many operations race for them, refreshed ahead of expiry,
+ * healed when WeChat rejects them, and their failures reach only the merchants concerned.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { AUTHORIZER_TOKEN_PATH, COMPONENT_TOKEN_PATH, GET_ENV_INFO_PATH } from '../../src/simulator/index.js';
+import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
+import { TEST_COMPONENT, appIdOf, testMerchants, tokenEndpointCalls, type TestMerchant } from '../support/merchants.js';
+import { REDIS_TEST_URL, deletePrefix, describeWithRedis, readKey, uniquePrefix } from '../support/redis.js';
+import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
+
+const TWENTY = Array.from({ length: 20 }, (_, index): TestMerchant => ({ merchantId: `m_${index}`, authorizer: `a${index}` }));
+
+let stacks: SubgraphStack[] = [];
+let prefixes: string[] = [];
+afterEach(async () => {
+  await Promise.all(stacks.map((stack) => stack.stop()));
+  await Promise.all(prefixes.map((prefix) => deletePrefix(prefix)));
+  stacks = [];
+  prefixes = [];
+});
+
+interface FlowOptions {
+  readonly merchants?: readonly TestMerchant[];
+  readonly tokenLifetimeSeconds?: number;
+  readonly rotateRefreshTokens?: boolean;
+  readonly env?: Record<string, string>;
+  readonly before?: (prefix: string) => Promise<void>;
+}
+
+function suite(mode: 'memory' | 'redis') {
+  async function start(options: FlowOptions = {}) {
+    const { authorizers, entries } = testMerchants(options.merchants ?? TWENTY, 'refresh');
+    const prefix = uniquePrefix(`tokens-${mode}`);
+    prefixes.push(prefix);
+    await options.before?.(prefix);
+    const stack = await startSubgraphStack({
+      simulator: {
+        authorizers,
+        component: TEST_COMPONENT,
+        ...(options.tokenLifetimeSeconds === undefined ? {} : { tokenLifetimeSeconds: options.tokenLifetimeSeconds }),
+        ...(options.rotateRefreshTokens ? { rotateRefreshTokens: true } : {}),
+      },
+      merchants: entries,
+      env: { ...(mode === 'redis' ? { REDIS_URL: REDIS_TEST_URL, WECHAT_REDIS_PREFIX: prefix } : {}), ...options.env },
+    });
+    stacks.push(stack);
+    const query = (...ids: string[]) => postGraphQL(stack.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations(...ids) });
+    return { stack, entries, prefix, query, simulator: stack.simulator };
+  }
+
+  it('mints one authorizer token per authorizer and one component token for 200 concurrent cold operations', async () => {
+    const { query, simulator } = await start();
+    const responses = await Promise.all(Array.from({ length: 200 }, (_, index) => query(`m_${index % 20}`)));
+    expect(responses.flatMap((response) => response.body.errors ?? [])).toEqual([]);
+    expect(responses.every((response) => response.body.data._entities[0].cloudEnvironments.length === 1)).toBe(true);
+    const calls = tokenEndpointCalls(simulator);
+    expect(calls.component).toBe(1);
+    expect(calls.byAuthorizer.size).toBe(20);
+    expect([...calls.byAuthorizer.values()].every((count) => count === 1)).toBe(true);
+  });
+
+  it('heals a token revoked upstream: one refresh, and the client sees data without an error', async () => {
+    const { query, simulator, entries } = await start({ merchants: TWENTY.slice(0, 2) });
+    expect((await query('m_0', 'm_1')).body.errors).toBeUndefined();
+    simulator.revokeAuthorizerTokens(appIdOf(entries, 'm_0'));
+    simulator.resetCalls();
+    const { body } = await query('m_0', 'm_1');
+    expect(body.errors).toBeUndefined();
+    expect(body.data._entities[0].cloudEnvironments).toHaveLength(1);
+    expect(tokenEndpointCalls(simulator).byAuthorizer).toEqual(new Map([[appIdOf(entries, 'm_0'), 1]]));
+    expect(simulator.callCount(GET_ENV_INFO_PATH)).toBe(3); // m_0 rejected, m_0 retried, m_1
+  });
+
+  it('refreshes 2-second tokens ahead of expiry under steady load with no client-visible error', async () => {
+    const { query, simulator, entries } = await start({ merchants: TWENTY.slice(0, 2), tokenLifetimeSeconds: 2 });
+    const errors: unknown[] = [];
+    let operations = 0;
+    const until = Date.now() + 5_000;
+    await Promise.all(
+      Array.from({ length: 4 }, async (_, worker) => {
+        while (Date.now() < until) {
+          const { body } = await query(`m_${worker % 2}`);
+          operations += 1;
+          errors.push(...(body.errors ?? []));
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      }),
+    );
+    expect(errors).toEqual([]);
+    expect(operations).toBeGreaterThan(50);
+    // Refreshed at ~85% of each 2 s life: a few mints in 5 s, never one per operation.
+    const minted = simulator.issuedTokenCount('authorizer', appIdOf(entries, 'm_0'));
+    expect(minted).toBeGreaterThanOrEqual(3);
+    expect(minted).toBeLessThanOrEqual(6);
+  });
+
+  it('gives REFRESH_TOKEN_INVALID (61023) to that merchant only', async () => {
+    const { query, simulator, entries } = await start({ merchants: TWENTY.slice(0, 2) });
+    simulator.setRefreshToken(appIdOf(entries, 'm_0'), 'a-refresh-token-the-file-does-not-have');
+    const { body } = await query('m_0', 'm_1');
+    expect(body.data._entities).toEqual([{ id: 'm_0', cloudEnvironments: null }, { id: 'm_1', cloudEnvironments: [expect.objectContaining({ env: 'a1-env' })] }]);
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors![0]!.extensions).toEqual({
+      code: 'REFRESH_TOKEN_INVALID',
+      retryable: false,
+      merchantId: 'm_0',
+      wechat: { errcode: 61023, errmsg: expect.stringMatching(/ rid: /), rid: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/) },
+    });
+  });
+
+  it('does not retry a failed refresh in a tight loop: the back-off answers until it ends', async () => {
+    const { query, simulator } = await start({ merchants: TWENTY.slice(0, 1) });
+    simulator.injectEndpointFault(AUTHORIZER_TOKEN_PATH, { kind: 'errcode', errcode: 45009 }, { times: 1 });
+    expect((await query('m_0')).body.errors?.[0]?.extensions?.['code']).toBe('QUOTA_EXCEEDED');
+    const again = await Promise.all([query('m_0'), query('m_0'), query('m_0')]);
+    expect(again.map((response) => response.body.errors?.[0]?.extensions?.['code'])).toEqual(['QUOTA_EXCEEDED', 'QUOTA_EXCEEDED', 'QUOTA_EXCEEDED']);
+    expect(simulator.callCount(AUTHORIZER_TOKEN_PATH)).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await query('m_0')).body.errors).toBeUndefined();
+    expect(simulator.callCount(AUTHORIZER_TOKEN_PATH)).toBe(2);
+  });
+
+  it('heals an expired component token on the way to a fresh authorizer token', async () => {
+    const { query, simulator, entries } = await start({ merchants: TWENTY.slice(0, 1) });
+    expect((await query('m_0')).body.errors).toBeUndefined();
+    simulator.expireComponentToken();
+    simulator.revokeAuthorizerTokens(appIdOf(entries, 'm_0'));
+    expect((await query('m_0')).body.errors).toBeUndefined();
+    expect(simulator.callCount(COMPONENT_TOKEN_PATH)).toBe(2);
+  });
+
+  it('persists the refresh token WeChat hands back', async () => {
+    const { query, simulator, entries } = await start({ merchants: TWENTY.slice(0, 1), rotateRefreshTokens: true });
+    const appId = appIdOf(entries, 'm_0');
+    expect((await query('m_0')).body.errors).toBeUndefined();
+    simulator.revokeAuthorizerTokens(appId);
+    // The file's refresh token is now dead at WeChat: only the persisted new one works.
+    expect((await query('m_0')).body.errors).toBeUndefined();
+    expect(simulator.issuedTokenCount('authorizer', appId)).toBe(2);
+  });
+}
+
+describe('token flow, in memory', () => {
+  suite('memory');
+
+  it.each([
+    ['61003 (authorization revoked)', 'MERCHANT_NOT_AUTHORIZED', 61003],
+    ['45009 (daily quota)', 'QUOTA_EXCEEDED', 45009],
+    ['-1 (busy, after retries)', 'WECHAT_BUSY', -1],
+  ])('maps a token-endpoint %s to %s on the fields that needed the token', async (_what, code, errcode) => {
+    const { authorizers, entries } = testMerchants(TWENTY.slice(0, 1), 'refresh');
+    const stack = await startSubgraphStack({ simulator: { authorizers, component: TEST_COMPONENT }, merchants: entries });
+    stacks.push(stack);
+    stack.simulator.injectEndpointFault(AUTHORIZER_TOKEN_PATH, { kind: 'errcode', errcode }, { times: 3 });
+    const { body } = await postGraphQL(stack.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations('m_0') });
+    expect(body.errors![0]!.extensions).toMatchObject({ code, merchantId: 'm_0', wechat: { errcode, rid: expect.any(String) } });
+  });
+
+  it.each([
+    ['an expired verify ticket (61005)', 'COMPONENT_TICKET_INVALID', { WECHAT_COMPONENT_VERIFY_TICKET: 'ticket@@@superseded' }, 61005],
+    ['an invalid verify ticket (61006)', 'COMPONENT_TICKET_INVALID', { WECHAT_COMPONENT_VERIFY_TICKET: 'ticket@@@made-up' }, 61006],
+    ['a wrong component appid (40013)', 'COMPONENT_CREDENTIALS_INVALID', { WECHAT_COMPONENT_APPID: 'wx0000000000000bad' }, 40013],
+    ['a wrong component secret (40125)', 'COMPONENT_CREDENTIALS_INVALID', { WECHAT_COMPONENT_APPSECRET: 'not-the-secret' }, 40125],
+  ])('maps %s to %s', async (_what, code, env, errcode) => {
+    const { authorizers, entries } = testMerchants(TWENTY.slice(0, 1), 'refresh');
+    const stack = await startSubgraphStack({ simulator: { authorizers, component: { ...TEST_COMPONENT, verifyTicket: 'ticket@@@superseded' } }, merchants: entries, env });
+    stacks.push(stack);
+    if (errcode === 61005) stack.simulator.setVerifyTicket('ticket@@@current');
+    const { body } = await postGraphQL(stack.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations('m_0') });
+    expect(body.errors![0]!.extensions).toMatchObject({ code, retryable: false, wechat: { errcode } });
+  });
+});
+
+describeWithRedis('token flow, with Redis', () => {
+  suite('redis');
+
+  it('keeps a refresh token Redis already holds instead of the file’s older one', async () => {
+    const { authorizers, entries } = testMerchants(TWENTY.slice(0, 1), 'refresh');
+    const appId = entries[0]!.authorizerAppId;
+    authorizers[0]!.refreshToken = 'refresh-token-newer-than-the-file';
+    const prefix = uniquePrefix('tokens-keep');
+    prefixes.push(prefix);
+    const { writeKey } = await import('../support/redis.js');
+    await writeKey(`${prefix}authorizer:${appId}:refresh-token`, 'refresh-token-newer-than-the-file');
+    const stack = await startSubgraphStack({
+      simulator: { authorizers, component: TEST_COMPONENT },
+      merchants: entries,
+      env: { REDIS_URL: REDIS_TEST_URL, WECHAT_REDIS_PREFIX: prefix },
+    });
+    stacks.push(stack);
+    const { body } = await postGraphQL(stack.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations('m_0') });
+    expect(body.errors).toBeUndefined();
+    expect(await readKey(`${prefix}authorizer:${appId}:refresh-token`)).toBe('refresh-token-newer-than-the-file');
+  });
+
+  it('keeps refresh tokens durable and access tokens under a TTL', async () => {
+    const { authorizers, entries } = testMerchants(TWENTY.slice(0, 1), 'refresh');
+    const prefix = uniquePrefix('tokens-ttl');
+    prefixes.push(prefix);
+    const stack = await startSubgraphStack({ simulator: { authorizers, component: TEST_COMPONENT }, merchants: entries, env: { REDIS_URL: REDIS_TEST_URL, WECHAT_REDIS_PREFIX: prefix } });
+    stacks.push(stack);
+    await postGraphQL(stack.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations('m_0') });
+    const { Redis } = await import('ioredis');
+    const redis = new Redis(REDIS_TEST_URL);
+    try {
+      const appId = entries[0]!.authorizerAppId;
+      expect(await redis.pttl(`${prefix}authorizer:${appId}:refresh-token`)).toBe(-1);
+      expect(await redis.pttl(`${prefix}authorizer:${appId}:access-token`)).toBeGreaterThan(7_000_000);
+      expect(await redis.pttl(`${prefix}component:access-token`)).toBeGreaterThan(7_000_000);
+      expect(await redis.hget(`${prefix}merchants`, 'm_0')).toBe(appId);
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
