@@ -67,6 +67,13 @@ describe('start-up', () => {
     expect(subgraph.output()).toMatch(new RegExp(`AUTHORIZERS_FILE ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: is not valid JSON`));
   });
 
+  it('stops, naming Redis, when REDIS_URL cannot be reached', async () => {
+    const subgraph = spawnSubgraph({ PORT: '0', NODE_ENV: 'production', REDIS_URL: 'redis://:hunter2@127.0.0.1:1/0' });
+    expect(await subgraph.exited).toBe(1);
+    expect(subgraph.output()).toMatch(/cannot connect to Redis at redis:\/\/127\.0\.0\.1:1\/0/);
+    expect(subgraph.output()).not.toContain('hunter2');
+  });
+
   it('requires AUTHORIZERS_FILE in production', async () => {
     const subgraph = spawnSubgraph({ PORT: '0', NODE_ENV: 'production' });
     expect(await subgraph.exited).toBe(1);

@@ -1,23 +1,20 @@
 /**
- * No access token leaves the subgraph: not in a response, an error, or a log line,
- * whatever happened upstream. Everything below runs against real HTTP and the
- * subgraph's real logger at debug level, then every token in play is searched for.
+ * No secret leaves the subgraph: no access token (fixed or minted), refresh token or
+ * component secret in a response, an error, or a log line, whatever happened upstream.
+ * Everything below runs against real HTTP and the subgraph's real logger at debug level,
+ * then every secret in play is searched for.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimulatedFault } from '../../src/simulator/index.js';
+import { readFileSync } from 'node:fs';
+import { DEMO_AUTHORIZERS_FILE, DEMO_COMPONENT, type SimulatedFault } from '../../src/simulator/index.js';
 import { MerchantsAliasedEnvironmentsDocument, MerchantsWithCloudEnvironmentsDocument } from '../__generated__/graphql.js';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
 import { testMerchants, tokenFor } from '../support/merchants.js';
 import { type GatewayStack, type SubgraphStack, startGatewayStack, startSubgraphStack } from '../support/stack.js';
 
-const DEMO_TOKENS = [
-  'demo-token-shared-storefront',
-  'demo-token-personal-plan',
-  'demo-token-expired',
-  'demo-token-permission-not-granted',
-  'demo-token-system-busy',
-  'demo-token-cloud-not-enabled',
-];
+const DEMO_FILE_SECRETS = (JSON.parse(readFileSync(DEMO_AUTHORIZERS_FILE, 'utf8')) as { merchants: Array<Record<string, string>> }).merchants.flatMap(
+  (entry) => [entry['authorizerRefreshToken'], entry['authorizerAccessToken']].filter((token): token is string => token !== undefined),
+);
 
 describe('access tokens', () => {
   let gateway: GatewayStack;
@@ -56,8 +53,15 @@ describe('access tokens', () => {
     expect(gateway.logs.lines.length + faulty.logs.lines.length).toBeGreaterThan(10);
   });
 
-  it.each([...DEMO_TOKENS, tokenFor('fault'), tokenFor('bug')])('never shows %s in a response or a log line', (token) => {
+  it.each([...new Set(DEMO_FILE_SECRETS), DEMO_COMPONENT.appSecret, tokenFor('fault'), tokenFor('bug')])('never shows %s in a response or a log line', (secret) => {
     const everything = [...responses, ...gateway.logs.lines, ...faulty.logs.lines].join('\n');
-    expect(everything).not.toContain(token);
+    expect(everything).not.toContain(secret);
+  });
+
+  it('never shows an access token the subgraph minted', () => {
+    const minted = new Set(gateway.simulator.calls.map((call) => call.accessToken).filter((token): token is string => token !== undefined));
+    expect(minted.size).toBeGreaterThan(3);
+    const everything = [...responses, ...gateway.logs.lines].join('\n');
+    expect([...minted].filter((token) => everything.includes(token))).toEqual([]);
   });
 });

@@ -196,6 +196,23 @@ describeWithRedis('token flow, with Redis', () => {
     expect(await readKey(`${prefix}authorizer:${appId}:refresh-token`)).toBe('refresh-token-newer-than-the-file');
   });
 
+  it('reads the verify ticket the ticket receiver stored before the development fallback', async () => {
+    const { authorizers, entries } = testMerchants(TWENTY.slice(0, 1), 'refresh');
+    const prefix = uniquePrefix('tokens-ticket');
+    prefixes.push(prefix);
+    const { writeKey } = await import('../support/redis.js');
+    await writeKey(`${prefix}component:ticket`, TEST_COMPONENT.verifyTicket);
+    const stack = await startSubgraphStack({
+      simulator: { authorizers, component: TEST_COMPONENT },
+      merchants: entries,
+      env: { REDIS_URL: REDIS_TEST_URL, WECHAT_REDIS_PREFIX: prefix, WECHAT_COMPONENT_VERIFY_TICKET: 'ticket@@@stale-development-value' },
+    });
+    stacks.push(stack);
+    const { body } = await postGraphQL(stack.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations('m_0') });
+    expect(body.errors).toBeUndefined();
+    expect(JSON.parse(stack.simulator.calls.find((call) => call.path === COMPONENT_TOKEN_PATH)!.body).component_verify_ticket).toBe(TEST_COMPONENT.verifyTicket);
+  });
+
   it('keeps refresh tokens durable and access tokens under a TTL', async () => {
     const { authorizers, entries } = testMerchants(TWENTY.slice(0, 1), 'refresh');
     const prefix = uniquePrefix('tokens-ttl');

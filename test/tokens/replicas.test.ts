@@ -1,0 +1,92 @@
+/**
+ * Two subgraph replicas, each its own Node process started as `npm start` would, sharing
+ * one Redis and one simulated WeChat. Whatever the two race for, WeChat sees one refresh
+ * per authorizer: a second, independent refresh would invalidate the first replica's token.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { WechatSimulator } from '../../src/simulator/index.js';
+import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
+import { TEST_COMPONENT, appIdOf, testMerchants, tokenEndpointCalls, type TestMerchant } from '../support/merchants.js';
+import { REDIS_TEST_URL, deletePrefix, describeWithRedis, uniquePrefix } from '../support/redis.js';
+import { type SpawnedSubgraph, spawnSubgraph, waitForOutput } from '../support/spawn-subgraph.js';
+
+const TWENTY = Array.from({ length: 20 }, (_, index): TestMerchant => ({ merchantId: `m_${index}`, authorizer: `a${index}` }));
+const { authorizers, entries } = testMerchants(TWENTY, 'refresh');
+
+describeWithRedis('two replicas sharing one Redis', () => {
+  const prefix = uniquePrefix('replicas');
+  const simulator = new WechatSimulator({ authorizers, component: TEST_COMPONENT });
+  let directory: string | undefined;
+  let replicas: SpawnedSubgraph[] = [];
+  let urls: string[] = [];
+
+  /** The same merchant's operation, sent to replica `index % 2`. */
+  const query = (index: number, merchantId: string) =>
+    postGraphQL(urls[index % 2]!, ENTITIES_QUERY, { representations: merchantRepresentations(merchantId) });
+
+  beforeAll(async () => {
+    const simulatorUrl = await simulator.start({ port: 0 });
+    directory = await mkdtemp(join(tmpdir(), 'replicas-'));
+    const authorizersFile = join(directory, 'authorizers.json');
+    await writeFile(authorizersFile, JSON.stringify({ merchants: entries }));
+    const env = {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      WECHAT_API_BASE_URL: simulatorUrl,
+      AUTHORIZERS_FILE: authorizersFile,
+      REDIS_URL: REDIS_TEST_URL,
+      WECHAT_REDIS_PREFIX: prefix,
+      WECHAT_COMPONENT_APPID: TEST_COMPONENT.appId,
+      WECHAT_COMPONENT_APPSECRET: TEST_COMPONENT.appSecret,
+      WECHAT_COMPONENT_VERIFY_TICKET: TEST_COMPONENT.verifyTicket,
+    };
+    replicas = [spawnSubgraph(env), spawnSubgraph(env)];
+    const ready = await Promise.all(replicas.map((replica) => waitForOutput(replica, /subgraph ready at (http:\S+\/graphql)/, 45_000)));
+    urls = ready.map(([, url]) => url!);
+  }, 60_000);
+
+  afterAll(async () => {
+    // A replica still running here means a test failed before stopping it.
+    for (const replica of replicas) if (replica.child.exitCode === null && replica.child.signalCode === null) replica.child.kill('SIGKILL');
+    await Promise.all(replicas.map((replica) => replica.exited));
+    await simulator.stop();
+    await deletePrefix(prefix);
+    if (directory) await rm(directory, { recursive: true, force: true });
+  }, 30_000);
+
+  it('mints one authorizer token per authorizer and one component token for 200 concurrent cold operations across both', async () => {
+    const responses = await Promise.all(Array.from({ length: 200 }, (_, index) => query(index, `m_${index % 20}`)));
+
+    expect(responses.flatMap((response) => response.body.errors ?? [])).toEqual([]);
+    expect(responses.every((response) => response.body.data._entities[0].cloudEnvironments.length === 1)).toBe(true);
+    const calls = tokenEndpointCalls(simulator);
+    expect(calls.component).toBe(1);
+    expect(calls.byAuthorizer).toEqual(new Map(entries.map((entry) => [entry.authorizerAppId, 1])));
+  }, 60_000);
+
+  it('heals a token revoked upstream with one refresh, though both replicas meet the rejection at once', async () => {
+    const appId = appIdOf(entries, 'm_3');
+    expect((await query(0, 'm_3')).body.errors).toBeUndefined(); // the token is cached in Redis
+    const before = tokenEndpointCalls(simulator).byAuthorizer.get(appId) ?? 0;
+    simulator.revokeAuthorizerTokens(appId);
+
+    const responses = await Promise.all(Array.from({ length: 20 }, (_, index) => query(index, 'm_3')));
+
+    expect(responses.flatMap((response) => response.body.errors ?? [])).toEqual([]);
+    expect(responses.map((response) => response.body.data._entities[0].cloudEnvironments)).toEqual(
+      Array.from({ length: 20 }, () => [expect.objectContaining({ env: 'a3-env' })]),
+    );
+    expect(tokenEndpointCalls(simulator).byAuthorizer.get(appId)).toBe(before + 1);
+    expect(simulator.issuedTokenCount('authorizer', appId)).toBe(before + 1);
+  }, 60_000);
+
+  it('stops both replicas cleanly on SIGTERM', async () => {
+    for (const replica of replicas) replica.child.kill('SIGTERM');
+    expect(await Promise.all(replicas.map((replica) => replica.exited))).toEqual([0, 0]);
+  }, 30_000);
+});
