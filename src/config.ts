@@ -56,6 +56,20 @@ const environmentModel = z.object({
   ),
   WECHAT_COMPONENT_APPSECRET: optionalString,
   WECHAT_COMPONENT_VERIFY_TICKET: optionalString,
+  WECHAT_MAX_CONCURRENCY: integer('WECHAT_MAX_CONCURRENCY', 1, 1_024, 32),
+  WECHAT_MAX_QUEUE: integer('WECHAT_MAX_QUEUE', 0, 100_000, 1_000),
+  WECHAT_CIRCUIT_RESET_MS: integer('WECHAT_CIRCUIT_RESET_MS', 100, 600_000, 5_000),
+  REQUEST_DEADLINE_MS: integer('REQUEST_DEADLINE_MS', 100, 120_000, 10_000),
+  SHUTDOWN_TIMEOUT_MS: integer('SHUTDOWN_TIMEOUT_MS', 0, 120_000, 10_000),
+  MAX_BODY_BYTES: integer('MAX_BODY_BYTES', 1_024, 16_777_216, 262_144),
+  MAX_ENTITIES: integer('MAX_ENTITIES', 1, 100_000, 500),
+  MAX_QUERY_DEPTH: integer('MAX_QUERY_DEPTH', 2, 100, 12),
+  MAX_CLOUD_ENVIRONMENT_FIELDS: integer('MAX_CLOUD_ENVIRONMENT_FIELDS', 1, 1_000, 20),
+  ROUTER_SECRET: optionalString.refine((value) => value === undefined || value.length >= 16, 'ROUTER_SECRET must be at least 16 characters'),
+  INTROSPECTION: z
+    .enum(['true', 'false', ''], { message: 'INTROSPECTION must be true or false' })
+    .optional()
+    .transform((value) => (value === 'true' ? true : value === 'false' ? false : undefined)),
 });
 
 export interface Config {
@@ -70,7 +84,27 @@ export interface Config {
     readonly baseUrl: string | undefined;
     readonly timeoutMs: number;
     readonly maxConnections: number;
+    /** Most WeChat calls in flight at once; more wait in a queue of at most maxQueue. */
+    readonly maxConcurrency: number;
+    readonly maxQueue: number;
+    /** How long the circuit stays open before a probe call is let through. */
+    readonly circuitResetMs: number;
   };
+  /** Limits that keep one operation from costing more than a gateway's real fetches. */
+  readonly limits: {
+    /** After this long, an operation's unfinished fields fail with WECHAT_UNAVAILABLE. */
+    readonly requestDeadlineMs: number;
+    readonly maxBodyBytes: number;
+    readonly maxEntities: number;
+    readonly maxQueryDepth: number;
+    readonly maxCloudEnvironmentFields: number;
+  };
+  /** Shared secret the router sends in `router-authorization`; unset: no check. */
+  readonly routerSecret: string | undefined;
+  /** Introspection and the Sandbox landing page; on outside production unless INTROSPECTION=false. */
+  readonly introspection: boolean;
+  /** How long SIGTERM waits for in-flight operations before closing anyway. */
+  readonly shutdownTimeoutMs: number;
   /** Undefined in demo mode (the bundled demo file is used) or when Redis holds the registry. */
   readonly authorizersFile: string | undefined;
   /** The platform's credentials; undefined when only fixed access tokens are used (or in demo mode, until the simulator supplies its own). */
@@ -138,7 +172,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       baseUrl: parsed.WECHAT_API_BASE_URL?.replace(/\/$/, '') ?? (production ? WECHAT_PRODUCTION_URL : undefined),
       timeoutMs: parsed.WECHAT_TIMEOUT_MS,
       maxConnections: parsed.WECHAT_MAX_CONNECTIONS,
+      maxConcurrency: parsed.WECHAT_MAX_CONCURRENCY,
+      maxQueue: parsed.WECHAT_MAX_QUEUE,
+      circuitResetMs: parsed.WECHAT_CIRCUIT_RESET_MS,
     }),
+    limits: Object.freeze({
+      requestDeadlineMs: parsed.REQUEST_DEADLINE_MS,
+      maxBodyBytes: parsed.MAX_BODY_BYTES,
+      maxEntities: parsed.MAX_ENTITIES,
+      maxQueryDepth: parsed.MAX_QUERY_DEPTH,
+      maxCloudEnvironmentFields: parsed.MAX_CLOUD_ENVIRONMENT_FIELDS,
+    }),
+    routerSecret: parsed.ROUTER_SECRET,
+    introspection: parsed.INTROSPECTION ?? !production,
+    shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     authorizersFile: parsed.AUTHORIZERS_FILE,
     component:
       parsed.WECHAT_COMPONENT_APPID && parsed.WECHAT_COMPONENT_APPSECRET

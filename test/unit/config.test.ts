@@ -61,6 +61,17 @@ describe('loadConfig with values', () => {
       WECHAT_COMPONENT_APPID: 'wx0123456789abcdef',
       WECHAT_COMPONENT_APPSECRET: 'component-secret',
       WECHAT_COMPONENT_VERIFY_TICKET: 'ticket@@@dev',
+      WECHAT_MAX_CONCURRENCY: '16',
+      WECHAT_MAX_QUEUE: '100',
+      WECHAT_CIRCUIT_RESET_MS: '2000',
+      REQUEST_DEADLINE_MS: '3000',
+      SHUTDOWN_TIMEOUT_MS: '5000',
+      MAX_BODY_BYTES: '65536',
+      MAX_ENTITIES: '200',
+      MAX_QUERY_DEPTH: '8',
+      MAX_CLOUD_ENVIRONMENT_FIELDS: '10',
+      ROUTER_SECRET: 'a-router-secret-of-32-characters',
+      INTROSPECTION: 'true',
     });
     expect(config).toEqual({
       nodeEnv: 'development',
@@ -68,12 +79,26 @@ describe('loadConfig with values', () => {
       host: '127.0.0.1',
       logLevel: 'debug',
       demo: false,
-      wechat: { baseUrl: 'http://127.0.0.1:9000', timeoutMs: 250, maxConnections: 8 },
+      wechat: { baseUrl: 'http://127.0.0.1:9000', timeoutMs: 250, maxConnections: 8, maxConcurrency: 16, maxQueue: 100, circuitResetMs: 2000 },
+      limits: { requestDeadlineMs: 3000, maxBodyBytes: 65536, maxEntities: 200, maxQueryDepth: 8, maxCloudEnvironmentFields: 10 },
+      routerSecret: 'a-router-secret-of-32-characters',
+      introspection: true,
+      shutdownTimeoutMs: 5000,
       authorizersFile: '/etc/subgraph/authorizers.json',
       component: { appId: 'wx0123456789abcdef', appSecret: 'component-secret' },
       verifyTicket: 'ticket@@@dev',
       store: { redisUrl: 'redis://127.0.0.1:6379/2', prefix: 'cloudenv:staging:' },
     });
+  });
+
+  it('turns introspection off in production unless INTROSPECTION=true', () => {
+    expect(loadConfig({ NODE_ENV: 'production', AUTHORIZERS_FILE: 'a.json' }).introspection).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', AUTHORIZERS_FILE: 'a.json', INTROSPECTION: 'true' }).introspection).toBe(true);
+    expect(loadConfig({}).introspection).toBe(true);
+  });
+
+  it('refuses a ROUTER_SECRET too short to be a secret', () => {
+    expect(problemsOf({ ROUTER_SECRET: 'short' })).toEqual([expect.stringContaining('ROUTER_SECRET must be at least 16 characters')]);
   });
 
   it('keeps everything in memory under the wechat: prefix by default', () => {

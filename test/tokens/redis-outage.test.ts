@@ -1,0 +1,97 @@
+/**
+ * Redis goes away mid-run and comes back: fields fail at once with TOKEN_STORE_UNAVAILABLE
+ * instead of hanging, the replica reports itself not ready while staying alive, and it
+ * reconnects by itself, serving the tokens Redis kept across the restart without minting
+ * them again. Runs against a private redis-server, never the machine's shared one.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
+import { TEST_COMPONENT, appIdOf, testMerchants, tokenEndpointCalls, type TestMerchant } from '../support/merchants.js';
+import { uniquePrefix } from '../support/redis.js';
+import { PrivateRedisServer, describeWithRedisServer, freePort } from '../support/redis-server.js';
+import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
+
+const MERCHANTS = [0, 1].map((index): TestMerchant => ({ merchantId: `m_${index}`, authorizer: `a${index}` }));
+const { authorizers, entries } = testMerchants(MERCHANTS, 'refresh');
+
+describeWithRedisServer('a Redis outage mid-run', () => {
+  let directory: string | undefined;
+  let redis: PrivateRedisServer | undefined;
+  let stack: SubgraphStack | undefined;
+  const unhandled: unknown[] = [];
+  const collect = (reason: unknown) => void unhandled.push(reason);
+
+  const query = (merchantId: string) => postGraphQL(stack!.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations(merchantId) });
+  const probe = async (path: '/readyz' | '/healthz') => (await fetch(new URL(path, stack!.subgraph.url))).status;
+  const mintsFor = (merchantId: string) => tokenEndpointCalls(stack!.simulator).byAuthorizer.get(appIdOf(entries, merchantId)) ?? 0;
+
+  beforeAll(async () => {
+    process.on('unhandledRejection', collect);
+    directory = await mkdtemp(join(tmpdir(), 'redis-outage-'));
+    redis = new PrivateRedisServer(await freePort(), directory);
+    await redis.start();
+    stack = await startSubgraphStack({
+      simulator: { authorizers, component: TEST_COMPONENT },
+      merchants: entries,
+      env: { REDIS_URL: redis.url, WECHAT_REDIS_PREFIX: uniquePrefix('outage') },
+    });
+  }, 30_000);
+
+  afterAll(async () => {
+    process.off('unhandledRejection', collect);
+    await stack?.stop();
+    await redis?.stop();
+    if (directory) await rm(directory, { recursive: true, force: true });
+  }, 30_000);
+
+  // One outage, told in order: each step starts where the previous one left Redis.
+  it('serves, and is ready, while Redis is up', async () => {
+    expect((await query('m_0')).body.errors).toBeUndefined(); // m_0's token is now cached in Redis; m_1's never asked for
+    expect(await probe('/readyz')).toBe(200);
+    expect(mintsFor('m_0')).toBe(1);
+  });
+
+  it('fails the field at once with TOKEN_STORE_UNAVAILABLE once Redis stops, for cached and cold merchants alike', async () => {
+    const callsBeforeOutage = stack!.simulator.callCount();
+    expect(await redis!.stop()).toBe(0);
+    for (const merchantId of ['m_0', 'm_1']) {
+      const started = Date.now();
+      const { body } = await query(merchantId);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(body.data).toEqual({ _entities: [{ id: merchantId, cloudEnvironments: null }] });
+      expect(body.errors).toHaveLength(1);
+      expect(body.errors![0]!.path).toEqual(['_entities', 0, 'cloudEnvironments']);
+      expect(body.errors![0]!.extensions).toEqual({ code: 'TOKEN_STORE_UNAVAILABLE', retryable: true, merchantId });
+    }
+    expect(stack!.simulator.callCount()).toBe(callsBeforeOutage); // nothing reached WeChat meanwhile
+  });
+
+  it('answers /readyz 503 but /healthz 200 while Redis is down', async () => {
+    expect(await probe('/readyz')).toBe(503);
+    expect(await probe('/healthz')).toBe(200);
+  });
+
+  it('recovers by itself once Redis is back, serving the token cached before the outage without minting it again', async () => {
+    await redis!.start(); // the same port and append-only file
+    const deadline = Date.now() + 10_000;
+    let recovered = await query('m_0');
+    while (recovered.body.errors !== undefined && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      recovered = await query('m_0');
+    }
+    expect(recovered.body.errors).toBeUndefined();
+    expect(recovered.body.data._entities[0].cloudEnvironments).toEqual([expect.objectContaining({ env: 'a0-env' })]);
+    expect(await probe('/readyz')).toBe(200);
+    expect(mintsFor('m_0')).toBe(1);
+    expect((await query('m_1')).body.errors).toBeUndefined();
+    expect(mintsFor('m_1')).toBe(1);
+  }, 20_000);
+
+  it('went through the outage without an unhandled rejection', async () => {
+    expect(unhandled).toEqual([]);
+    expect(await probe('/healthz')).toBe(200);
+  });
+});
