@@ -80,6 +80,9 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
     logger,
     nodeEnv: config.nodeEnv,
     exampleMerchantIds: entries.slice(0, 8).map((entry) => entry.merchantId),
+    limits: config.limits,
+    routerSecret: config.routerSecret,
+    introspection: config.introspection,
     readiness: async () => {
       if (draining) return { ready: false, reason: 'shutting down' };
       return store.ping().then(

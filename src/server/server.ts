@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import type { Config } from '../config.js';
 import { type Context, type ContextSources, createContext } from '../context.js';
 import { errorLoggingPlugin } from './error-logging.js';
 import { maskUnexpectedErrors } from './mask-errors.js';
@@ -24,6 +25,11 @@ export interface ServerOptions {
   readonly exampleMerchantIds: readonly string[];
   /** Whether this replica should receive traffic (store reachable, not shutting down). */
   readonly readiness: () => Promise<{ ready: boolean; reason?: string }>;
+  readonly limits: Config['limits'];
+  /** When set, requests must carry it in `router-authorization`. */
+  readonly routerSecret: string | undefined;
+  /** Introspection and the Sandbox landing page. */
+  readonly introspection: boolean;
 }
 
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
