@@ -64,7 +64,7 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
     'authorizers loaded',
   );
 
-  const wechat = new WechatClient({ baseUrl, timeoutMs: config.wechat.timeoutMs, maxConnections: config.wechat.maxConnections, logger });
+  const wechat = new WechatClient({ ...config.wechat, baseUrl, logger });
   const tokens = new AuthorizerTokens({
     store,
     keys,
@@ -76,7 +76,7 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
   let draining = false;
   const server = await createServer({
     schema: buildCloudEnvironmentsSchema(),
-    sources: { registry, tokens, wechat, logger },
+    sources: { registry, tokens, wechat, logger, requestDeadlineMs: config.limits.requestDeadlineMs },
     logger,
     nodeEnv: config.nodeEnv,
     exampleMerchantIds: entries.slice(0, 8).map((entry) => entry.merchantId),

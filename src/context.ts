@@ -3,6 +3,7 @@ import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
 import type { Authorizer, AuthorizerRegistry } from './authorizers/authorizer-registry.js';
 import { CloudEnvironmentLoaders, type CloudEnvironmentSources } from './loaders/cloud-environment-loaders.js';
+import { OperationDeadline } from './loaders/operation-deadline.js';
 
 export interface Context {
   readonly requestId: string;
@@ -10,18 +11,23 @@ export interface Context {
   /** Merchant id → authorizer, one registry lookup per operation for all its merchants. */
   readonly authorizers: DataLoader<string, Authorizer | undefined>;
   readonly cloudEnvironments: CloudEnvironmentLoaders;
+  readonly deadline: OperationDeadline;
 }
 
 export interface ContextSources extends CloudEnvironmentSources {
   readonly registry: AuthorizerRegistry;
   readonly logger: Logger;
+  /** REQUEST_DEADLINE_MS */
+  readonly requestDeadlineMs: number;
 }
 
 export function createContext(sources: ContextSources, requestId: string): Context {
+  const deadline = new OperationDeadline(sources.requestDeadlineMs);
   return {
     requestId,
     logger: sources.logger.child({ requestId }),
     authorizers: new DataLoader((merchantIds) => sources.registry.findByMerchantIds(merchantIds)),
-    cloudEnvironments: new CloudEnvironmentLoaders(sources),
+    cloudEnvironments: new CloudEnvironmentLoaders(sources, deadline),
+    deadline,
   };
 }

@@ -21,6 +21,8 @@ export interface CloudEnvironmentErrorExtensions {
   readonly retryable: boolean;
   readonly merchantId: string;
   readonly wechat?: WechatErrorDetails;
+  /** When retrying is worth it again (an open circuit's next probe). */
+  readonly retryAfterMs?: number;
   readonly [key: string]: unknown;
 }
 
@@ -69,6 +71,7 @@ export function toCloudEnvironmentError(error: unknown, merchantId: string): Clo
       retryable: WECHAT_UNAVAILABLE.retryable,
       merchantId,
       ...(error.httpStatus === undefined ? {} : { wechat: { httpStatus: error.httpStatus } }),
+      ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
     };
     return new CloudEnvironmentError(`${WECHAT_UNAVAILABLE.message} (${describeTransport(error)})`, extensions);
   }
@@ -85,5 +88,9 @@ function describeTransport(error: WechatTransportError): string {
       return 'unreadable answer';
     case 'connection':
       return 'connection failed';
+    case 'circuit-open':
+      return 'failing fast after sustained WeChat failures';
+    case 'overloaded':
+      return 'too many WeChat calls waiting';
   }
 }

@@ -11,6 +11,7 @@ import type { CloudEnvironment } from '../wechat/cloud-environment.js';
 import { WechatApiError } from '../wechat/errors.js';
 import { isTokenRejection } from '../wechat/retry-policy.js';
 import type { WechatClient } from '../wechat/wechat-client.js';
+import type { OperationDeadline } from './operation-deadline.js';
 import { ALL_ENVIRONMENTS, type EnvironmentQuery, answerQuery, upstreamEnvFor } from './batch-rule.js';
 
 export interface CloudEnvironmentSources {
@@ -23,11 +24,14 @@ const isRejectedToken = (error: unknown) => error instanceof WechatApiError && i
 export class CloudEnvironmentLoaders {
   private readonly byAuthorizer = new Map<string, DataLoader<EnvironmentQuery, CloudEnvironment[]>>();
 
-  constructor(private readonly sources: CloudEnvironmentSources) {}
+  constructor(
+    private readonly sources: CloudEnvironmentSources,
+    private readonly deadline: OperationDeadline,
+  ) {}
 
-  /** The authorizer's environments; with `env`, at most that one. */
+  /** The authorizer's environments; with `env`, at most that one. Fails once the operation's deadline passes. */
   load(authorizerAppId: string, env?: string): Promise<CloudEnvironment[]> {
-    return this.loaderFor(authorizerAppId).load(env ?? ALL_ENVIRONMENTS);
+    return this.deadline.race(this.loaderFor(authorizerAppId).load(env ?? ALL_ENVIRONMENTS));
   }
 
   private loaderFor(authorizerAppId: string): DataLoader<EnvironmentQuery, CloudEnvironment[]> {
@@ -41,7 +45,8 @@ export class CloudEnvironmentLoaders {
 
   private async fetch(authorizerAppId: string, queries: readonly EnvironmentQuery[]): Promise<CloudEnvironment[][]> {
     const env = upstreamEnvFor(queries);
-    const environments = await this.withFreshToken(authorizerAppId, (token) => this.sources.wechat.getEnvInfo(token, env));
+    const call = { deadline: this.deadline.at };
+    const environments = await this.withFreshToken(authorizerAppId, (token) => this.sources.wechat.getEnvInfo(token, env, call));
     return queries.map((query) => answerQuery(query, environments));
   }
 

@@ -20,15 +20,25 @@ export class WechatApiError extends Error {
   }
 }
 
-export type TransportFailure = 'timeout' | 'http-status' | 'invalid-body' | 'connection';
+export type TransportFailure =
+  | 'timeout'
+  | 'http-status'
+  | 'invalid-body'
+  | 'connection'
+  /** The circuit breaker is open after sustained failures: the call was not made. */
+  | 'circuit-open'
+  /** Too many calls were already waiting for a connection: the call was not made. */
+  | 'overloaded';
 
-/** WeChat could not be read: no answer in time, a non-200 answer, an unreadable body, no connection. */
+/** WeChat could not be read: no answer in time, a non-200 answer, an unreadable body, no connection, or not asked at all. */
 export class WechatTransportError extends Error {
   constructor(
     readonly endpoint: string,
     readonly failure: TransportFailure,
     detail: string,
     readonly httpStatus?: number,
+    /** When a retry is worth trying (an open circuit knows when it will probe again). */
+    readonly retryAfterMs?: number,
   ) {
     super(`WeChat ${endpoint} could not be read (${failure}): ${detail}`);
     this.name = 'WechatTransportError';

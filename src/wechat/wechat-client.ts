@@ -1,6 +1,7 @@
 /**
- * The one HTTP client for WeChat: it owns the connection pool, the per-call timeout,
- * retries of transient errcodes, and keeping access tokens out of every error and log.
+ * The one HTTP client for WeChat: it owns the connection pool, the per-call timeout and
+ * the caller's deadline, retries with backoff and jitter, the upstream guard (bounded
+ * concurrency, circuit breaker), and keeping access tokens out of every error and log.
  * It knows WeChat's wire contract and nothing of GraphQL.
  */
 import pRetry from 'p-retry';
@@ -8,7 +9,8 @@ import type { Logger } from 'pino';
 import { Agent, request } from 'undici';
 import { type CloudEnvironment, CloudEnvironmentStatus, EnvInfoShapeError, readCloudEnvironment } from './cloud-environment.js';
 import { WechatApiError, WechatTransportError, scrubTokens } from './errors.js';
-import { retriesFor } from './retry-policy.js';
+import { retriesForError } from './retry-policy.js';
+import { UpstreamGuard } from './upstream-guard.js';
 
 export interface WechatClientOptions {
   /** Origin such as https://api.weixin.qq.com */
@@ -17,23 +19,41 @@ export interface WechatClientOptions {
   readonly timeoutMs: number;
   /** Most sockets kept open to WeChat at once. */
   readonly maxConnections: number;
-  /** First backoff before retrying a transient errcode; doubles per retry, with jitter. */
+  /** First backoff before retrying a transient failure; doubles per retry, with jitter. */
   readonly retryBaseDelayMs?: number;
+  /** Most calls in flight at once, and most waiting behind them (see UpstreamGuard). */
+  readonly maxConcurrency?: number;
+  readonly maxQueue?: number;
+  /** How long the circuit stays open before a probe. */
+  readonly circuitResetMs?: number;
   readonly logger: Logger;
+}
+
+/** Epoch ms after which the caller no longer wants an answer. */
+export interface CallOptions {
+  readonly deadline?: number;
 }
 
 const GET_ENV_INFO = '/tcb/getenvinfo';
 
 export class WechatClient {
   private readonly agent: Agent;
+  readonly guard: UpstreamGuard;
 
   constructor(private readonly options: WechatClientOptions) {
     this.agent = new Agent({ connections: options.maxConnections, keepAliveTimeout: 30_000, pipelining: 1 });
+    this.guard = new UpstreamGuard({
+      host: new URL(options.baseUrl).host,
+      maxConcurrency: options.maxConcurrency ?? options.maxConnections,
+      maxQueue: options.maxQueue ?? 1_000,
+      resetMs: options.circuitResetMs ?? 5_000,
+      logger: options.logger,
+    });
   }
 
   /** The authorizer's cloud environments; with `env`, at most that one. */
-  async getEnvInfo(accessToken: string, env?: string): Promise<CloudEnvironment[]> {
-    const body = await this.post(GET_ENV_INFO, { access_token: accessToken }, env === undefined ? {} : { env });
+  async getEnvInfo(accessToken: string, env?: string, call: CallOptions = {}): Promise<CloudEnvironment[]> {
+    const body = await this.post(GET_ENV_INFO, { access_token: accessToken }, env === undefined ? {} : { env }, call);
     const infoList = body['info_list'] ?? [];
     if (!Array.isArray(infoList)) {
       throw new WechatTransportError(GET_ENV_INFO, 'invalid-body', 'info_list is not an array');
@@ -59,30 +79,37 @@ export class WechatClient {
 
   /**
    * POSTs JSON (credentials in `query`, as WeChat wants them) and returns the decoded body
-   * of a successful answer. Transient errcodes are retried with exponential backoff and jitter.
+   * of a successful answer. Busy errcodes and transport failures are retried with
+   * exponential backoff and jitter, never past the caller's deadline.
    */
-  async post(path: string, query: Readonly<Record<string, string>>, payload: object): Promise<Record<string, unknown>> {
-    return pRetry(() => this.postOnce(path, query, payload), {
+  async post(path: string, query: Readonly<Record<string, string>>, payload: object, call: CallOptions = {}): Promise<Record<string, unknown>> {
+    const deadline = call.deadline ?? Number.POSITIVE_INFINITY;
+    const retryBaseDelayMs = this.options.retryBaseDelayMs ?? 100;
+    const shouldRetry = (error: unknown, attemptNumber: number) =>
+      attemptNumber <= retriesForError(error) && deadline - Date.now() > retryBaseDelayMs * 2 ** attemptNumber;
+    return pRetry(() => this.guard.run(path, () => this.postOnce(path, query, payload, deadline)), {
       retries: 2,
       factor: 2,
-      minTimeout: this.options.retryBaseDelayMs ?? 100,
+      minTimeout: retryBaseDelayMs,
       randomize: true,
-      shouldRetry: ({ error, attemptNumber }) =>
-        error instanceof WechatApiError && attemptNumber <= retriesFor(error.errcode),
+      shouldRetry: ({ error, attemptNumber }) => shouldRetry(error, attemptNumber),
       onFailedAttempt: ({ error, attemptNumber }) => {
-        if (error instanceof WechatApiError && attemptNumber <= retriesFor(error.errcode)) {
-          this.options.logger.warn({ endpoint: path, errcode: error.errcode, rid: error.rid, attempt: attemptNumber }, 'retrying a transient WeChat error');
+        if (shouldRetry(error, attemptNumber)) {
+          const detail = error instanceof WechatApiError ? { errcode: error.errcode, rid: error.rid } : { failure: (error as WechatTransportError).failure };
+          this.options.logger.warn({ endpoint: path, ...detail, attempt: attemptNumber }, 'retrying a transient WeChat failure');
         }
       },
     });
   }
 
-  private async postOnce(path: string, query: Readonly<Record<string, string>>, payload: object): Promise<Record<string, unknown>> {
+  private async postOnce(path: string, query: Readonly<Record<string, string>>, payload: object, deadline: number): Promise<Record<string, unknown>> {
+    const timeoutMs = Math.min(this.options.timeoutMs, deadline - Date.now());
+    if (timeoutMs <= 0) throw new WechatTransportError(path, 'timeout', 'the operation deadline passed before the call');
     const search = new URLSearchParams(query).toString();
     const url = `${this.options.baseUrl}${path}${search ? `?${search}` : ''}`;
     const abort = new AbortController();
     // A timer cleared on completion; AbortSignal.timeout would keep one alive for the full timeout.
-    const timer = setTimeout(() => abort.abort(), this.options.timeoutMs);
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
     const started = performance.now();
     let status = 0;
     let text: string;
@@ -98,7 +125,7 @@ export class WechatClient {
       text = await response.body.text();
     } catch (error) {
       if (abort.signal.aborted) {
-        throw new WechatTransportError(path, 'timeout', `no answer within ${this.options.timeoutMs} ms`);
+        throw new WechatTransportError(path, 'timeout', `no answer within ${timeoutMs} ms`);
       }
       const reason = error instanceof Error ? `${(error as NodeJS.ErrnoException).code ?? error.name}: ${error.message}` : String(error);
       throw new WechatTransportError(path, 'connection', scrubTokens(reason));
@@ -132,6 +159,7 @@ export class WechatClient {
 
   /** Closes pooled connections; in-flight calls finish first. */
   async close(): Promise<void> {
+    this.guard.shutdown();
     await this.agent.close();
   }
 }

@@ -35,7 +35,7 @@ describe('access tokens', () => {
 
     const faults: SimulatedFault[] = [{ kind: 'hang' }, { kind: 'reset' }, { kind: 'truncated' }, { kind: 'http', status: 503, body: 'unavailable' }, { kind: 'errcode', errcode: 40014 }];
     for (const fault of faults) {
-      faulty.simulator.injectFault(tokenFor('fault'), fault, { times: 1 });
+      faulty.simulator.injectFault(tokenFor('fault'), fault, { times: 3 });
       responses.push((await postGraphQL(faulty.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations('m_fault', 'm_bug') })).text);
     }
     await faulty.subgraph.close();

@@ -3,7 +3,7 @@
  * dropped connection), the merchant's field fails with WECHAT_UNAVAILABLE and every
  * other merchant keeps its data.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SimulatedFault } from '../../src/simulator/index.js';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
 import { testMerchants, tokenFor } from '../support/merchants.js';
@@ -14,15 +14,13 @@ const { authorizers, entries } = testMerchants([
   { merchantId: 'm_ok', authorizer: 'ok' },
 ]);
 
+// A fresh subgraph per test: its circuit breaker must not carry one test's failures into the next.
 let stack: SubgraphStack;
-beforeAll(async () => {
+beforeEach(async () => {
   stack = await startSubgraphStack({ simulator: { authorizers }, merchants: entries, env: { WECHAT_TIMEOUT_MS: '300' } });
 });
-afterAll(async () => {
+afterEach(async () => {
   await stack?.stop();
-});
-beforeEach(() => {
-  stack.simulator.clearFaults();
 });
 
 const FAULTS: Array<[name: string, fault: SimulatedFault, httpStatus: number | undefined]> = [
@@ -33,7 +31,15 @@ const FAULTS: Array<[name: string, fault: SimulatedFault, httpStatus: number | u
 ];
 
 describe('transport failures', () => {
-  it.each(FAULTS)('turn %s into WECHAT_UNAVAILABLE for that merchant only', async (_name, fault, httpStatus) => {
+  it.each(FAULTS)('heal %s that clears on retry, unseen by the client', async (_name, fault) => {
+    stack.simulator.injectFault(tokenFor('faulty'), fault, { times: 1 });
+    const { body } = await postGraphQL(stack.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations('m_faulty') });
+    expect(body.errors).toBeUndefined();
+    expect(body.data?._entities[0].cloudEnvironments).toHaveLength(1);
+    expect(stack.simulator.callCount('/tcb/getenvinfo')).toBe(2);
+  });
+
+  it.each(FAULTS)('turn %s that persists into WECHAT_UNAVAILABLE for that merchant only', async (_name, fault, httpStatus) => {
     stack.simulator.injectFault(tokenFor('faulty'), fault);
     const started = Date.now();
     const { body, text } = await postGraphQL(stack.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations('m_faulty', 'm_ok') });
@@ -51,15 +57,10 @@ describe('transport failures', () => {
   });
 
   it('turns a refused connection into WECHAT_UNAVAILABLE', async () => {
-    const refused = await startSubgraphStack({ simulator: { authorizers }, merchants: entries });
-    await refused.simulator.stop();
-    try {
-      const { body } = await postGraphQL(refused.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations('m_ok') });
-      expect(body.data?._entities[0]).toEqual({ id: 'm_ok', cloudEnvironments: null });
-      expect(body.errors![0]!.extensions).toMatchObject({ code: 'WECHAT_UNAVAILABLE', retryable: true });
-      expect(body.errors![0]!.message).toMatch(/connection failed/);
-    } finally {
-      await refused.subgraph.close();
-    }
+    await stack.simulator.stop();
+    const { body } = await postGraphQL(stack.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations('m_ok') });
+    expect(body.data?._entities[0]).toEqual({ id: 'm_ok', cloudEnvironments: null });
+    expect(body.errors![0]!.extensions).toMatchObject({ code: 'WECHAT_UNAVAILABLE', retryable: true });
+    expect(body.errors![0]!.message).toMatch(/connection failed/);
   });
 });

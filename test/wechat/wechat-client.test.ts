@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { pino } from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type SimulatedAuthorizer, type SimulatedFault, WechatSimulator } from '../../src/simulator/index.js';
 import { CloudEnvironmentStatus } from '../../src/wechat/cloud-environment.js';
 import { WechatApiError, WechatTransportError } from '../../src/wechat/errors.js';
@@ -44,16 +44,19 @@ function newClient(options: Partial<WechatClientOptions> = {}): WechatClient {
 
 beforeAll(async () => {
   await simulator.start();
-  client = newClient();
 });
 afterAll(async () => {
-  await client.close();
   await simulator.stop();
 });
+// A fresh client per test: its circuit breaker must not carry one test's failures into the next.
 beforeEach(() => {
+  client = newClient();
   simulator.clearFaults();
   simulator.resetCalls();
   logLines.length = 0;
+});
+afterEach(async () => {
+  await client.close();
 });
 
 /** The error getEnvInfo rejects with; fails the test if it resolves. */
@@ -254,7 +257,7 @@ describe('WechatClient on an errcode', () => {
   it('logs each retry of a busy WeChat at warn level with the rid', async () => {
     faultWith({ kind: 'errcode', errcode: -1 });
     await failureOf(client.getEnvInfo(TOKEN));
-    const retries = logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry['msg'] === 'retrying a transient WeChat error');
+    const retries = logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry['msg'] === 'retrying a transient WeChat failure');
     expect(retries.map((entry) => [entry['errcode'], entry['attempt']])).toEqual([
       [-1, 1],
       [-1, 2],
@@ -289,10 +292,10 @@ describe('WechatClient on an errcode', () => {
 });
 
 describe('WechatClient on a transport failure', () => {
-  it('gives up on a hung call at the timeout', async () => {
+  it('gives up on a hung call at the timeout, after two retries', async () => {
     const quick = newClient({ timeoutMs: 200 });
     try {
-      faultWith({ kind: 'hang' }, 1);
+      faultWith({ kind: 'hang' });
       const started = performance.now();
       const error = await failureOf(quick.getEnvInfo(TOKEN));
       expect(performance.now() - started).toBeLessThan(1_500);
@@ -304,11 +307,25 @@ describe('WechatClient on a transport failure', () => {
     }
   });
 
-  it('does not retry a hung call: 1 call', async () => {
+  it('retries a hung call twice within the deadline: 3 calls', async () => {
     const quick = newClient({ timeoutMs: 200 });
     try {
       faultWith({ kind: 'hang' });
       await failureOf(quick.getEnvInfo(TOKEN));
+      expect(simulator.callCount()).toBe(3);
+    } finally {
+      await quick.close();
+    }
+  });
+
+  it('does not retry past the caller’s deadline', async () => {
+    const quick = newClient({ timeoutMs: 2_000 });
+    try {
+      faultWith({ kind: 'hang' });
+      const started = performance.now();
+      const error = await failureOf(quick.getEnvInfo(TOKEN, undefined, { deadline: Date.now() + 300 }));
+      expect((error as WechatTransportError).failure).toBe('timeout');
+      expect(performance.now() - started).toBeLessThan(1_000);
       expect(simulator.callCount()).toBe(1);
     } finally {
       await quick.close();
@@ -325,21 +342,27 @@ describe('WechatClient on a transport failure', () => {
     });
   });
 
-  it('does not retry an HTTP 502: 1 call', async () => {
+  it('retries an HTTP 502 twice, then gives up: 3 calls', async () => {
     faultWith({ kind: 'http', status: 502, body: '<html>502</html>' });
     await failureOf(client.getEnvInfo(TOKEN));
-    expect(simulator.callCount()).toBe(1);
+    expect(simulator.callCount()).toBe(3);
+  });
+
+  it('succeeds when a 502 clears on retry: 2 calls', async () => {
+    faultWith({ kind: 'http', status: 502, body: '<html>502</html>' }, 1);
+    expect(await client.getEnvInfo(TOKEN)).toHaveLength(4);
+    expect(simulator.callCount()).toBe(2);
   });
 
   it('reports truncated JSON as an invalid body', async () => {
-    faultWith({ kind: 'truncated' }, 1);
+    faultWith({ kind: 'truncated' });
     const error = await failureOf(client.getEnvInfo(TOKEN));
     expect(error).toBeInstanceOf(WechatTransportError);
     expect((error as WechatTransportError).failure).toBe('invalid-body');
   });
 
   it('reports a reset connection as a connection failure', async () => {
-    faultWith({ kind: 'reset' }, 1);
+    faultWith({ kind: 'reset' });
     const error = await failureOf(client.getEnvInfo(TOKEN));
     expect(error).toBeInstanceOf(WechatTransportError);
     expect((error as WechatTransportError).failure).toBe('connection');
@@ -364,7 +387,7 @@ describe('WechatClient on a transport failure', () => {
   });
 
   it('serves the next call normally after a reset', async () => {
-    faultWith({ kind: 'reset' }, 1);
+    faultWith({ kind: 'reset' }, 3);
     await failureOf(client.getEnvInfo(TOKEN));
     expect(await client.getEnvInfo(TOKEN, 'prod-7g3k9d')).toHaveLength(1);
   });
@@ -385,7 +408,7 @@ describe('WechatClient keeping the access token secret', () => {
     ['an unknown token', () => failureOf(client.getEnvInfo(UNKNOWN_TOKEN))],
     ['a timeout', async () => {
       const quick = newClient({ timeoutMs: 200 });
-      faultWith({ kind: 'hang' }, 1);
+      faultWith({ kind: 'hang' });
       try {
         return await failureOf(quick.getEnvInfo(TOKEN));
       } finally {
@@ -393,8 +416,8 @@ describe('WechatClient keeping the access token secret', () => {
       }
     }],
     ['an HTTP 502', () => (faultWith({ kind: 'http', status: 502, body: `<html>bad gateway for /tcb/getenvinfo?access_token=${TOKEN}</html>` }), failureOf(client.getEnvInfo(TOKEN)))],
-    ['truncated JSON', () => (faultWith({ kind: 'truncated' }, 1), failureOf(client.getEnvInfo(TOKEN)))],
-    ['a reset', () => (faultWith({ kind: 'reset' }, 1), failureOf(client.getEnvInfo(TOKEN)))],
+    ['truncated JSON', () => (faultWith({ kind: 'truncated' }), failureOf(client.getEnvInfo(TOKEN)))],
+    ['a reset', () => (faultWith({ kind: 'reset' }), failureOf(client.getEnvInfo(TOKEN)))],
     ['a refused connection', async () => {
       const nowhere = newClient({ baseUrl: await closedPortUrl() });
       try {

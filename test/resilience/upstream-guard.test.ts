@@ -1,0 +1,91 @@
+/**
+ * A struggling WeChat must not take the subgraph down with it: operations answer by
+ * their deadline, a sustained outage opens the circuit (fail fast, with a retry hint)
+ * and a probe closes it again, and calls beyond the pool wait in a bounded queue.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
+import { testMerchants, tokenFor } from '../support/merchants.js';
+import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
+
+const GET_ENV_INFO = '/tcb/getenvinfo';
+const { authorizers, entries } = testMerchants(Array.from({ length: 12 }, (_, index) => ({ merchantId: `m_${index}`, authorizer: `a${index}` })));
+const ids = entries.map((entry) => entry.merchantId);
+
+let stack: SubgraphStack | undefined;
+afterEach(async () => {
+  await stack?.stop();
+  stack = undefined;
+});
+
+async function start(env: Record<string, string>) {
+  stack = await startSubgraphStack({ simulator: { authorizers }, merchants: entries, env });
+  const running = stack;
+  return { stack: running, query: (...merchantIds: string[]) => postGraphQL(running.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations(...merchantIds) }) };
+}
+
+const codesOf = (errors: Array<{ extensions?: Record<string, any> }> | undefined) => (errors ?? []).map((error) => error.extensions?.['code']);
+
+describe('the operation deadline', () => {
+  it('fails a field still waiting on WeChat at REQUEST_DEADLINE_MS, keeping the fields that answered', async () => {
+    const { stack, query } = await start({ REQUEST_DEADLINE_MS: '400', WECHAT_TIMEOUT_MS: '5000' });
+    stack.simulator.injectFault(tokenFor('a0'), { kind: 'hang' });
+    const started = Date.now();
+    const { body } = await query('m_0', 'm_1');
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(body.data._entities[0]).toEqual({ id: 'm_0', cloudEnvironments: null });
+    expect(body.data._entities[1].cloudEnvironments).toHaveLength(1);
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'WECHAT_UNAVAILABLE', retryable: true, merchantId: 'm_0' });
+    expect(body.errors?.[0]?.message).toMatch(/no answer in time/);
+  });
+});
+
+describe('the circuit breaker', () => {
+  it('opens after sustained failures, fails fast without calling WeChat, and closes after a good probe', async () => {
+    const { stack, query } = await start({ WECHAT_CIRCUIT_RESET_MS: '500' });
+    for (const token of authorizers.map((authorizer) => authorizer.accessToken!)) {
+      stack.simulator.injectFault(token, { kind: 'http', status: 503, body: '<html>503</html>' });
+    }
+    await query(...ids); // 12 authorizers × 3 attempts, all failing: the circuit opens
+
+    stack.simulator.resetCalls();
+    const started = Date.now();
+    const { body } = await query('m_0', 'm_1');
+    expect(Date.now() - started).toBeLessThan(200);
+    expect(stack.simulator.callCount(GET_ENV_INFO)).toBe(0);
+    expect(codesOf(body.errors)).toEqual(['WECHAT_UNAVAILABLE', 'WECHAT_UNAVAILABLE']);
+    expect(body.errors![0]!.extensions).toMatchObject({ retryable: true, retryAfterMs: expect.any(Number) });
+    expect(body.errors![0]!.extensions!['retryAfterMs']).toBeLessThanOrEqual(500);
+
+    stack.simulator.clearFaults(); // WeChat recovers
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const recovered = await query('m_0');
+    expect(recovered.body.errors).toBeUndefined();
+    const after = await query(...ids);
+    expect(after.body.errors).toBeUndefined();
+  });
+
+  it('stays closed when merchants fail for their own reasons (permission, quota)', async () => {
+    const { stack, query } = await start({});
+    for (const authorizer of authorizers) stack.simulator.injectFault(authorizer.accessToken!, { kind: 'errcode', errcode: 61007 });
+    await query(...ids);
+    await query(...ids);
+    stack.simulator.clearFaults();
+    const { body } = await query('m_0');
+    expect(body.errors).toBeUndefined();
+  });
+});
+
+describe('bounded concurrency', () => {
+  it('fails the calls beyond the pool and its queue clearly, and serves the rest', async () => {
+    const { stack, query } = await start({ WECHAT_MAX_CONCURRENCY: '2', WECHAT_MAX_QUEUE: '2' });
+    for (const authorizer of authorizers) stack.simulator.injectFault(authorizer.accessToken!, { kind: 'delay', ms: 150 });
+    const { body } = await query(...ids);
+    const answered = body.data._entities.filter((entity: { cloudEnvironments: unknown }) => entity.cloudEnvironments !== null);
+    expect(answered).toHaveLength(4); // 2 in flight + 2 queued
+    expect(new Set(codesOf(body.errors))).toEqual(new Set(['WECHAT_UNAVAILABLE']));
+    expect(body.errors).toHaveLength(8);
+    expect(body.errors![0]!.message).toMatch(/too many WeChat calls waiting/);
+    expect(stack.simulator.callCount(GET_ENV_INFO)).toBe(4);
+  });
+});
