@@ -97,9 +97,23 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
   return {
     url,
     simulatorUrl: simulator ? baseUrl : undefined,
+    /**
+     * Graceful: readiness flips to 503, the listener stops accepting, in-flight operations
+     * finish (at most SHUTDOWN_TIMEOUT_MS, then their connections are cut), then the
+     * WeChat pool, the store and the simulator close.
+     */
     async close() {
       draining = true;
-      await server.close();
+      const closed = server.close();
+      // Keep-alive connections go idle as their last operation answers; close each as it does.
+      const reaper = setInterval(() => server.server.closeIdleConnections(), 50);
+      const timer = setTimeout(() => {
+        logger.warn({ shutdownTimeoutMs: config.shutdownTimeoutMs }, 'in-flight operations did not finish in time; closing their connections');
+        server.server.closeAllConnections();
+      }, config.shutdownTimeoutMs);
+      await closed;
+      clearInterval(reaper);
+      clearTimeout(timer);
       await wechat.close();
       await store.close();
       await simulator?.stop();

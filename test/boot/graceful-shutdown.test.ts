@@ -1,0 +1,65 @@
+/**
+ * SIGTERM under load: every operation the subgraph accepted is answered in full, new
+ * connections are refused, and the process exits 0.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WechatSimulator } from '../../src/simulator/index.js';
+import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
+import { testMerchants } from '../support/merchants.js';
+import { spawnSubgraph, waitForOutput } from '../support/spawn-subgraph.js';
+
+const { authorizers, entries } = testMerchants(Array.from({ length: 10 }, (_, index) => ({ merchantId: `m_${index}`, authorizer: `a${index}` })));
+const simulator = new WechatSimulator({ authorizers });
+let authorizersFile: string;
+
+beforeAll(async () => {
+  await simulator.start();
+  authorizersFile = join(await mkdtemp(join(tmpdir(), 'shutdown-')), 'authorizers.json');
+  await writeFile(authorizersFile, JSON.stringify({ merchants: entries }));
+});
+afterAll(async () => {
+  await simulator.stop();
+});
+
+describe('SIGTERM', () => {
+  it('finishes every accepted operation, refuses new ones, and exits 0', async () => {
+    // Every WeChat call takes 600 ms, so operations are in flight when the signal lands.
+    for (const authorizer of authorizers) simulator.injectFault(authorizer.accessToken!, { kind: 'delay', ms: 600 });
+    const subgraph = spawnSubgraph({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      WECHAT_API_BASE_URL: simulator.url,
+      AUTHORIZERS_FILE: authorizersFile,
+      SHUTDOWN_TIMEOUT_MS: '5000',
+    });
+    const [, url] = await waitForOutput(subgraph, /subgraph ready at (http:\/\/\S+\/graphql)/);
+
+    const inFlight = Array.from({ length: 30 }, (_, index) =>
+      postGraphQL(url!, ENTITIES_QUERY, { representations: merchantRepresentations(`m_${index % 10}`) }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    subgraph.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Still answering the operations in flight, but no longer accepting connections.
+    const refused = await request(url!.replace('/graphql', '/healthz'), { dispatcher: new Agent() }).then(
+      (response) => response.statusCode,
+      () => 'refused',
+    );
+    expect([503, 'refused']).toContain(refused);
+
+    const answers = await Promise.all(inFlight);
+    expect(answers.map((answer) => answer.status)).toEqual(Array(30).fill(200));
+    expect(answers.flatMap((answer) => answer.body.errors ?? [])).toEqual([]);
+    expect(answers.every((answer) => answer.body.data._entities[0].cloudEnvironments.length === 1)).toBe(true);
+
+    expect(await subgraph.exited).toBe(0);
+    expect(subgraph.output()).toMatch(/shutting down/);
+    expect(subgraph.output()).not.toMatch(/did not finish in time/);
+  });
+});
