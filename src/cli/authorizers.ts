@@ -24,9 +24,18 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').trim();
 }
 
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, options: { 'refresh-token': { type: 'string' } } });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+  }
+}
+
 async function run(argv: string[]): Promise<string> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { 'refresh-token': { type: 'string' } } });
+  const { positionals, values } = parse(argv);
   const [command, ...rest] = positionals;
+  if (command !== 'add' && command !== 'list' && command !== 'remove') throw new UsageError(USAGE);
   const config = loadConfig();
   if (!config.store.redisUrl) {
     throw new UsageError('REDIS_URL is not set: without Redis each subgraph process keeps its registry in memory, loaded from AUTHORIZERS_FILE; edit that file instead.');

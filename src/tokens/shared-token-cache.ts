@@ -96,7 +96,7 @@ export class SharedTokenCache {
         try {
           return await this.mintUnderLock(key, mint, stale, failure?.count ?? 0);
         } finally {
-          await store.compareAndDelete(keys.lock(key), owner).catch(() => undefined);
+          await this.releaseLock(keys.lock(key), owner);
         }
       }
       // Another replica is refreshing: wait for its token rather than minting a rival one.
@@ -131,6 +131,22 @@ export class SharedTokenCache {
     if (failures > 0) await store.delete(keys.failure(key));
     logger.info({ key: this.describe(key), expiresInSeconds: minted.expiresInSeconds }, 'token refreshed');
     return minted.token;
+  }
+
+  /**
+   * Releases our lock; if the store is unreachable just now, keeps trying in the background
+   * until the lock would have expired anyway, so an outage mid-refresh cannot leave every
+   * replica waiting on a refresh nobody is doing (a persisted lock survives a Redis restart).
+   */
+  private async releaseLock(lockKey: string, owner: string): Promise<void> {
+    const { store } = this.options;
+    if (await store.compareAndDelete(lockKey, owner).then(() => true, () => false)) return;
+    const giveUpAt = Date.now() + this.lockTtlMs;
+    const retry = setInterval(() => {
+      if (Date.now() > giveUpAt) return clearInterval(retry);
+      store.compareAndDelete(lockKey, owner).then(() => clearInterval(retry), () => undefined);
+    }, 250);
+    retry.unref();
   }
 
   /** Records the failure for a back-off; kept past its end so the next failure's back-off doubles. */

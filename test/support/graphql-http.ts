@@ -1,6 +1,7 @@
 /** Sends GraphQL over real HTTP, as a gateway or a client app would. */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type DocumentNode, print } from 'graphql';
+import { captureOutput } from './suite-capture.js';
 
 export interface GraphQLResponse<TData> {
   readonly status: number;
@@ -24,6 +25,7 @@ export async function postGraphQL<TData = any, TVariables = Record<string, unkno
     body: JSON.stringify({ query, variables }),
   });
   const text = await response.text();
+  captureOutput(text);
   return { status: response.status, text, body: JSON.parse(text) };
 }
 

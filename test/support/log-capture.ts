@@ -2,6 +2,7 @@
 import { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { createLogger } from '../../src/logger.js';
+import { captureOutput } from './suite-capture.js';
 
 export interface CapturedLogger {
   readonly logger: Logger;
@@ -12,7 +13,9 @@ export function captureLogs(level = 'debug'): CapturedLogger {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
+      const written = String(chunk).split('\n').filter(Boolean);
+      lines.push(...written);
+      captureOutput(...written);
       done();
     },
   });

@@ -1,6 +1,7 @@
 /** Runs `src/main.ts` in its own Node process, as `npm start` would, and reads what it prints. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { captureOutput } from './suite-capture.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
@@ -20,7 +21,12 @@ export function spawnSubgraph(env: Record<string, string>): SpawnedSubgraph {
   let output = '';
   child.stdout!.on('data', (chunk) => (output += String(chunk)));
   child.stderr!.on('data', (chunk) => (output += String(chunk)));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      captureOutput(output);
+      resolve(code);
+    }),
+  );
   return { child, output: () => output, exited };
 }
 

@@ -16,6 +16,7 @@ import { composeSupergraph } from '../../src/dev/supergraph.js';
 import { DEMO_AUTHORIZERS_FILE, type WechatSimulatorOptions, WechatSimulator, demoSimulatorOptions } from '../../src/simulator/index.js';
 import type { AuthorizersFileEntry } from '../../src/authorizers/authorizers-file.js';
 import { type CapturedLogger, captureLogs } from './log-capture.js';
+import { registerSecrets } from './suite-capture.js';
 
 export interface SubgraphStack {
   readonly simulator: WechatSimulator;
@@ -56,6 +57,11 @@ export async function startSubgraphStack(options: StackOptions = {}): Promise<Su
     }),
     ...options.env,
   });
+  registerSecrets(
+    component?.appSecret,
+    ...(simulatorOptions.authorizers ?? []).flatMap((authorizer) => [authorizer.accessToken, authorizer.refreshToken]),
+    ...(options.merchants ?? []).flatMap((entry) => [entry.authorizerAccessToken, entry.authorizerRefreshToken]),
+  );
   const logs = captureLogs();
   const subgraph = await startSubgraph(config, logs.logger);
   return {
@@ -65,6 +71,7 @@ export async function startSubgraphStack(options: StackOptions = {}): Promise<Su
     async stop() {
       await subgraph.close();
       await simulator.stop();
+      registerSecrets(...simulator.calls.map((call) => call.accessToken));
     },
   };
 }

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AUTHORIZER_TOKEN_PATH } from '../../src/simulator/index.js';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
 import { TEST_COMPONENT, appIdOf, testMerchants, tokenEndpointCalls, type TestMerchant } from '../support/merchants.js';
 import { uniquePrefix } from '../support/redis.js';
@@ -17,16 +18,16 @@ import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
 const MERCHANTS = [0, 1].map((index): TestMerchant => ({ merchantId: `m_${index}`, authorizer: `a${index}` }));
 const { authorizers, entries } = testMerchants(MERCHANTS, 'refresh');
 
-describeWithRedisServer('a Redis outage mid-run', () => {
+/**
+ * A private Redis and an in-process subgraph on it, for one describe block; collects any
+ * unhandled rejection while it runs.
+ */
+function outageWorld() {
   let directory: string | undefined;
   let redis: PrivateRedisServer | undefined;
   let stack: SubgraphStack | undefined;
   const unhandled: unknown[] = [];
   const collect = (reason: unknown) => void unhandled.push(reason);
-
-  const query = (merchantId: string) => postGraphQL(stack!.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations(merchantId) });
-  const probe = async (path: '/readyz' | '/healthz') => (await fetch(new URL(path, stack!.subgraph.url))).status;
-  const mintsFor = (merchantId: string) => tokenEndpointCalls(stack!.simulator).byAuthorizer.get(appIdOf(entries, merchantId)) ?? 0;
 
   beforeAll(async () => {
     process.on('unhandledRejection', collect);
@@ -47,6 +48,19 @@ describeWithRedisServer('a Redis outage mid-run', () => {
     if (directory) await rm(directory, { recursive: true, force: true });
   }, 30_000);
 
+  return {
+    unhandled,
+    redis: () => redis!,
+    simulator: () => stack!.simulator,
+    query: (merchantId: string) => postGraphQL(stack!.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations(merchantId) }),
+    probe: async (path: '/readyz' | '/healthz') => (await fetch(new URL(path, stack!.subgraph.url))).status,
+    mintsFor: (merchantId: string) => tokenEndpointCalls(stack!.simulator).byAuthorizer.get(appIdOf(entries, merchantId)) ?? 0,
+  };
+}
+
+describeWithRedisServer('a Redis outage mid-run', () => {
+  const { unhandled, redis, simulator, query, probe, mintsFor } = outageWorld();
+
   // One outage, told in order: each step starts where the previous one left Redis.
   it('serves, and is ready, while Redis is up', async () => {
     expect((await query('m_0')).body.errors).toBeUndefined(); // m_0's token is now cached in Redis; m_1's never asked for
@@ -55,8 +69,8 @@ describeWithRedisServer('a Redis outage mid-run', () => {
   });
 
   it('fails the field at once with TOKEN_STORE_UNAVAILABLE once Redis stops, for cached and cold merchants alike', async () => {
-    const callsBeforeOutage = stack!.simulator.callCount();
-    expect(await redis!.stop()).toBe(0);
+    const callsBeforeOutage = simulator().callCount();
+    expect(await redis().stop()).toBe(0);
     for (const merchantId of ['m_0', 'm_1']) {
       const started = Date.now();
       const { body } = await query(merchantId);
@@ -66,7 +80,7 @@ describeWithRedisServer('a Redis outage mid-run', () => {
       expect(body.errors![0]!.path).toEqual(['_entities', 0, 'cloudEnvironments']);
       expect(body.errors![0]!.extensions).toEqual({ code: 'TOKEN_STORE_UNAVAILABLE', retryable: true, merchantId });
     }
-    expect(stack!.simulator.callCount()).toBe(callsBeforeOutage); // nothing reached WeChat meanwhile
+    expect(simulator().callCount()).toBe(callsBeforeOutage); // nothing reached WeChat meanwhile
   });
 
   it('answers /readyz 503 but /healthz 200 while Redis is down', async () => {
@@ -75,7 +89,7 @@ describeWithRedisServer('a Redis outage mid-run', () => {
   });
 
   it('recovers by itself once Redis is back, serving the token cached before the outage without minting it again', async () => {
-    await redis!.start(); // the same port and append-only file
+    await redis().start(); // the same port and append-only file
     const deadline = Date.now() + 10_000;
     let recovered = await query('m_0');
     while (recovered.body.errors !== undefined && Date.now() < deadline) {
@@ -94,4 +108,29 @@ describeWithRedisServer('a Redis outage mid-run', () => {
     expect(unhandled).toEqual([]);
     expect(await probe('/healthz')).toBe(200);
   });
+});
+
+describeWithRedisServer('a Redis outage in the middle of a refresh', () => {
+  const { unhandled, redis, simulator, query, probe } = outageWorld();
+
+  it('serves the merchant promptly once Redis is back', async () => {
+    const appId = appIdOf(entries, 'm_1');
+    simulator().injectEndpointFault(AUTHORIZER_TOKEN_PATH, { kind: 'delay', ms: 1_500 }, { times: 1 });
+    const interrupted = query('m_1');
+    while (!simulator().calls.some((call) => call.path === AUTHORIZER_TOKEN_PATH && call.body.includes(appId))) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(await redis().stop()).toBe(0); // while WeChat is minting, under the refresh lock
+    expect((await interrupted).body.errors?.[0]?.extensions?.['code']).toBe('TOKEN_STORE_UNAVAILABLE');
+
+    await redis().start();
+    const deadline = Date.now() + 10_000;
+    while ((await probe('/readyz')) !== 200 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    const { body } = await query('m_1');
+
+    expect(body.errors).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(unhandled).toEqual([]);
+  }, 30_000);
 });
