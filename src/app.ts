@@ -9,6 +9,7 @@ import { AuthorizerRegistry } from './authorizers/authorizer-registry.js';
 import { readAuthorizersFile } from './authorizers/authorizers-file.js';
 import { type ImportedAuthorizers, importAuthorizersFile } from './authorizers/import-authorizers-file.js';
 import type { Config } from './config.js';
+import { MemoryEnvInfoCache, SharedEnvInfo, StoreEnvInfoCache } from './loaders/shared-env-info.js';
 import { buildCloudEnvironmentsSchema } from './schema/build-schema.js';
 import { createServer } from './server/server.js';
 import { DEMO_AUTHORIZERS_FILE, DEMO_COMPONENT, WechatSimulator, demoSimulatorOptions } from './simulator/index.js';
@@ -73,10 +74,12 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
     fixedTokens: imported.fixedTokens,
     verifyTicket,
   });
+  const envInfoCache = config.store.redisUrl ? new StoreEnvInfoCache(store, keys.envInfo) : new MemoryEnvInfoCache();
+  const envInfo = new SharedEnvInfo(envInfoCache, config.cacheTtlMs, logger);
   let draining = false;
   const server = await createServer({
     schema: buildCloudEnvironmentsSchema(),
-    sources: { registry, tokens, wechat, logger, requestDeadlineMs: config.limits.requestDeadlineMs },
+    sources: { registry, tokens, wechat, envInfo, logger, requestDeadlineMs: config.limits.requestDeadlineMs },
     logger,
     nodeEnv: config.nodeEnv,
     exampleMerchantIds: entries.slice(0, 8).map((entry) => entry.merchantId),

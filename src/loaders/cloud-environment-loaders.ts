@@ -12,11 +12,14 @@ import { WechatApiError } from '../wechat/errors.js';
 import { isTokenRejection } from '../wechat/retry-policy.js';
 import type { WechatClient } from '../wechat/wechat-client.js';
 import type { OperationDeadline } from './operation-deadline.js';
+import type { SharedEnvInfo } from './shared-env-info.js';
 import { ALL_ENVIRONMENTS, type EnvironmentQuery, answerQuery, upstreamEnvFor } from './batch-rule.js';
 
 export interface CloudEnvironmentSources {
   readonly tokens: AuthorizerTokenSource;
   readonly wechat: Pick<WechatClient, 'getEnvInfo'>;
+  /** Single-flight and short-lived cache across operations. */
+  readonly envInfo: SharedEnvInfo;
 }
 
 const isRejectedToken = (error: unknown) => error instanceof WechatApiError && isTokenRejection(error.errcode);
@@ -46,7 +49,9 @@ export class CloudEnvironmentLoaders {
   private async fetch(authorizerAppId: string, queries: readonly EnvironmentQuery[]): Promise<CloudEnvironment[][]> {
     const env = upstreamEnvFor(queries);
     const call = { deadline: this.deadline.at };
-    const environments = await this.withFreshToken(authorizerAppId, (token) => this.sources.wechat.getEnvInfo(token, env, call));
+    const environments = await this.sources.envInfo.get(authorizerAppId, env, () =>
+      this.withFreshToken(authorizerAppId, (token) => this.sources.wechat.getEnvInfo(token, env, call)),
+    );
     return queries.map((query) => answerQuery(query, environments));
   }
 

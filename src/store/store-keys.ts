@@ -9,6 +9,7 @@
  *   {prefix}merchants                           hash: merchant id → authorizer appid
  *   {prefix}lock:{key}                          refresh lock (SET NX PX, owner token)
  *   {prefix}failure:{key}                       last refresh failure, for back-off across replicas (TTL)
+ *   {prefix}envinfo:{appid}:{env|*}             a getEnvInfo answer (TTL = CLOUDENV_CACHE_TTL_MS)
  */
 export class StoreKeys {
   constructor(readonly prefix: string) {}
@@ -31,6 +32,11 @@ export class StoreKeys {
 
   get merchants(): string {
     return `${this.prefix}merchants`;
+  }
+
+  /** The prefix under which getEnvInfo answers are cached. */
+  get envInfo(): string {
+    return `${this.prefix}envinfo:`;
   }
 
   lock(key: string): string {

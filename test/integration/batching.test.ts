@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
-import { environment, testMerchants } from '../support/merchants.js';
+import { environment, testMerchants, tokenFor } from '../support/merchants.js';
 import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
 
 const GET_ENV_INFO = '/tcb/getenvinfo';
@@ -79,9 +79,18 @@ describe('batching per authorizer token', () => {
     expect(wireCalls().map((call) => call.body)).toEqual(['{}']);
   });
 
-  it('does not share batches between operations', async () => {
+  it('shares one call among concurrent operations for the same authorizer (single-flight)', async () => {
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Merchant { cloudEnvironments { env } } } }`;
-    await Promise.all([1, 2, 3].map(() => postGraphQL(stack.subgraph.url, query, { r: merchantRepresentations('m_6') })));
+    // A slow WeChat keeps the first call in flight while the other operations arrive.
+    stack.simulator.injectFault(tokenFor('a3'), { kind: 'delay', ms: 300 }, { times: 1 });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => postGraphQL(stack.subgraph.url, query, { r: merchantRepresentations('m_6', 'm_7') })));
+    expect(new Set(answers.map((answer) => answer.text)).size).toBe(1);
+    expect(wireCalls()).toHaveLength(1);
+  });
+
+  it('asks again for a later operation when the cache is off', async () => {
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Merchant { cloudEnvironments { env } } } }`;
+    for (let round = 0; round < 3; round += 1) await postGraphQL(stack.subgraph.url, query, { r: merchantRepresentations('m_6') });
     expect(wireCalls()).toHaveLength(3);
   });
 });

@@ -50,6 +50,8 @@ export async function startSubgraphStack(options: StackOptions = {}): Promise<Su
     HOST: '127.0.0.1',
     WECHAT_API_BASE_URL: simulatorUrl,
     AUTHORIZERS_FILE: authorizersFile,
+    // Tests count calls on the wire; the cache tests turn it on themselves.
+    CLOUDENV_CACHE_TTL_MS: '0',
     ...(component && {
       WECHAT_COMPONENT_APPID: component.appId,
       WECHAT_COMPONENT_APPSECRET: component.appSecret,

@@ -37,6 +37,7 @@ describeWithRedis('two replicas sharing one Redis', () => {
       HOST: '127.0.0.1',
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
+      CLOUDENV_CACHE_TTL_MS: '0', // the test counts token refreshes, not cache hits
       WECHAT_API_BASE_URL: simulatorUrl,
       AUTHORIZERS_FILE: authorizersFile,
       REDIS_URL: REDIS_TEST_URL,
