@@ -20,6 +20,8 @@ export interface CloudEnvironmentSources {
   readonly wechat: Pick<WechatClient, 'getEnvInfo'>;
   /** Single-flight and short-lived cache across operations. */
   readonly envInfo: SharedEnvInfo;
+  /** false: every field calls WeChat itself (the benchmark's no-batching baseline). */
+  readonly batching: boolean;
 }
 
 const isRejectedToken = (error: unknown) => error instanceof WechatApiError && isTokenRejection(error.errcode);
@@ -34,7 +36,15 @@ export class CloudEnvironmentLoaders {
 
   /** The authorizer's environments; with `env`, at most that one. Fails once the operation's deadline passes. */
   load(authorizerAppId: string, env?: string): Promise<CloudEnvironment[]> {
-    return this.deadline.race(this.loaderFor(authorizerAppId).load(env ?? ALL_ENVIRONMENTS));
+    const query = env ?? ALL_ENVIRONMENTS;
+    const answer = this.sources.batching ? this.loaderFor(authorizerAppId).load(query) : this.fetchUnbatched(authorizerAppId, query);
+    return this.deadline.race(answer);
+  }
+
+  private async fetchUnbatched(authorizerAppId: string, query: EnvironmentQuery): Promise<CloudEnvironment[]> {
+    const env = upstreamEnvFor([query]);
+    const environments = await this.withFreshToken(authorizerAppId, (token) => this.sources.wechat.getEnvInfo(token, env, { deadline: this.deadline.at }));
+    return answerQuery(query, environments);
   }
 
   private loaderFor(authorizerAppId: string): DataLoader<EnvironmentQuery, CloudEnvironment[]> {
