@@ -14,7 +14,7 @@ import { resolveMerchantReference } from './merchant-reference.js';
 import { MerchantResolver } from './merchant-resolver.js';
 
 export const FEDERATION_LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])';
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@requiresScopes"])';
 
 export function buildCloudEnvironmentsSchema(): GraphQLSchema {
   // The subgraph has no Query of its own: types reached only through Merchant are listed

@@ -2,18 +2,23 @@
  * Merchant.cloudEnvironments: resolves the merchant's authorizer, then asks the
  * operation's loader, so all of an authorizer's fields share one WeChat call. A failure
  * nulls this field only, with one structured error; other fields and merchants keep theirs.
+ * The field is merchant-private: the supergraph's router enforces its @requiresScopes.
  */
 // Decorators read design-time metadata: the polyfill must load before any class here.
 import 'reflect-metadata';
-import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context.js';
 import { MerchantNotAuthorizedError, toCloudEnvironmentError } from '../errors/cloud-environment-error.js';
 import { CloudEnvironment } from './cloud-environment.js';
 import { assertEnvArgument } from './env-argument.js';
 import { Merchant } from './merchant.js';
 
+/** The scope a client's token must carry for the router to resolve Merchant.cloudEnvironments. */
+export const CLOUD_ENVIRONMENTS_READ_SCOPE = 'merchant:cloud-environments:read';
+
 @Resolver(() => Merchant)
 export class MerchantResolver {
+  @Directive(`@requiresScopes(scopes: [["${CLOUD_ENVIRONMENTS_READ_SCOPE}"]])`)
   @FieldResolver(() => [CloudEnvironment], {
     nullable: true,
     description:

@@ -1,9 +1,13 @@
 /**
  * The HTTP face of the subgraph: fastify serving GraphQL at /graphql through Apollo
- * Server, and /healthz for orchestrators. Each operation gets a fresh context, so
- * batching never crosses operations.
+ * Server, and /healthz and /readyz for orchestrators. Each operation gets a fresh context,
+ * so batching never crosses operations. The edge checks live one per module beside this
+ * one: the router secret (router-secret.ts), refusals of malformed requests
+ * (request-errors.ts), depth and field limits (operation-limits.ts) and the
+ * representations check (entities-guard.ts).
  */
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import { randomUUID } from 'node:crypto';
@@ -12,9 +16,14 @@ import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { type Context, type ContextSources, createContext } from '../context.js';
+import { entitiesGuardPlugin } from './entities-guard.js';
 import { errorLoggingPlugin } from './error-logging.js';
-import { maskUnexpectedErrors } from './mask-errors.js';
+import { explainDisabledIntrospection } from './introspection-disabled.js';
 import { exampleOperation } from './landing-example.js';
+import { maskUnexpectedErrors } from './mask-errors.js';
+import { operationLimitsRule } from './operation-limits.js';
+import { requestErrorHandler } from './request-errors.js';
+import { requireRouterSecret } from './router-secret.js';
 
 export interface ServerOptions {
   readonly schema: GraphQLSchema;
@@ -39,22 +48,37 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // A larger body is refused (413) before it is buffered in full or parsed.
+    bodyLimit: options.limits.maxBodyBytes,
   });
+  app.setErrorHandler(requestErrorHandler(options.limits.maxBodyBytes));
 
   const production = options.nodeEnv === 'production';
-  const landingPage = production
-    ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-    : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, ...exampleOperation(options.exampleMerchantIds) });
+  // Sandbox is useless without introspection, and would show the schema to anyone.
+  const landingPage = !options.introspection
+    ? ApolloServerPluginLandingPageDisabled()
+    : production
+      ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+      : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, ...exampleOperation(options.exampleMerchantIds) });
 
   const apollo = new ApolloServer<Context>({
     schema: options.schema,
     logger: options.logger,
     // Stack traces go to the log, never to clients: they say nothing a caller can act on.
     includeStacktraceInErrorResponses: false,
-    formatError: production ? maskUnexpectedErrors : undefined,
+    formatError: (formatted, error) => {
+      const explained = explainDisabledIntrospection(formatted);
+      return production ? maskUnexpectedErrors(explained, error) : explained;
+    },
+    introspection: options.introspection,
+    // Without introspection, "Did you mean …" suggestions would leak the schema piece by piece.
+    hideSchemaDetailsFromClientErrors: !options.introspection,
+    // Bounds fragment-spread explosions before the other rules run (Apollo's default cap).
+    maxRecursiveSelections: true,
+    validationRules: [operationLimitsRule(options.limits)],
     // main.ts owns shutdown: Apollo's own handler would re-raise the signal mid-close.
     stopOnTerminationSignals: false,
-    plugins: [fastifyApolloDrainPlugin(app), landingPage, errorLoggingPlugin],
+    plugins: [fastifyApolloDrainPlugin(app), landingPage, entitiesGuardPlugin(options.limits.maxEntities), errorLoggingPlugin],
   });
   await apollo.start();
 
@@ -63,8 +87,12 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     const { ready, reason } = await options.readiness();
     return reply.code(ready ? 200 : 503).send(ready ? { status: 'ready' } : { status: 'not ready', reason });
   });
-  await app.register(fastifyApollo(apollo), {
-    context: async (request) => createContext(options.sources, request.id),
+  // Its own encapsulated scope, so the router-secret hook guards /graphql and nothing else.
+  await app.register(async (graphql) => {
+    if (options.routerSecret !== undefined) graphql.addHook('onRequest', requireRouterSecret(options.routerSecret));
+    await graphql.register(fastifyApollo(apollo), {
+      context: async (request) => createContext(options.sources, request.id),
+    });
   });
   return app;
 }

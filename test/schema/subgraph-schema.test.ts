@@ -17,7 +17,7 @@ describe('the subgraph schema', () => {
 
   it('links Federation 2.7 and keys Merchant by id', () => {
     const sdl = printCloudEnvironmentsSdl();
-    expect(sdl).toMatch(/@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.7", import: \["@key"\]\)/);
+    expect(sdl).toMatch(/@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.7", import: \["@key", "@requiresScopes"\]\)/);
     expect(sdl).toMatch(/type Merchant\s+@key\(fields: "id"\)/);
   });
 

@@ -78,6 +78,15 @@ export async function startSubgraphStack(options: StackOptions = {}): Promise<Su
   };
 }
 
+/**
+ * @apollo/gateway refuses any supergraph that links authorization directives (`for: SECURITY`):
+ * it cannot enforce them; Apollo Router and Hive Gateway do. Dropping the link's purpose lets it
+ * route the same supergraph, without enforcing the scope, for tests of everything else.
+ */
+export function routableByApolloGateway(supergraphSdl: string): string {
+  return supergraphSdl.replace(/(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes|policy)\/v[\d.]+"), for: SECURITY\)/g, '$1)');
+}
+
 export interface GatewayStack extends SubgraphStack {
   readonly gatewayUrl: string;
 }
@@ -87,7 +96,7 @@ export async function startGatewayStack(options: StackOptions = {}): Promise<Gat
   const stack = await startSubgraphStack(options);
   const merchants = await startMerchantsSubgraph();
   const { supergraphSdl } = composeSupergraph({ cloudEnvironments: stack.subgraph.url, merchants: merchants.url });
-  const gateway = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });
+  const gateway = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: routableByApolloGateway(supergraphSdl) }) });
   const { url: gatewayUrl } = await startStandaloneServer(gateway, { listen: { port: 0, host: '127.0.0.1' } });
   return {
     ...stack,

@@ -1,0 +1,106 @@
+/**
+ * Checks an operation's `_entities` representations once the operation is known and
+ * before it executes, so a refused operation costs no resolver and no WeChat call:
+ *
+ * - at most MAX_ENTITIES representations in the whole operation, counted after variables
+ *   are applied (a variable, inline literals, or variables inside a literal list alike);
+ * - every representation an object whose `__typename` is an entity of this subgraph.
+ *
+ * Either failure refuses the whole operation with BAD_USER_INPUT (HTTP 400): a gateway
+ * never sends these, so the caller is misconfigured and a partial answer would hide it.
+ * A representation with a missing or malformed `id` fails only its own item (see
+ * merchant-reference.ts), since the list's other merchants are still good.
+ */
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
+import {
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLField,
+  GraphQLError,
+  type SelectionSetNode,
+  getArgumentValues,
+  getVariableValues,
+  isUnionType,
+} from 'graphql';
+
+const ENTITIES_FIELD = '_entities';
+
+/** Every `_entities` selection at the root, through inline fragments and fragment spreads. */
+function entitiesFields(document: DocumentNode, selectionSet: SelectionSetNode, seen = new Set<string>()): FieldNode[] {
+  const found: FieldNode[] = [];
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === 'Field') {
+      if (selection.name.value === ENTITIES_FIELD) found.push(selection);
+    } else if (selection.kind === 'InlineFragment') {
+      found.push(...entitiesFields(document, selection.selectionSet, seen));
+    } else if (!seen.has(selection.name.value)) {
+      seen.add(selection.name.value);
+      const fragment = document.definitions.find((definition) => definition.kind === 'FragmentDefinition' && definition.name.value === selection.name.value);
+      if (fragment?.kind === 'FragmentDefinition') found.push(...entitiesFields(document, fragment.selectionSet, seen));
+    }
+  }
+  return found;
+}
+
+const refuse = (message: string, node: FieldNode, extensions: Record<string, unknown> = {}) =>
+  new GraphQLError(message, { nodes: node, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 }, ...extensions } });
+
+const describeValue = (value: unknown) => (Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`);
+
+function checkRepresentation(representation: unknown, index: number, entityTypes: readonly string[], node: FieldNode): GraphQLError | undefined {
+  const example = `e.g. { "__typename": "${entityTypes[0]}", "id": "m_1001" }`;
+  if (typeof representation !== 'object' || representation === null || Array.isArray(representation)) {
+    return refuse(`representations[${index}] is ${describeValue(representation)}; each representation must be an object, ${example}.`, node);
+  }
+  const typename = (representation as { __typename?: unknown }).__typename;
+  if (typeof typename === 'string' && entityTypes.includes(typename)) return undefined;
+  const sent = typename === undefined ? 'has no __typename' : `has __typename ${JSON.stringify(typename)}`;
+  return refuse(`representations[${index}] ${sent}; this subgraph resolves only ${entityTypes.join(', ')} entities, ${example}. Nothing was resolved.`, node);
+}
+
+/** The representations each `_entities` selection carries once variables are applied; undefined where execution will report the error. */
+function representationLists(context: GraphQLRequestContextDidResolveOperation<BaseContext>): { node: FieldNode; representations: unknown[] }[] {
+  const { schema, document, operation, request } = context;
+  const fieldDefinition = schema.getQueryType()?.getFields()[ENTITIES_FIELD] as GraphQLField<unknown, unknown> | undefined;
+  if (!fieldDefinition || !operation) return [];
+  const variables = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, { maxErrors: 1 });
+  if (variables.errors) return [];
+  const lists: { node: FieldNode; representations: unknown[] }[] = [];
+  for (const node of entitiesFields(document, operation.selectionSet)) {
+    try {
+      const { representations } = getArgumentValues(fieldDefinition, node, variables.coerced) as { representations?: unknown };
+      if (Array.isArray(representations)) lists.push({ node, representations });
+    } catch {
+      // An argument graphql-js cannot coerce fails the same way when the operation executes.
+    }
+  }
+  return lists;
+}
+
+export function entitiesGuardPlugin(maxEntities: number): ApolloServerPlugin<BaseContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation(context) {
+          const entityUnion = context.schema.getType('_Entity');
+          const entityTypes = isUnionType(entityUnion) ? entityUnion.getTypes().map((type) => type.name) : [];
+          const lists = representationLists(context);
+          const total = lists.reduce((sum, list) => sum + list.representations.length, 0);
+          if (total > maxEntities) {
+            throw refuse(
+              `This operation carries ${total} entity representations; this subgraph resolves at most ${maxEntities} per operation (MAX_ENTITIES). Send them in batches of ${maxEntities} or fewer.`,
+              lists[0]!.node,
+              { limit: 'MAX_ENTITIES', maximum: maxEntities, actual: total },
+            );
+          }
+          for (const { node, representations } of lists) {
+            for (const [index, representation] of representations.entries()) {
+              const error = checkRepresentation(representation, index, entityTypes, node);
+              if (error) throw error;
+            }
+          }
+        },
+      };
+    },
+  };
+}
