@@ -21,6 +21,7 @@ import { errorLoggingPlugin } from './error-logging.js';
 import { explainDisabledIntrospection } from './introspection-disabled.js';
 import { exampleOperation } from './landing-example.js';
 import { maskUnexpectedErrors } from './mask-errors.js';
+import { operationLifecyclePlugin } from './operation-lifecycle.js';
 import { operationLimitsRule } from './operation-limits.js';
 import { requestErrorHandler } from './request-errors.js';
 import { requireRouterSecret } from './router-secret.js';
@@ -78,7 +79,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     validationRules: [operationLimitsRule(options.limits)],
     // main.ts owns shutdown: Apollo's own handler would re-raise the signal mid-close.
     stopOnTerminationSignals: false,
-    plugins: [fastifyApolloDrainPlugin(app), landingPage, entitiesGuardPlugin(options.limits.maxEntities), errorLoggingPlugin],
+    plugins: [fastifyApolloDrainPlugin(app), landingPage, entitiesGuardPlugin(options.limits.maxEntities), errorLoggingPlugin, operationLifecyclePlugin],
   });
   await apollo.start();
 
