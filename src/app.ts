@@ -79,7 +79,7 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
   let draining = false;
   const server = await createServer({
     schema: buildCloudEnvironmentsSchema(),
-    sources: { registry, tokens, wechat, envInfo, batching: config.batching, logger, requestDeadlineMs: config.limits.requestDeadlineMs },
+    sources: { registry, tokens, wechat, envInfo, batching: config.batching, logger, requestDeadlineMs: config.limits.requestDeadlineMs, cacheTtlMs: config.cacheTtlMs },
     logger,
     nodeEnv: config.nodeEnv,
     exampleMerchantIds: entries.slice(0, 8).map((entry) => entry.merchantId),

@@ -12,6 +12,8 @@ export interface Context {
   readonly authorizers: DataLoader<string, Authorizer | undefined>;
   readonly cloudEnvironments: CloudEnvironmentLoaders;
   readonly deadline: OperationDeadline;
+  /** The max-age of this operation's cache hints: the getEnvInfo cache TTL, in whole seconds. */
+  readonly cacheMaxAgeSeconds: number;
 }
 
 export interface ContextSources extends CloudEnvironmentSources {
@@ -19,6 +21,8 @@ export interface ContextSources extends CloudEnvironmentSources {
   readonly logger: Logger;
   /** REQUEST_DEADLINE_MS */
   readonly requestDeadlineMs: number;
+  /** CLOUDENV_CACHE_TTL_MS */
+  readonly cacheTtlMs: number;
 }
 
 export function createContext(sources: ContextSources, requestId: string): Context {
@@ -29,5 +33,6 @@ export function createContext(sources: ContextSources, requestId: string): Conte
     authorizers: new DataLoader((merchantIds) => sources.registry.findByMerchantIds(merchantIds)),
     cloudEnvironments: new CloudEnvironmentLoaders(sources, deadline),
     deadline,
+    cacheMaxAgeSeconds: Math.floor(sources.cacheTtlMs / 1000),
   };
 }
