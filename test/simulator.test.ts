@@ -215,6 +215,82 @@ describe('injected faults', () => {
   });
 });
 
+describe('random faults', () => {
+  const busy = { kind: 'errcode', errcode: -1 } as const;
+  const limited = { kind: 'errcode', errcode: 45011 } as const;
+
+  const errcodeOfCall = async () => ((await (await getEnvInfo('token-healthy')).json()) as { errcode: number }).errcode;
+
+  /** The errcode of each of `count` getenvinfo calls in turn (0 for a normal answer). */
+  async function errcodes(count: number): Promise<number[]> {
+    const seen: number[] = [];
+    for (let call = 0; call < count; call += 1) seen.push(await errcodeOfCall());
+    return seen;
+  }
+
+  /** The errcodes of `count` getenvinfo calls, 50 at a time, in no particular order. */
+  async function manyErrcodes(count: number): Promise<number[]> {
+    const seen: number[] = [];
+    while (seen.length < count) seen.push(...(await Promise.all(Array.from({ length: Math.min(50, count - seen.length) }, errcodeOfCall))));
+    return seen;
+  }
+
+  it('faults about the asked fraction of getenvinfo calls, choosing among the faults', async () => {
+    simulator.injectRandomFaults({ fraction: 0.2, faults: [busy, limited], seed: 42 });
+    const seen = await manyErrcodes(1000);
+    const faulted = seen.filter((errcode) => errcode !== 0);
+    // Binomial(1000, 0.2): mean 200, standard deviation about 12.6.
+    expect(faulted.length).toBeGreaterThan(150);
+    expect(faulted.length).toBeLessThan(250);
+    expect(new Set(faulted)).toEqual(new Set([-1, 45011]));
+    expect(simulator.randomFaultCount).toBe(faulted.length);
+  });
+
+  it('makes the same decisions for the same seed, and others for another seed', async () => {
+    simulator.injectRandomFaults({ fraction: 0.3, faults: [busy, limited], seed: 7 });
+    const first = await errcodes(100);
+    simulator.injectRandomFaults({ fraction: 0.3, faults: [busy, limited], seed: 7 });
+    expect(await errcodes(100)).toEqual(first);
+    simulator.injectRandomFaults({ fraction: 0.3, faults: [busy, limited], seed: 8 });
+    expect(await errcodes(100)).not.toEqual(first);
+  });
+
+  it('faults nothing at fraction 0 and everything at fraction 1', async () => {
+    simulator.injectRandomFaults({ fraction: 0, faults: [busy] });
+    expect(new Set(await errcodes(50))).toEqual(new Set([0]));
+    simulator.injectRandomFaults({ fraction: 1, faults: [busy] });
+    expect(new Set(await errcodes(50))).toEqual(new Set([-1]));
+  });
+
+  it('strikes only getenvinfo unless given other paths', async () => {
+    simulator.injectRandomFaults({ fraction: 1, faults: [{ kind: 'http', status: 502, body: 'bad gateway' }] });
+    expect((await fetch(`${simulator.url}/elsewhere`)).status).toBe(404);
+    simulator.injectRandomFaults({ fraction: 1, faults: [{ kind: 'http', status: 502, body: 'bad gateway' }], paths: ['/elsewhere'] });
+    expect((await fetch(`${simulator.url}/elsewhere`)).status).toBe(502);
+    expect((await getEnvInfo('token-healthy')).status).toBe(200);
+  });
+
+  it('lets queued faults go first', async () => {
+    simulator.injectRandomFaults({ fraction: 1, faults: [busy] });
+    simulator.injectFault('token-healthy', limited, { times: 1 });
+    expect(await errcodes(2)).toEqual([45011, -1]);
+  });
+
+  it('ends with clearFaults', async () => {
+    simulator.injectRandomFaults({ fraction: 1, faults: [busy] });
+    simulator.clearFaults();
+    expect(await errcodes(5)).toEqual([0, 0, 0, 0, 0]);
+    expect(simulator.randomFaultCount).toBe(0);
+  });
+
+  it('refuses a fraction outside 0 to 1, an empty fault list and a path without a slash', () => {
+    expect(() => simulator.injectRandomFaults({ fraction: 1.5, faults: [busy] })).toThrow(/from 0 to 1/);
+    expect(() => simulator.injectRandomFaults({ fraction: Number.NaN, faults: [busy] })).toThrow(/from 0 to 1/);
+    expect(() => simulator.injectRandomFaults({ fraction: 0.2, faults: [] })).toThrow(/at least one fault/);
+    expect(() => simulator.injectRandomFaults({ fraction: 0.2, faults: [busy], paths: ['tcb/getenvinfo'] })).toThrow(/starting with "\/"/);
+  });
+});
+
 describe('lifecycle', () => {
   it('stops promptly while a request hangs and a keep-alive socket is pooled', async () => {
     const own = new WechatSimulator({ authorizers: [healthy] });

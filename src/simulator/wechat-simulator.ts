@@ -5,16 +5,21 @@
  * change the platform's state mid-run.
  *
  * Order of handling: the request is read in full and recorded; then the next injected fault
- * for its `access_token` (if any), else for its path (if any), is consumed, whatever the
- * method, because faults stand for the network and gateways in front of WeChat; only then
- * does the route run its WeChat checks (see routes.ts).
+ * for its `access_token` (if any), else for its path (if any), is consumed, else a random
+ * fault may strike (injectRandomFaults), whatever the method, because faults stand for the
+ * network and gateways in front of WeChat; only then does the route run its WeChat checks
+ * (see routes.ts). With `latencyMs`, every answer first waits that long (a fixed upstream
+ * latency for the benchmark).
  */
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AuthorizerRegistry, type SimulatedAuthorizer } from './authorizer-registry.js';
 import { ComponentAccount, type SimulatedComponent } from './component-account.js';
 import { answerWithFault } from './fault-answer.js';
 import { FaultQueue, type SimulatedFault } from './fault-queue.js';
+import { type RandomFaultOptions, RandomFaults } from './random-faults.js';
 import { receiveRequest, routeRequest, type SimulatorState } from './routes.js';
 import { TokenIssuer, type TokenKind } from './token-issuer.js';
 import { errorAnswer, writeAnswer } from './wechat-answer.js';
@@ -39,12 +44,16 @@ export interface WechatSimulatorOptions {
   tokenLifetimeSeconds?: number;
   /** When true, every api_authorizer_token answer carries a new refresh token and the old one stops working. */
   rotateRefreshTokens?: boolean;
+  /** Milliseconds every answer waits before it is sent, standing for the network and WeChat's own work (the benchmark's upstream latency); default 0. */
+  latencyMs?: number;
 }
 
 export class WechatSimulator {
   readonly #state: SimulatorState;
   readonly #tokenFaults = new FaultQueue();
   readonly #endpointFaults = new FaultQueue();
+  #randomFaults: RandomFaults | undefined;
+  readonly #latencyMs: number;
   #calls: RecordedCall[] = [];
   #server: Server | undefined;
   #url: string | undefined;
@@ -58,6 +67,8 @@ export class WechatSimulator {
       tokens: new TokenIssuer(options.tokenLifetimeSeconds),
       rotateRefreshTokens: options.rotateRefreshTokens ?? false,
     };
+    this.#latencyMs = options.latencyMs ?? 0;
+    if (!(this.#latencyMs >= 0)) throw new RangeError(`latencyMs must be 0 or more milliseconds (got ${options.latencyMs})`);
   }
 
   /** Listens (default: an ephemeral port on 127.0.0.1) and resolves the base URL. */
@@ -77,6 +88,8 @@ export class WechatSimulator {
     const { port: boundPort } = server.address() as AddressInfo;
     this.#server = server;
     this.#running = new AbortController();
+    // Every delayed answer listens on it: under load, far more than the default ten at once.
+    setMaxListeners(0, this.#running.signal);
     this.#url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
     return this.#url;
   }
@@ -115,10 +128,25 @@ export class WechatSimulator {
     this.#endpointFaults.add(path, fault, options.times);
   }
 
-  /** Drops every queued fault, per token and per endpoint. */
+  /**
+   * From now on each request on `paths` (default: getenvinfo) is faulted with probability
+   * `fraction`, the fault chosen uniformly from `faults` by a PRNG seeded with `seed`.
+   * Queued faults go first. Replaces any earlier random faults; clearFaults() ends them.
+   */
+  injectRandomFaults(options: RandomFaultOptions): void {
+    this.#randomFaults = new RandomFaults(options);
+  }
+
+  /** How many requests the current random faults have struck (0 when there are none). */
+  get randomFaultCount(): number {
+    return this.#randomFaults?.injected ?? 0;
+  }
+
+  /** Drops every queued fault, per token and per endpoint, and ends random faults. */
   clearFaults(): void {
     this.#tokenFaults.clear();
     this.#endpointFaults.clear();
+    this.#randomFaults = undefined;
   }
 
   /** The platform pushed a new component_verify_ticket: the current one now answers 61005, older ones 61006. */
@@ -180,8 +208,11 @@ export class WechatSimulator {
       const accessToken = request.query.get('access_token') ?? undefined;
       this.#calls.push({ method: request.method, path: request.path, accessToken, body: request.body, at: Date.now() });
       const fault =
-        (accessToken === undefined ? undefined : this.#tokenFaults.take(accessToken)) ?? this.#endpointFaults.take(request.path);
+        (accessToken === undefined ? undefined : this.#tokenFaults.take(accessToken)) ??
+        this.#endpointFaults.take(request.path) ??
+        this.#randomFaults?.take(request.path);
       const route = () => routeRequest(request, this.#state);
+      if (this.#latencyMs > 0) await sleep(this.#latencyMs, undefined, { signal: this.#running.signal });
       if (fault) await answerWithFault(fault, route, incoming, response, this.#running.signal);
       else writeAnswer(response, route());
     } catch {

@@ -1,0 +1,88 @@
+/**
+ * The real pieces a soak run drives, all in this process on loopback ports: the WeChat
+ * simulator, the subgraph exactly as `npm start` assembles it (pointed at the simulator),
+ * the merchants stand-in, and a real @apollo/gateway composing both.
+ */
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { startSubgraph } from '../../app.js';
+import { loadConfig } from '../../config.js';
+import { WechatSimulator } from '../../simulator/index.js';
+import { startMerchantsSubgraph } from '../merchants-subgraph.js';
+import { composeSupergraph } from '../supergraph.js';
+import { SOAK_COMPONENT, type SoakWorld } from './soak-world.js';
+
+/**
+ * Deadline of one WeChat call. Short, so a hung call costs little; not shorter, because
+ * every piece shares this event loop: at concurrency 32 a healthy answer can wait hundreds
+ * of milliseconds behind gateway work, and a token call timed out that way is legitimately
+ * retried, which would fail the single-flight check for the soak's own load, not WeChat's.
+ */
+export const SOAK_WECHAT_TIMEOUT_MS = 2_000;
+
+export interface SoakStack {
+  readonly simulator: WechatSimulator;
+  readonly gatewayUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startSoakStack(world: SoakWorld, options: { cacheTtlMs: number; logger: Logger }): Promise<SoakStack> {
+  const { logger } = options;
+  const stops: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step();
+  };
+  try {
+    const simulator = new WechatSimulator({ authorizers: world.simulatorAuthorizers, component: SOAK_COMPONENT });
+    const simulatorUrl = await simulator.start();
+    stops.push(() => simulator.stop());
+
+    const directory = await mkdtemp(join(tmpdir(), 'soak-authorizers-'));
+    stops.push(() => rm(directory, { recursive: true, force: true }));
+    const authorizersFile = join(directory, 'authorizers.json');
+    await writeFile(authorizersFile, JSON.stringify({ merchants: world.authorizersFile }));
+
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      WECHAT_API_BASE_URL: simulatorUrl,
+      AUTHORIZERS_FILE: authorizersFile,
+      WECHAT_COMPONENT_APPID: SOAK_COMPONENT.appId,
+      WECHAT_COMPONENT_APPSECRET: SOAK_COMPONENT.appSecret,
+      WECHAT_COMPONENT_VERIFY_TICKET: SOAK_COMPONENT.verifyTicket,
+      WECHAT_TIMEOUT_MS: String(SOAK_WECHAT_TIMEOUT_MS),
+      CLOUDENV_CACHE_TTL_MS: String(options.cacheTtlMs),
+    });
+    const subgraph = await startSubgraph(config, logger);
+    stops.push(() => subgraph.close());
+
+    const merchants = await startMerchantsSubgraph({ merchants: world.merchantRecords });
+    stops.push(() => merchants.stop());
+
+    const { supergraphSdl } = composeSupergraph({ cloudEnvironments: subgraph.url, merchants: merchants.url });
+    const gateway = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: routableByApolloGateway(supergraphSdl), logger }), logger });
+    const { url: gatewayUrl } = await startStandaloneServer(gateway, { listen: { port: 0, host: '127.0.0.1' } });
+    stops.push(() => gateway.stop());
+
+    return { simulator, gatewayUrl, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * @apollo/gateway refuses a supergraph that links authorization directives `for: SECURITY`
+ * (it cannot enforce them; Apollo Router and Hive Gateway do): dropping the link's purpose
+ * lets it route the same supergraph, unenforced. The same rewrite as test/support/stack.ts
+ * (src must not import from test/); both belong in src/dev/supergraph.ts.
+ */
+function routableByApolloGateway(supergraphSdl: string): string {
+  return supergraphSdl.replace(/(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes|policy)\/v[\d.]+"), for: SECURITY\)/g, '$1)');
+}
