@@ -10,6 +10,7 @@ import { readAuthorizersFile } from './authorizers/authorizers-file.js';
 import { type ImportedAuthorizers, importAuthorizersFile } from './authorizers/import-authorizers-file.js';
 import type { Config } from './config.js';
 import { MemoryEnvInfoCache, SharedEnvInfo, StoreEnvInfoCache } from './loaders/shared-env-info.js';
+import { Metrics } from './observability/metrics.js';
 import { buildCloudEnvironmentsSchema } from './schema/build-schema.js';
 import { createServer } from './server/server.js';
 import { DEMO_AUTHORIZERS_FILE, DEMO_COMPONENT, WechatSimulator, demoSimulatorOptions } from './simulator/index.js';
@@ -65,22 +66,24 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
     'authorizers loaded',
   );
 
-  const wechat = new WechatClient({ ...config.wechat, baseUrl, logger });
+  const metrics = new Metrics({ processMetrics: true });
+  const wechat = new WechatClient({ ...config.wechat, baseUrl, logger, metrics });
   const tokens = new AuthorizerTokens({
     store,
     keys,
-    cache: new SharedTokenCache({ store, keys, logger }),
+    cache: new SharedTokenCache({ store, keys, logger, metrics }),
     componentApi: component ? new ComponentApi(wechat, component) : undefined,
     fixedTokens: imported.fixedTokens,
     verifyTicket,
   });
   const envInfoCache = config.store.redisUrl ? new StoreEnvInfoCache(store, keys.envInfo) : new MemoryEnvInfoCache();
-  const envInfo = new SharedEnvInfo(envInfoCache, config.cacheTtlMs, logger);
+  const envInfo = new SharedEnvInfo(envInfoCache, config.cacheTtlMs, logger, metrics);
   let draining = false;
   const server = await createServer({
     schema: buildCloudEnvironmentsSchema(),
-    sources: { registry, tokens, wechat, envInfo, batching: config.batching, logger, requestDeadlineMs: config.limits.requestDeadlineMs, cacheTtlMs: config.cacheTtlMs },
+    sources: { registry, tokens, wechat, envInfo, batching: config.batching, metrics, logger, requestDeadlineMs: config.limits.requestDeadlineMs, cacheTtlMs: config.cacheTtlMs },
     logger,
+    metrics,
     nodeEnv: config.nodeEnv,
     exampleMerchantIds: entries.slice(0, 8).map((entry) => entry.merchantId),
     limits: config.limits,

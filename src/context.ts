@@ -2,7 +2,7 @@
 import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
 import type { Authorizer, AuthorizerRegistry } from './authorizers/authorizer-registry.js';
-import { CloudEnvironmentLoaders, type CloudEnvironmentSources } from './loaders/cloud-environment-loaders.js';
+import { CloudEnvironmentLoaders, type CloudEnvironmentSources, type OperationStats } from './loaders/cloud-environment-loaders.js';
 import { OperationDeadline } from './loaders/operation-deadline.js';
 
 export interface Context {
@@ -14,6 +14,8 @@ export interface Context {
   readonly deadline: OperationDeadline;
   /** The max-age of this operation's cache hints: the getEnvInfo cache TTL, in whole seconds. */
   readonly cacheMaxAgeSeconds: number;
+  /** What the operation cost, for its log line and metrics. */
+  readonly stats: OperationStats & { readonly merchants: Set<string>; readonly startedAt: number };
 }
 
 export interface ContextSources extends CloudEnvironmentSources {
@@ -27,11 +29,13 @@ export interface ContextSources extends CloudEnvironmentSources {
 
 export function createContext(sources: ContextSources, requestId: string): Context {
   const deadline = new OperationDeadline(sources.requestDeadlineMs);
+  const stats = { upstreamCalls: 0, merchants: new Set<string>(), startedAt: performance.now() };
   return {
     requestId,
     logger: sources.logger.child({ requestId }),
     authorizers: new DataLoader((merchantIds) => sources.registry.findByMerchantIds(merchantIds)),
-    cloudEnvironments: new CloudEnvironmentLoaders(sources, deadline),
+    cloudEnvironments: new CloudEnvironmentLoaders(sources, deadline, stats),
+    stats,
     deadline,
     cacheMaxAgeSeconds: Math.floor(sources.cacheTtlMs / 1000),
   };

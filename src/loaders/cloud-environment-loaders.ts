@@ -13,6 +13,7 @@ import { isTokenRejection } from '../wechat/retry-policy.js';
 import type { WechatClient } from '../wechat/wechat-client.js';
 import type { OperationDeadline } from './operation-deadline.js';
 import type { SharedEnvInfo } from './shared-env-info.js';
+import type { Metrics } from '../observability/metrics.js';
 import { ALL_ENVIRONMENTS, type EnvironmentQuery, answerQuery, upstreamEnvFor } from './batch-rule.js';
 
 export interface CloudEnvironmentSources {
@@ -22,6 +23,13 @@ export interface CloudEnvironmentSources {
   readonly envInfo: SharedEnvInfo;
   /** false: every field calls WeChat itself (the benchmark's no-batching baseline). */
   readonly batching: boolean;
+  readonly metrics: Metrics;
+}
+
+/** What one operation cost upstream, for its log line. */
+export interface OperationStats {
+  /** getEnvInfo calls this operation made itself (not cache hits or calls it joined). */
+  upstreamCalls: number;
 }
 
 const isRejectedToken = (error: unknown) => error instanceof WechatApiError && isTokenRejection(error.errcode);
@@ -32,6 +40,7 @@ export class CloudEnvironmentLoaders {
   constructor(
     private readonly sources: CloudEnvironmentSources,
     private readonly deadline: OperationDeadline,
+    private readonly stats: OperationStats,
   ) {}
 
   /** The authorizer's environments; with `env`, at most that one. Fails once the operation's deadline passes. */
@@ -57,6 +66,7 @@ export class CloudEnvironmentLoaders {
   }
 
   private async fetch(authorizerAppId: string, queries: readonly EnvironmentQuery[]): Promise<CloudEnvironment[][]> {
+    this.sources.metrics.batchSize.observe(queries.length);
     const env = upstreamEnvFor(queries);
     const call = { deadline: this.deadline.at };
     const environments = await this.sources.envInfo.get(authorizerAppId, env, () =>
@@ -69,6 +79,7 @@ export class CloudEnvironmentLoaders {
   private async withFreshToken<T>(authorizerAppId: string, call: (token: string) => Promise<T>): Promise<T> {
     const { tokens } = this.sources;
     const token = await tokens.getToken(authorizerAppId);
+    this.stats.upstreamCalls += 1;
     try {
       return await call(token);
     } catch (error) {
@@ -76,6 +87,7 @@ export class CloudEnvironmentLoaders {
       await tokens.invalidate(authorizerAppId, token);
       const fresh = await tokens.getToken(authorizerAppId);
       if (fresh === token) throw error; // a fixed token: nothing fresher exists
+      this.stats.upstreamCalls += 1;
       try {
         return await call(fresh);
       } catch (retryError) {

@@ -6,6 +6,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
+import { type Metrics, unobserved } from '../observability/metrics.js';
 import type { KeyValueStore } from '../store/key-value-store.js';
 import type { CloudEnvironment } from '../wechat/cloud-environment.js';
 import { ALL_ENVIRONMENTS } from './batch-rule.js';
@@ -57,14 +58,17 @@ export class SharedEnvInfo {
     private readonly cache: EnvInfoCache,
     private readonly ttlMs: number,
     private readonly logger: Logger,
+    private readonly metrics: Metrics = unobserved(),
   ) {}
 
   /** The authorizer's environments (with `env`, as WeChat answers that query), fetched with `fetch` only when no one else is. */
   async get(authorizerAppId: string, env: string | undefined, fetch: () => Promise<CloudEnvironment[]>): Promise<readonly CloudEnvironment[]> {
     const key = `${authorizerAppId}:${env ?? ALL_ENVIRONMENTS}`;
     const cached = await this.cached(key, authorizerAppId, env);
+    if (this.ttlMs > 0) this.metrics.cacheLookups.inc({ result: cached ? 'hit' : 'miss' });
     if (cached) return cached;
     let flight = this.inflight.get(key);
+    if (flight) this.metrics.singleFlightJoins.inc({ kind: 'envinfo' });
     if (!flight) {
       flight = fetch()
         .then((environments) => {

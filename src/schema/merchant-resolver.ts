@@ -32,6 +32,7 @@ export class MerchantResolver {
     @Ctx() context: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<CloudEnvironment[]> {
+    context.stats.merchants.add(merchant.id);
     const envFilter = assertEnvArgument(env);
     hintPrivate(info, context.cacheMaxAgeSeconds);
     try {

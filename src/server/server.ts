@@ -15,6 +15,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import type { Metrics } from '../observability/metrics.js';
 import { type Context, type ContextSources, createContext } from '../context.js';
 import { entitiesGuardPlugin } from './entities-guard.js';
 import { errorLoggingPlugin } from './error-logging.js';
@@ -30,6 +31,7 @@ export interface ServerOptions {
   readonly schema: GraphQLSchema;
   readonly sources: ContextSources;
   readonly logger: Logger;
+  readonly metrics: Metrics;
   readonly nodeEnv: 'development' | 'production' | 'test';
   /** Merchants the Sandbox example query asks for. */
   readonly exampleMerchantIds: readonly string[];
@@ -53,6 +55,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     bodyLimit: options.limits.maxBodyBytes,
   });
   app.setErrorHandler(requestErrorHandler(options.limits.maxBodyBytes));
+  // The request id (the gateway's x-request-id, or one made here) goes back with the answer, to match log lines.
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
 
   const production = options.nodeEnv === 'production';
   // Sandbox is useless without introspection, and would show the schema to anyone.
@@ -79,11 +85,12 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     validationRules: [operationLimitsRule(options.limits)],
     // main.ts owns shutdown: Apollo's own handler would re-raise the signal mid-close.
     stopOnTerminationSignals: false,
-    plugins: [fastifyApolloDrainPlugin(app), landingPage, entitiesGuardPlugin(options.limits.maxEntities), errorLoggingPlugin, operationLifecyclePlugin],
+    plugins: [fastifyApolloDrainPlugin(app), landingPage, entitiesGuardPlugin(options.limits.maxEntities), errorLoggingPlugin, operationLifecyclePlugin(options.metrics)],
   });
   await apollo.start();
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/metrics', async (_request, reply) => reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics()));
   app.get('/readyz', async (_request, reply) => {
     const { ready, reason } = await options.readiness();
     return reply.code(ready ? 200 : 503).send(ready ? { status: 'ready' } : { status: 'not ready', reason });

@@ -19,6 +19,7 @@ import type { Logger } from 'pino';
 import type { KeyValueStore } from '../store/key-value-store.js';
 import type { StoreKeys } from '../store/store-keys.js';
 import type { MintedToken } from '../wechat/component-api.js';
+import { type Metrics, unobserved } from '../observability/metrics.js';
 import { MAX_BACKOFF_MS, decodeFailure, recordFailure, replayFailure } from './refresh-failure.js';
 import { TokenSourceError } from './token-source-error.js';
 import { type TokenRecord, decodeTokenRecord, encodeTokenRecord, newTokenRecord } from './token-record.js';
@@ -27,6 +28,7 @@ export interface SharedTokenCacheOptions {
   readonly store: KeyValueStore;
   readonly keys: StoreKeys;
   readonly logger: Logger;
+  readonly metrics?: Metrics;
   /** How long a refresh may hold the lock; past it another replica may take over. */
   readonly lockTtlMs?: number;
   /** How long a caller waits for another replica's refresh before giving up. */
@@ -39,8 +41,10 @@ export class SharedTokenCache {
   private readonly lockTtlMs: number;
   private readonly lockWaitMs: number;
   private readonly pollMs: number;
+  private readonly metrics: Metrics;
 
   constructor(private readonly options: SharedTokenCacheOptions) {
+    this.metrics = options.metrics ?? unobserved();
     this.lockTtlMs = options.lockTtlMs ?? 15_000;
     this.lockWaitMs = options.lockWaitMs ?? 10_000;
     this.pollMs = options.pollMs ?? 25;
@@ -77,10 +81,12 @@ export class SharedTokenCache {
 
   private refresh(key: string, mint: () => Promise<MintedToken>, stale: string | undefined): Promise<string> {
     let flight = this.inflight.get(key);
-    if (!flight) {
-      flight = this.refreshAcrossReplicas(key, mint, stale).finally(() => this.inflight.delete(key));
-      this.inflight.set(key, flight);
+    if (flight) {
+      this.metrics.singleFlightJoins.inc({ kind: 'token' });
+      return flight;
     }
+    flight = this.refreshAcrossReplicas(key, mint, stale).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, flight);
     return flight;
   }
 
@@ -119,13 +125,16 @@ export class SharedTokenCache {
     const fresh = this.usable(current, stale);
     if (fresh && Date.now() < fresh.refreshAt) return fresh.token;
 
+    const kind = key.startsWith(this.options.keys.componentToken) ? 'component' : 'authorizer';
     let minted: MintedToken;
     try {
       minted = await mint();
     } catch (error) {
+      this.metrics.tokenRefreshes.inc({ kind, outcome: 'failed' });
       await this.rememberFailure(key, error, failures);
       throw error;
     }
+    this.metrics.tokenRefreshes.inc({ kind, outcome: 'minted' });
     const record = newTokenRecord(minted.token, minted.expiresInSeconds);
     await store.set(key, encodeTokenRecord(record), { ttlMs: record.expiresAt - Date.now() });
     if (failures > 0) await store.delete(keys.failure(key));

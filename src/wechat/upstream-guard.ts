@@ -9,6 +9,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import { WechatTransportError } from './errors.js';
 import { isUpstreamFailure } from './retry-policy.js';
+import type { Metrics } from '../observability/metrics.js';
 
 export interface UpstreamGuardOptions {
   readonly host: string;
@@ -19,6 +20,7 @@ export interface UpstreamGuardOptions {
   /** How long the circuit stays open before one probe call is let through. */
   readonly resetMs: number;
   readonly logger: Logger;
+  readonly metrics: Metrics;
 }
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
@@ -39,12 +41,21 @@ export class UpstreamGuard {
       // Only WeChat's own trouble opens the circuit; a merchant's permission error does not.
       errorFilter: (error: unknown) => !isUpstreamFailure(error),
     });
+    const gauge = options.metrics.circuitState.labels({ host: options.host });
+    gauge.set(0);
     this.breaker.on('open', () => {
+      gauge.set(2);
       this.openedAt = Date.now();
       options.logger.warn({ host: options.host, resetMs: options.resetMs }, 'WeChat circuit opened after sustained failures; failing fast');
     });
-    this.breaker.on('halfOpen', () => options.logger.info({ host: options.host }, 'WeChat circuit half-open; probing'));
-    this.breaker.on('close', () => options.logger.info({ host: options.host }, 'WeChat circuit closed; calls flow again'));
+    this.breaker.on('halfOpen', () => {
+      gauge.set(1);
+      options.logger.info({ host: options.host }, 'WeChat circuit half-open; probing');
+    });
+    this.breaker.on('close', () => {
+      gauge.set(0);
+      options.logger.info({ host: options.host }, 'WeChat circuit closed; calls flow again');
+    });
   }
 
   get state(): CircuitState {

@@ -11,6 +11,7 @@ import { type CloudEnvironment, CloudEnvironmentStatus, EnvInfoShapeError, readC
 import { WechatApiError, WechatTransportError, scrubTokens } from './errors.js';
 import { retriesForError } from './retry-policy.js';
 import { UpstreamGuard } from './upstream-guard.js';
+import { type Metrics, unobserved } from '../observability/metrics.js';
 
 export interface WechatClientOptions {
   /** Origin such as https://api.weixin.qq.com */
@@ -27,6 +28,7 @@ export interface WechatClientOptions {
   /** How long the circuit stays open before a probe. */
   readonly circuitResetMs?: number;
   readonly logger: Logger;
+  readonly metrics?: Metrics;
 }
 
 /** Epoch ms after which the caller no longer wants an answer. */
@@ -38,9 +40,11 @@ const GET_ENV_INFO = '/tcb/getenvinfo';
 
 export class WechatClient {
   private readonly agent: Agent;
+  private readonly metrics: Metrics;
   readonly guard: UpstreamGuard;
 
   constructor(private readonly options: WechatClientOptions) {
+    this.metrics = options.metrics ?? unobserved();
     this.agent = new Agent({ connections: options.maxConnections, keepAliveTimeout: 30_000, pipelining: 1 });
     this.guard = new UpstreamGuard({
       host: new URL(options.baseUrl).host,
@@ -48,6 +52,7 @@ export class WechatClient {
       maxQueue: options.maxQueue ?? 1_000,
       resetMs: options.circuitResetMs ?? 5_000,
       logger: options.logger,
+      metrics: this.metrics,
     });
   }
 
@@ -87,7 +92,7 @@ export class WechatClient {
     const retryBaseDelayMs = this.options.retryBaseDelayMs ?? 100;
     const shouldRetry = (error: unknown, attemptNumber: number) =>
       attemptNumber <= retriesForError(error) && deadline - Date.now() > retryBaseDelayMs * 2 ** attemptNumber;
-    return pRetry(() => this.guard.run(path, () => this.postOnce(path, query, payload, deadline)), {
+    return pRetry(() => this.guard.run(path, () => this.observed(path, () => this.postOnce(path, query, payload, deadline))), {
       retries: 2,
       factor: 2,
       minTimeout: retryBaseDelayMs,
@@ -100,6 +105,19 @@ export class WechatClient {
         }
       },
     });
+  }
+
+  /** Times one HTTP call into the upstream histogram, labelled by endpoint and outcome. */
+  private async observed<T>(path: string, call: () => Promise<T>): Promise<T> {
+    const stop = this.metrics.upstreamCalls.startTimer({ endpoint: path });
+    try {
+      const result = await call();
+      stop({ outcome: '0' });
+      return result;
+    } catch (error) {
+      stop({ outcome: error instanceof WechatApiError ? String(error.errcode) : error instanceof WechatTransportError ? error.failure : 'error' });
+      throw error;
+    }
   }
 
   private async postOnce(path: string, query: Readonly<Record<string, string>>, payload: object, deadline: number): Promise<Record<string, unknown>> {
