@@ -65,7 +65,9 @@ export function buildMerchantsSchema(merchants: readonly MerchantRecord[] = DEMO
 
 /** Serves the merchants subgraph over HTTP; resolves its URL. */
 export async function startMerchantsSubgraph(options: { port?: number; merchants?: readonly MerchantRecord[] } = {}) {
-  const server = new ApolloServer({ schema: buildMerchantsSchema(options.merchants) });
+  // Warnings and errors only: a stand-in has nothing to say at info level.
+  const quiet = { debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error };
+  const server = new ApolloServer({ schema: buildMerchantsSchema(options.merchants), logger: quiet });
   const { url } = await startStandaloneServer(server, { listen: { port: options.port ?? 0, host: '127.0.0.1' } });
   return { url, stop: () => server.stop() };
 }

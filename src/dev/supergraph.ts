@@ -37,3 +37,12 @@ export function composeSupergraph(urls: { cloudEnvironments: string; merchants: 
     apiSchemaSdl: printSchema(result.schema.toAPISchema().toGraphQLJSSchema()),
   };
 }
+
+/**
+ * @apollo/gateway refuses any supergraph that links authorization directives (`for: SECURITY`):
+ * it cannot enforce them; Apollo Router and Hive Gateway do. Dropping the link's purpose lets it
+ * route the same supergraph, without enforcing the scope, for local runs and tests.
+ */
+export function routableByApolloGateway(supergraphSdl: string): string {
+  return supergraphSdl.replace(/(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes|policy)\/v[\d.]+"), for: SECURITY\)/g, '$1)');
+}

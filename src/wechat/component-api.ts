@@ -9,6 +9,9 @@ import type { WechatClient } from './wechat-client.js';
 export const COMPONENT_TOKEN_PATH = '/cgi-bin/component/api_component_token';
 export const AUTHORIZER_TOKEN_PATH = '/cgi-bin/component/api_authorizer_token';
 
+/** Every mint invalidates the previous token, and may rotate the refresh token: a lost answer is not asked for again. */
+const NOT_IDEMPOTENT = { idempotent: false } as const;
+
 export interface ComponentCredentials {
   readonly appId: string;
   readonly appSecret: string;
@@ -51,6 +54,7 @@ export class ComponentApi {
       COMPONENT_TOKEN_PATH,
       {},
       { component_appid: this.credentials.appId, component_appsecret: this.credentials.appSecret, component_verify_ticket: verifyTicket },
+      NOT_IDEMPOTENT,
     );
     return { token: field(body, COMPONENT_TOKEN_PATH, 'component_access_token'), expiresInSeconds: expiresIn(body, COMPONENT_TOKEN_PATH) };
   }
@@ -60,6 +64,7 @@ export class ComponentApi {
       AUTHORIZER_TOKEN_PATH,
       { component_access_token: componentAccessToken },
       { component_appid: this.credentials.appId, authorizer_appid: authorizerAppId, authorizer_refresh_token: refreshToken },
+      NOT_IDEMPOTENT,
     );
     return {
       token: field(body, AUTHORIZER_TOKEN_PATH, 'authorizer_access_token'),

@@ -31,9 +31,15 @@ export interface WechatClientOptions {
   readonly metrics?: Metrics;
 }
 
-/** Epoch ms after which the caller no longer wants an answer. */
 export interface CallOptions {
+  /** Epoch ms after which the caller no longer wants an answer. */
   readonly deadline?: number;
+  /**
+   * false for calls whose lost answer cannot be asked for again: a token endpoint may have
+   * issued a token (and a new refresh token) whose answer never arrived. Such calls are
+   * retried only on errcodes that say WeChat did nothing (-1, -1000), never on transport failures.
+   */
+  readonly idempotent?: boolean;
 }
 
 const GET_ENV_INFO = '/tcb/getenvinfo';
@@ -90,8 +96,9 @@ export class WechatClient {
   async post(path: string, query: Readonly<Record<string, string>>, payload: object, call: CallOptions = {}): Promise<Record<string, unknown>> {
     const deadline = call.deadline ?? Number.POSITIVE_INFINITY;
     const retryBaseDelayMs = this.options.retryBaseDelayMs ?? 100;
+    const retryable = (error: unknown) => call.idempotent !== false || error instanceof WechatApiError;
     const shouldRetry = (error: unknown, attemptNumber: number) =>
-      attemptNumber <= retriesForError(error) && deadline - Date.now() > retryBaseDelayMs * 2 ** attemptNumber;
+      retryable(error) && attemptNumber <= retriesForError(error) && deadline - Date.now() > retryBaseDelayMs * 2 ** attemptNumber;
     return pRetry(() => this.guard.run(path, () => this.observed(path, () => this.postOnce(path, query, payload, deadline))), {
       retries: 2,
       factor: 2,

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { type RunningSubgraph, startSubgraph } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { startMerchantsSubgraph } from '../../src/dev/merchants-subgraph.js';
-import { composeSupergraph } from '../../src/dev/supergraph.js';
+import { composeSupergraph, routableByApolloGateway } from '../../src/dev/supergraph.js';
 import { DEMO_AUTHORIZERS_FILE, type WechatSimulatorOptions, WechatSimulator, demoSimulatorOptions } from '../../src/simulator/index.js';
 import type { AuthorizersFileEntry } from '../../src/authorizers/authorizers-file.js';
 import { type CapturedLogger, captureLogs } from './log-capture.js';
@@ -76,15 +76,6 @@ export async function startSubgraphStack(options: StackOptions = {}): Promise<Su
       registerSecrets(...simulator.calls.map((call) => call.accessToken));
     },
   };
-}
-
-/**
- * @apollo/gateway refuses any supergraph that links authorization directives (`for: SECURITY`):
- * it cannot enforce them; Apollo Router and Hive Gateway do. Dropping the link's purpose lets it
- * route the same supergraph, without enforcing the scope, for tests of everything else.
- */
-export function routableByApolloGateway(supergraphSdl: string): string {
-  return supergraphSdl.replace(/(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes|policy)\/v[\d.]+"), for: SECURITY\)/g, '$1)');
 }
 
 export interface GatewayStack extends SubgraphStack {

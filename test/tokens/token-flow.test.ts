@@ -146,6 +146,16 @@ function suite(mode: 'memory' | 'redis') {
 describe('token flow, in memory', () => {
   suite('memory');
 
+  it('does not ask a token endpoint again after a lost answer: a mint may have happened', async () => {
+    const { authorizers, entries } = testMerchants(TWENTY.slice(0, 1), 'refresh');
+    const stack = await startSubgraphStack({ simulator: { authorizers, component: TEST_COMPONENT }, merchants: entries });
+    stacks.push(stack);
+    stack.simulator.injectEndpointFault(AUTHORIZER_TOKEN_PATH, { kind: 'http', status: 502, body: '<html>502</html>' }, { times: 1 });
+    const { body } = await postGraphQL(stack.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations('m_0') });
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'WECHAT_UNAVAILABLE', retryable: true, wechat: { httpStatus: 502 } });
+    expect(stack.simulator.callCount(AUTHORIZER_TOKEN_PATH)).toBe(1);
+  });
+
   it.each([
     ['61003 (authorization revoked)', 'MERCHANT_NOT_AUTHORIZED', 61003],
     ['45009 (daily quota)', 'QUOTA_EXCEEDED', 45009],

@@ -5,21 +5,13 @@
  * error at its client path whose `extensions.code` is a known code that this merchant can
  * meet now, naming this merchant. Anything else is a failure, described for a human.
  */
-import { ERRCODE_RULES, OTHER_ERRCODE, TOKEN_SOURCE_RULES, TOKEN_STORE_UNAVAILABLE, WECHAT_UNAVAILABLE } from '../../errors/error-codes.js';
+import { ERROR_CODES } from '../../errors/error-codes.js';
 import { type CloudEnvironmentsSelection, type SoakOperation, expectedEnvironments } from './soak-operations.js';
 import type { SoakTally } from './soak-tally.js';
 import type { SoakMerchant } from './soak-world.js';
 
 /** Every `extensions.code` the subgraph may give a cloudEnvironments field. */
-export const KNOWN_ERROR_CODES: ReadonlySet<string> = new Set([
-  ...[...ERRCODE_RULES.values()].map((rule) => rule.code),
-  ...[...TOKEN_SOURCE_RULES.values()].map((rule) => rule.code),
-  OTHER_ERRCODE.code,
-  WECHAT_UNAVAILABLE.code,
-  TOKEN_STORE_UNAVAILABLE.code,
-  'MERCHANT_NOT_AUTHORIZED',
-  'BAD_USER_INPUT',
-]);
+export const KNOWN_ERROR_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
 
 interface ResponseError {
   readonly message?: unknown;

@@ -14,7 +14,7 @@ import { startSubgraph } from '../../app.js';
 import { loadConfig } from '../../config.js';
 import { WechatSimulator } from '../../simulator/index.js';
 import { startMerchantsSubgraph } from '../merchants-subgraph.js';
-import { composeSupergraph } from '../supergraph.js';
+import { composeSupergraph, routableByApolloGateway } from '../supergraph.js';
 import { SOAK_COMPONENT, type SoakWorld } from './soak-world.js';
 
 /**
@@ -75,14 +75,4 @@ export async function startSoakStack(world: SoakWorld, options: { cacheTtlMs: nu
     await stop();
     throw error;
   }
-}
-
-/**
- * @apollo/gateway refuses a supergraph that links authorization directives `for: SECURITY`
- * (it cannot enforce them; Apollo Router and Hive Gateway do): dropping the link's purpose
- * lets it route the same supergraph, unenforced. The same rewrite as test/support/stack.ts
- * (src must not import from test/); both belong in src/dev/supergraph.ts.
- */
-function routableByApolloGateway(supergraphSdl: string): string {
-  return supergraphSdl.replace(/(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes|policy)\/v[\d.]+"), for: SECURITY\)/g, '$1)');
 }
