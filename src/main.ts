@@ -6,6 +6,7 @@ import 'reflect-metadata';
 import { startSubgraph } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { shutdownTelemetry } from './telemetry.js';
 
 function fail(message: string): never {
   process.stderr.write(`cloud-environments subgraph cannot start.\n${message}\n`);
@@ -29,6 +30,7 @@ try {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     await subgraph.close();
+    await shutdownTelemetry();
     logger.flush();
     process.exit(0);
   };

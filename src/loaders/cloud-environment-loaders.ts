@@ -14,6 +14,7 @@ import type { WechatClient } from '../wechat/wechat-client.js';
 import type { OperationDeadline } from './operation-deadline.js';
 import type { SharedEnvInfo } from './shared-env-info.js';
 import type { Metrics } from '../observability/metrics.js';
+import { inSpan } from '../observability/tracing.js';
 import { ALL_ENVIRONMENTS, type EnvironmentQuery, answerQuery, upstreamEnvFor } from './batch-rule.js';
 
 export interface CloudEnvironmentSources {
@@ -70,7 +71,9 @@ export class CloudEnvironmentLoaders {
     const env = upstreamEnvFor(queries);
     const call = { deadline: this.deadline.at };
     const environments = await this.sources.envInfo.get(authorizerAppId, env, () =>
-      this.withFreshToken(authorizerAppId, (token) => this.sources.wechat.getEnvInfo(token, env, call)),
+      inSpan('wechat getEnvInfo', { 'wechat.authorizer_appid': authorizerAppId, 'cloudenv.batch_size': queries.length }, () =>
+        this.withFreshToken(authorizerAppId, (token) => this.sources.wechat.getEnvInfo(token, env, call)),
+      ),
     );
     return queries.map((query) => answerQuery(query, environments));
   }

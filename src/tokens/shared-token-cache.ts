@@ -20,6 +20,7 @@ import type { KeyValueStore } from '../store/key-value-store.js';
 import type { StoreKeys } from '../store/store-keys.js';
 import type { MintedToken } from '../wechat/component-api.js';
 import { type Metrics, unobserved } from '../observability/metrics.js';
+import { inSpan } from '../observability/tracing.js';
 import { MAX_BACKOFF_MS, decodeFailure, recordFailure, replayFailure } from './refresh-failure.js';
 import { TokenSourceError } from './token-source-error.js';
 import { type TokenRecord, decodeTokenRecord, encodeTokenRecord, newTokenRecord } from './token-record.js';
@@ -128,7 +129,7 @@ export class SharedTokenCache {
     const kind = key.startsWith(this.options.keys.componentToken) ? 'component' : 'authorizer';
     let minted: MintedToken;
     try {
-      minted = await mint();
+      minted = await inSpan('wechat token refresh', { 'wechat.token_kind': kind }, mint);
     } catch (error) {
       this.metrics.tokenRefreshes.inc({ kind, outcome: 'failed' });
       await this.rememberFailure(key, error, failures);

@@ -1,0 +1,46 @@
+/**
+ * OpenTelemetry, loaded before the app (`node --import ./dist/telemetry.js dist/main.js`,
+ * as `npm start` does) so HTTP, undici and GraphQL are instrumented from the first import.
+ * It exports traces over OTLP/HTTP only when OTEL_EXPORTER_OTLP_ENDPOINT is set, and does
+ * nothing otherwise. Like every OpenTelemetry SDK it reads the standard OTEL_* variables
+ * itself. Access tokens in WeChat URLs never reach a span: the undici hook scrubs them.
+ */
+import { register } from 'node:module';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { scrubTokens } from './wechat/errors.js';
+
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+let sdk: NodeSDK | undefined;
+
+if (process.env['OTEL_EXPORTER_OTLP_ENDPOINT']) {
+  // Metrics are Prometheus's (GET /metrics) and logs are pino's: OTLP carries traces only,
+  // unless the operator asks for more with the standard variables.
+  process.env['OTEL_METRICS_EXPORTER'] ??= 'none';
+  process.env['OTEL_LOGS_EXPORTER'] ??= 'none';
+  // ESM modules are instrumented through a loader hook, registered before the app is imported.
+  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+  sdk = new NodeSDK({
+    serviceName: process.env['OTEL_SERVICE_NAME'] ?? 'cloud-environments-subgraph',
+    traceExporter: new OTLPTraceExporter(),
+    instrumentations: [
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => PROBES.has(request.url ?? '') }),
+      new UndiciInstrumentation({
+        requestHook: (span, request) => {
+          span.setAttribute('url.full', scrubTokens(`${request.origin}${request.path}`));
+          span.setAttribute('url.query', scrubTokens(request.path.split('?')[1] ?? ''));
+        },
+      }),
+      new GraphQLInstrumentation({ ignoreTrivialResolveSpans: true, mergeItems: true }),
+    ],
+  });
+  sdk.start();
+}
+
+/** Flushes spans still buffered; main.ts calls it on shutdown. */
+export async function shutdownTelemetry(): Promise<void> {
+  await sdk?.shutdown();
+}
