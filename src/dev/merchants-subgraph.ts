@@ -67,7 +67,8 @@ export function buildMerchantsSchema(merchants: readonly MerchantRecord[] = DEMO
 export async function startMerchantsSubgraph(options: { port?: number; merchants?: readonly MerchantRecord[] } = {}) {
   // Warnings and errors only: a stand-in has nothing to say at info level.
   const quiet = { debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error };
-  const server = new ApolloServer({ schema: buildMerchantsSchema(options.merchants), logger: quiet });
+  // Whoever started it stops it: Apollo's own signal handler would re-raise the signal mid-shutdown.
+  const server = new ApolloServer({ schema: buildMerchantsSchema(options.merchants), logger: quiet, stopOnTerminationSignals: false });
   const { url } = await startStandaloneServer(server, { listen: { port: options.port ?? 0, host: '127.0.0.1' } });
   return { url, stop: () => server.stop() };
 }

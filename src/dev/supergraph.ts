@@ -8,6 +8,9 @@ import { type DocumentNode, parse, printSchema } from 'graphql';
 import { buildCloudEnvironmentsSchema } from '../schema/build-schema.js';
 import { MERCHANTS_TYPE_DEFS } from './merchants-subgraph.js';
 
+/** This subgraph's name in the supergraph (routers address its headers by it). */
+export const CLOUD_ENVIRONMENTS_SUBGRAPH = 'cloud-environments';
+
 export const LOCAL_URLS = {
   cloudEnvironments: 'http://localhost:4001/graphql',
   merchants: 'http://localhost:4002/graphql',
@@ -26,7 +29,7 @@ export interface ComposedSupergraph {
 export function composeSupergraph(urls: { cloudEnvironments: string; merchants: string } = LOCAL_URLS): ComposedSupergraph {
   const services: { name: string; url: string; typeDefs: DocumentNode }[] = [
     { name: 'merchants', url: urls.merchants, typeDefs: MERCHANTS_TYPE_DEFS },
-    { name: 'cloud-environments', url: urls.cloudEnvironments, typeDefs: parse(printCloudEnvironmentsSdl()) },
+    { name: CLOUD_ENVIRONMENTS_SUBGRAPH, url: urls.cloudEnvironments, typeDefs: parse(printCloudEnvironmentsSdl()) },
   ];
   const result = composeServices(services);
   if (result.errors) {
