@@ -1,0 +1,76 @@
+/**
+ * The servers a benchmark compares, each started in its own process against the same
+ * simulator and AUTHORIZERS_FILE, with the same upstream connection budget:
+ *
+ * - `subgraph`: this subgraph as it ships (batching, single-flight, result cache);
+ * - `subgraph-nocache`: the same with CLOUDENV_CACHE_TTL_MS=0 (batching and single-flight
+ *   stay), so every operation reaches WeChat like the floor's do: the fair comparison
+ *   for what type-graphql and our layers cost;
+ * - `unbatched`, baseline (a): CLOUDENV_BATCHING=false, one WeChat call per field;
+ * - `floor`, baseline (b): the hand-written SDL-first subgraph (baseline-subgraph.ts).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ServerProcess } from './server-process.js';
+
+export type ServerKey = 'subgraph' | 'subgraph-nocache' | 'unbatched' | 'floor';
+export const SERVER_KEYS: readonly ServerKey[] = ['subgraph', 'subgraph-nocache', 'unbatched', 'floor'];
+
+export const SERVER_LABELS: Readonly<Record<ServerKey, string>> = {
+  subgraph: 'this subgraph',
+  'subgraph-nocache': 'this subgraph, cache off',
+  unbatched: '(a) no batching',
+  floor: '(b) framework floor',
+};
+
+export interface ServerSetting {
+  readonly simulatorUrl: string;
+  readonly authorizersFile: string;
+  readonly cacheTtlMs: number;
+  /** Sockets (and, for the subgraph, concurrent calls) to WeChat. */
+  readonly upstreamConnections: number;
+  /** `dist`: node dist/main.js (built by npm run bench); `source`: node --import tsx src/main.ts. Either with telemetry preloaded, as npm start does. */
+  readonly subgraphEntry: 'dist' | 'source';
+  /** Where node --cpu-prof writes a profile per server; unset: no profiling. */
+  readonly cpuProfileDir: string | undefined;
+}
+
+export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export function startServer(key: ServerKey, setting: ServerSetting): Promise<ServerProcess> {
+  const profile = setting.cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${setting.cpuProfileDir}`, `--cpu-prof-name=${key}.cpuprofile`];
+  const shared = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    WECHAT_API_BASE_URL: setting.simulatorUrl,
+    AUTHORIZERS_FILE: setting.authorizersFile,
+    WECHAT_MAX_CONNECTIONS: String(setting.upstreamConnections),
+  };
+  if (key === 'floor') {
+    return ServerProcess.start({
+      label: SERVER_LABELS[key],
+      nodeArgs: [...profile, '--import', 'tsx', fileURLToPath(new URL('./baseline-main.ts', import.meta.url))],
+      env: shared,
+      cwd: REPOSITORY_ROOT,
+    });
+  }
+  const entry = setting.subgraphEntry === 'dist' ? ['dist/main.js'] : ['src/main.ts'];
+  // Preloaded as `npm start` does, when the build has it: idle unless OTEL_EXPORTER_OTLP_ENDPOINT is set, but loaded.
+  const telemetry = setting.subgraphEntry === 'dist' ? 'dist/telemetry.js' : 'src/telemetry.ts';
+  const preload = existsSync(join(REPOSITORY_ROOT, telemetry)) ? ['--import', `./${telemetry}`] : [];
+  return ServerProcess.start({
+    label: SERVER_LABELS[key],
+    nodeArgs: [...profile, ...(setting.subgraphEntry === 'source' ? ['--import', 'tsx'] : []), ...preload, ...entry],
+    env: {
+      ...shared,
+      // The guard's limits sized like the floor's pool, and a queue deep enough that baseline
+      // (a)'s hundred calls per operation wait rather than fail.
+      WECHAT_MAX_CONCURRENCY: String(setting.upstreamConnections),
+      WECHAT_MAX_QUEUE: '100000',
+      CLOUDENV_BATCHING: key === 'unbatched' ? 'false' : 'true',
+      CLOUDENV_CACHE_TTL_MS: key === 'subgraph' ? String(setting.cacheTtlMs) : '0',
+    },
+    cwd: REPOSITORY_ROOT,
+  });
+}
