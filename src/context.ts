@@ -27,12 +27,13 @@ export interface ContextSources extends CloudEnvironmentSources {
   readonly cacheTtlMs: number;
 }
 
-export function createContext(sources: ContextSources, requestId: string): Context {
+/** `logger` is the HTTP framework's per-request logger, already bound to the request id. */
+export function createContext(sources: ContextSources, requestId: string, logger: Logger): Context {
   const deadline = new OperationDeadline(sources.requestDeadlineMs);
   const stats = { upstreamCalls: 0, merchants: new Set<string>(), startedAt: performance.now() };
   return {
     requestId,
-    logger: sources.logger.child({ requestId }),
+    logger,
     authorizers: new DataLoader((merchantIds) => sources.registry.findByMerchantIds(merchantIds)),
     cloudEnvironments: new CloudEnvironmentLoaders(sources, deadline, stats),
     stats,

@@ -47,8 +47,8 @@ export class CloudEnvironmentLoaders {
   /** The authorizer's environments; with `env`, at most that one. Fails once the operation's deadline passes. */
   load(authorizerAppId: string, env?: string): Promise<CloudEnvironment[]> {
     const query = env ?? ALL_ENVIRONMENTS;
-    const answer = this.sources.batching ? this.loaderFor(authorizerAppId).load(query) : this.fetchUnbatched(authorizerAppId, query);
-    return this.deadline.race(answer);
+    // The deadline races each batch (one per authorizer), not each field: fields share their batch's fate.
+    return this.sources.batching ? this.loaderFor(authorizerAppId).load(query) : this.deadline.race(this.fetchUnbatched(authorizerAppId, query));
   }
 
   private async fetchUnbatched(authorizerAppId: string, query: EnvironmentQuery): Promise<CloudEnvironment[]> {
@@ -60,7 +60,7 @@ export class CloudEnvironmentLoaders {
   private loaderFor(authorizerAppId: string): DataLoader<EnvironmentQuery, CloudEnvironment[]> {
     let loader = this.byAuthorizer.get(authorizerAppId);
     if (!loader) {
-      loader = new DataLoader((queries) => this.fetch(authorizerAppId, queries));
+      loader = new DataLoader((queries) => this.deadline.race(this.fetch(authorizerAppId, queries)));
       this.byAuthorizer.set(authorizerAppId, loader);
     }
     return loader;

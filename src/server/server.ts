@@ -48,7 +48,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     // Fastify's per-request lines would double the per-operation logging.
-    logController: new LogController({ disableRequestLogging: true }),
+    // Its per-request child logger (bound as requestId) is the operation's logger too.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     // A larger body is refused (413) before it is buffered in full or parsed.
@@ -99,7 +100,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   await app.register(async (graphql) => {
     if (options.routerSecret !== undefined) graphql.addHook('onRequest', requireRouterSecret(options.routerSecret));
     await graphql.register(fastifyApollo(apollo), {
-      context: async (request) => createContext(options.sources, request.id),
+      context: async (request) => createContext(options.sources, request.id, request.log as unknown as Logger),
     });
   });
   return app;
