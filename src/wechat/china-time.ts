@@ -6,13 +6,19 @@
 const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 const WECHAT_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
-/** The instant a WeChat timestamp denotes, or undefined when the text is not one. */
+const daysIn = (year: number, month: number) => (month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31);
+
+/**
+ * The instant a WeChat timestamp denotes, or undefined when the text is not one (an
+ * impossible date such as 2019-02-30 or 24:00:00, which Date would quietly roll over).
+ * Arithmetic, not string round trips: it runs for every time of every answer.
+ */
 export function parseChinaTime(text: string): Date | undefined {
   const match = WECHAT_TIME.exec(text);
   if (!match) return undefined;
-  const wallClock = new Date(`${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}Z`);
-  if (!isSameWallClock(wallClock, text.replace(' ', 'T'))) return undefined;
-  return new Date(wallClock.getTime() - CHINA_OFFSET_MS);
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number];
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return undefined;
+  return new Date(Date.UTC(year, month - 1, day, hour, minute, second) - CHINA_OFFSET_MS);
 }
 
 /**
@@ -24,7 +30,17 @@ export function isSameWallClock(date: Date, text: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 19) === text.slice(0, 19);
 }
 
-/** RFC 3339 in China time, e.g. 2019-04-04T14:10:28+08:00: the same wall clock WeChat shows. */
+const formatted = new WeakMap<Date, string>();
+
+/**
+ * RFC 3339 in China time, e.g. 2019-04-04T14:10:28+08:00: the same wall clock WeChat shows.
+ * Remembered per Date: one environment's times are served by every field that selects them.
+ */
 export function formatChinaTime(date: Date): string {
-  return `${new Date(date.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 19)}+08:00`;
+  let text = formatted.get(date);
+  if (text === undefined) {
+    text = `${new Date(date.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 19)}+08:00`;
+    formatted.set(date, text);
+  }
+  return text;
 }
