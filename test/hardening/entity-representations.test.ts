@@ -5,21 +5,12 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENTITIES_QUERY, merchantRepresentations } from '../support/graphql-http.js';
-import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
+import { type SubgraphStack, startSubgraphStack, useSubgraphStack } from '../support/stack.js';
 import { expectStillServing, onlyError, postJson } from './http.js';
 
 const ID_QUERY = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Merchant { id } } }`;
 
-let stack: SubgraphStack;
-beforeAll(async () => {
-  stack = await startSubgraphStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-beforeEach(() => {
-  stack.simulator.resetCalls();
-});
+const stack = useSubgraphStack();
 afterEach(async () => {
   await expectStillServing(stack.subgraph.url);
 });

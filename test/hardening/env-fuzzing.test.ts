@@ -3,23 +3,14 @@
  * strings, injection payloads) are refused per field with BAD_USER_INPUT before any
  * WeChat call, never echoed back, and leave the subgraph serving.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useSubgraphStack } from '../support/stack.js';
 import { expectStillServing, postJson, send } from './http.js';
 
 const ENV_QUERY = `query($r: [_Any!]!, $env: String) { _entities(representations: $r) { ... on Merchant { id cloudEnvironments(env: $env) { env } } } }`;
 const M_1003 = [{ __typename: 'Merchant', id: 'm_1003' }];
 
-let stack: SubgraphStack;
-beforeAll(async () => {
-  stack = await startSubgraphStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-beforeEach(() => {
-  stack.simulator.resetCalls();
-});
+const stack = useSubgraphStack();
 afterEach(async () => {
   await expectStillServing(stack.subgraph.url);
 });

@@ -4,23 +4,14 @@
  * error that says what to send instead, asks WeChat nothing, shows no stack trace, and
  * leaves the subgraph serving the next normal request.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type SubgraphStack, startSubgraphStack, useSubgraphStack } from '../support/stack.js';
 import { expectStillServing, onlyError, postJson, send } from './http.js';
 
 const ENV_QUERY = `query($r: [_Any!]!, $env: String) { _entities(representations: $r) { ... on Merchant { id cloudEnvironments(env: $env) { env } } } }`;
 const M_1003 = [{ __typename: 'Merchant', id: 'm_1003' }];
 
-let stack: SubgraphStack;
-beforeAll(async () => {
-  stack = await startSubgraphStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-beforeEach(() => {
-  stack.simulator.resetCalls();
-});
+const stack = useSubgraphStack();
 afterEach(async () => {
   await expectStillServing(stack.subgraph.url);
 });

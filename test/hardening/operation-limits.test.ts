@@ -5,10 +5,10 @@
  * resolver runs, so before any WeChat call.
  */
 import { getIntrospectionQuery } from 'graphql';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { merchantRepresentations } from '../support/graphql-http.js';
 import { environment, testMerchants } from '../support/merchants.js';
-import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
+import { type SubgraphStack, startSubgraphStack, useSubgraphStack } from '../support/stack.js';
 import { expectStillServing, onlyError, postJson } from './http.js';
 
 const GET_ENV_INFO = '/tcb/getenvinfo';
@@ -16,16 +16,7 @@ const M_1003 = merchantRepresentations('m_1003');
 const withAliases = (count: number) =>
   `query($r: [_Any!]!) { _entities(representations: $r) { ... on Merchant { ${Array.from({ length: count }, (_, index) => `e${index}: cloudEnvironments { env }`).join(' ')} } } }`;
 
-let stack: SubgraphStack;
-beforeAll(async () => {
-  stack = await startSubgraphStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-beforeEach(() => {
-  stack.simulator.resetCalls();
-});
+const stack = useSubgraphStack();
 afterEach(async () => {
   await expectStillServing(stack.subgraph.url);
 });

@@ -6,20 +6,11 @@
 import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
-import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
+import { useSubgraphStack } from '../support/stack.js';
 
-let stack: SubgraphStack;
-beforeAll(async () => {
-  stack = await startSubgraphStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-beforeEach(() => {
-  stack.simulator.resetCalls();
-});
+const stack = useSubgraphStack();
 
 describe('_entities', () => {
   it('answers in representation order, duplicates included', async () => {

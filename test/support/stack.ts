@@ -4,6 +4,7 @@
  * and an @apollo/gateway composing both.
  */
 import { ApolloGateway } from '@apollo/gateway';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -75,6 +76,39 @@ export async function startSubgraphStack(options: StackOptions = {}): Promise<Su
       await simulator.stop();
       registerSecrets(...simulator.calls.map((call) => call.accessToken));
     },
+  };
+}
+
+/**
+ * A subgraph stack for every test of the calling file or describe block: started in
+ * beforeAll, stopped in afterAll, its simulator's call record cleared before each test.
+ */
+export function useSubgraphStack(options: StackOptions = {}): SubgraphStack {
+  let started: SubgraphStack | undefined;
+  const current = () => {
+    if (!started) throw new Error('the subgraph stack starts in beforeAll; use it inside a test or hook');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startSubgraphStack(options);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  beforeEach(() => {
+    current().simulator.resetCalls();
+  });
+  return {
+    get simulator() {
+      return current().simulator;
+    },
+    get subgraph() {
+      return current().subgraph;
+    },
+    get logs() {
+      return current().logs;
+    },
+    stop: () => current().stop(),
   };
 }
 
