@@ -37,15 +37,8 @@ export interface BenchReport {
   readonly workloads: readonly WorkloadReport[];
 }
 
-export interface Ratio {
-  readonly label: string;
-  readonly opsPerSec: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly cpuMsPerOp: number;
-  readonly callsPerOpAlone: number;
-  readonly callsPerOpLoad: number;
-}
+/** One server's figures divided by another's, figure by figure. */
+export type Ratio = { readonly label: string } & Pick<Measurement, 'opsPerSec' | 'p50Ms' | 'p99Ms' | 'cpuMsPerOp' | 'callsPerOpAlone' | 'callsPerOpLoad'>;
 
 const RATIO_PAIRS: readonly (readonly [ServerKey, ServerKey])[] = [
   ['subgraph', 'unbatched'],
