@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { type GraphQLSchema, buildSchema, isEnumType, isListType, isNonNullType, isObjectType, isScalarType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { composeSupergraph, printCloudEnvironmentsSdl } from '../../src/dev/supergraph.js';
+import { buildCloudEnvironmentsSchema } from '../../src/schema/build-schema.js';
 
 const committed = (name: string) => readFile(new URL(`../../schema/${name}`, import.meta.url), 'utf8');
 
@@ -59,5 +60,16 @@ describe('the subgraph schema', () => {
       if (isScalarType(type) && !type.specifiedByURL) undescribed.push(`${name} @specifiedBy`);
     }
     expect(undescribed).toEqual([]);
+  });
+
+  it('gives resolvers only to fields that compute something; plain fields use the default resolver', () => {
+    const schema = buildCloudEnvironmentsSchema();
+    const resolved: string[] = [];
+    for (const name of ['Merchant', 'CloudEnvironment']) {
+      const type = schema.getType(name);
+      if (!isObjectType(type)) throw new Error(`${name} is not an object type`);
+      for (const field of Object.values(type.getFields())) if (field.resolve) resolved.push(`${name}.${field.name}`);
+    }
+    expect(resolved).toEqual(['Merchant.cloudEnvironments']);
   });
 });
