@@ -5,9 +5,10 @@
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import { gql } from 'graphql-tag';
 import { buildSchemaSync, createResolversMap } from 'type-graphql';
+import type { Context } from '../context.js';
 import { CloudEnvironment } from './cloud-environment.js';
 import { Merchant } from './merchant.js';
 import { resolveMerchantReference } from './merchant-reference.js';
@@ -24,18 +25,30 @@ export function buildCloudEnvironmentsSchema(): GraphQLSchema {
     orphanedTypes: [Merchant, CloudEnvironment],
     skipCheck: true,
   });
-  // type-graphql gives every plain field (CloudEnvironment.env, Merchant.id…) a resolver of
-  // its own, there only to run middlewares, which this schema has none of. Those are left to
-  // graphql's default resolver: a 50-merchant operation reads some 1,750 of them. Only the
-  // resolver classes' fields, the scalars and the enums are carried over.
-  const { Merchant: merchant, CloudEnvironment: _plainFields, ...scalarsAndEnums } = createResolversMap(typeGraphqlSchema) as Record<string, Record<string, unknown>>;
+  // type-graphql wraps every resolver in glue of its own. For a plain field
+  // (CloudEnvironment.env, Merchant.id…) the glue only runs middlewares, which this schema
+  // has none of: graphql's default resolver reads them instead (a 50-merchant operation
+  // reads some 1,750). For a field resolver, the glue sorts the parameter list, passes each
+  // argument through an async validator (validation is off) and joins them with
+  // Promise.all, on every call; Merchant.cloudEnvironments runs once per merchant and alias,
+  // so it is called directly, its parameters in the order its decorators declare them
+  // (DIRECT_PARAMETERS, held to the decorators by a test).
+  const { Merchant: _merchantFields, CloudEnvironment: _plainFields, ...scalarsAndEnums } = createResolversMap(typeGraphqlSchema);
+  const merchantResolver = new MerchantResolver();
   return buildSubgraphSchema([
     {
       typeDefs: gql`${FEDERATION_LINK}\n${printSchemaWithDirectives(typeGraphqlSchema)}`,
       resolvers: {
         ...scalarsAndEnums,
-        Merchant: { cloudEnvironments: merchant!['cloudEnvironments'], __resolveReference: resolveMerchantReference },
+        Merchant: {
+          cloudEnvironments: (merchant: Merchant, { env }: { env?: string | null }, context: Context, info: GraphQLResolveInfo) =>
+            merchantResolver.cloudEnvironments(merchant, env ?? null, context, info),
+          __resolveReference: resolveMerchantReference,
+        },
       } as never,
     },
   ]);
 }
+
+/** The parameters of MerchantResolver.cloudEnvironments as the direct call above passes them. */
+export const DIRECT_PARAMETERS = ['root', 'arg env', 'context', 'info'] as const;

@@ -7,7 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { type GraphQLSchema, buildSchema, isEnumType, isListType, isNonNullType, isObjectType, isScalarType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { composeSupergraph, printCloudEnvironmentsSdl } from '../../src/dev/supergraph.js';
-import { buildCloudEnvironmentsSchema } from '../../src/schema/build-schema.js';
+import { getMetadataStorage } from 'type-graphql';
+import { DIRECT_PARAMETERS, buildCloudEnvironmentsSchema } from '../../src/schema/build-schema.js';
+import { MerchantResolver } from '../../src/schema/merchant-resolver.js';
 
 const committed = (name: string) => readFile(new URL(`../../schema/${name}`, import.meta.url), 'utf8');
 
@@ -71,5 +73,14 @@ describe('the subgraph schema', () => {
       for (const field of Object.values(type.getFields())) if (field.resolve) resolved.push(`${name}.${field.name}`);
     }
     expect(resolved).toEqual(['Merchant.cloudEnvironments']);
+  });
+
+  it('calls Merchant.cloudEnvironments with its parameters in the order its decorators declare them', () => {
+    buildCloudEnvironmentsSchema();
+    const declared = getMetadataStorage()
+      .params.filter((param) => param.target === MerchantResolver && param.methodName === 'cloudEnvironments')
+      .sort((a, b) => a.index - b.index)
+      .map((param) => (param.kind === 'arg' ? `arg ${param.name}` : param.kind));
+    expect(declared).toEqual([...DIRECT_PARAMETERS]);
   });
 });
