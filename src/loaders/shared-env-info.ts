@@ -62,27 +62,36 @@ export class SharedEnvInfo {
   ) {}
 
   /** The authorizer's environments (with `env`, as WeChat answers that query), fetched with `fetch` only when no one else is. */
-  async get(authorizerAppId: string, env: string | undefined, fetch: () => Promise<CloudEnvironment[]>): Promise<readonly CloudEnvironment[]> {
+  get(authorizerAppId: string, env: string | undefined, fetch: () => Promise<CloudEnvironment[]>): Promise<readonly CloudEnvironment[]> {
     const key = `${authorizerAppId}:${env ?? ALL_ENVIRONMENTS}`;
+    // With the cache off there is nothing to look up: straight to the flight, no extra awaits.
+    return this.ttlMs > 0 ? this.cachedOrShared(key, authorizerAppId, env, fetch) : this.shared(key, fetch);
+  }
+
+  private async cachedOrShared(key: string, authorizerAppId: string, env: string | undefined, fetch: () => Promise<CloudEnvironment[]>) {
     const cached = await this.cached(key, authorizerAppId, env);
-    if (this.ttlMs > 0) this.metrics.cacheLookups.inc({ result: cached ? 'hit' : 'miss' });
-    if (cached) return cached;
-    let flight = this.inflight.get(key);
-    if (flight) this.metrics.singleFlightJoins.inc({ kind: 'envinfo' });
-    if (!flight) {
-      flight = fetch()
-        .then((environments) => {
-          if (this.ttlMs > 0) this.cache.set(key, environments, this.ttlMs).catch((error: Error) => this.logger.debug({ err: error.message }, 'getEnvInfo cache write failed'));
-          return environments;
-        })
-        .finally(() => this.inflight.delete(key));
-      this.inflight.set(key, flight);
+    this.metrics.cacheLookups.inc({ result: cached ? 'hit' : 'miss' });
+    return cached ?? this.shared(key, fetch);
+  }
+
+  /** Joins the call in flight for `key`, or makes it; a successful answer is cached. */
+  private shared(key: string, fetch: () => Promise<CloudEnvironment[]>): Promise<readonly CloudEnvironment[]> {
+    const joined = this.inflight.get(key);
+    if (joined) {
+      this.metrics.singleFlightJoins.inc({ kind: 'envinfo' });
+      return joined;
     }
+    const flight = fetch()
+      .then((environments) => {
+        if (this.ttlMs > 0) this.cache.set(key, environments, this.ttlMs).catch((error: Error) => this.logger.debug({ err: error.message }, 'getEnvInfo cache write failed'));
+        return environments;
+      })
+      .finally(() => this.inflight.delete(key));
+    this.inflight.set(key, flight);
     return flight;
   }
 
   private async cached(key: string, authorizerAppId: string, env: string | undefined): Promise<readonly CloudEnvironment[] | undefined> {
-    if (this.ttlMs <= 0) return undefined;
     try {
       const exact = await this.cache.get(key);
       if (exact || env === undefined) return exact;
