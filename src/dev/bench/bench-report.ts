@@ -12,6 +12,8 @@ export interface BenchSettings {
   readonly latencyMs: number;
   readonly durationSec: number;
   readonly warmupSec: number;
+  /** Timed runs per workload and server, servers alternating round by round; figures are the median round's. */
+  readonly rounds: number;
   readonly connections: number;
   readonly hotConnections: number;
   readonly cacheTtlMs: number;
@@ -106,7 +108,8 @@ function tableRows(report: BenchReport): string[][] {
 function settingsLine(report: BenchReport): string {
   const s = report.settings;
   return (
-    `upstream latency ${s.latencyMs} ms, ${s.durationSec} s per workload after ${s.warmupSec} s warm-up, ` +
+    `upstream latency ${s.latencyMs} ms, ${s.durationSec} s per workload after ${s.warmupSec} s warm-up` +
+    `${s.rounds > 1 ? ` × ${s.rounds} rounds (servers alternating; median round)` : ''}, ` +
     `${s.connections} connections (W2: ${s.hotConnections}), cache TTL ${s.cacheTtlMs} ms, ${s.upstreamConnections} upstream connections; ` +
     `node ${report.machine.node}, ${report.machine.cpus} × ${report.machine.cpuModel}\n` +
     `the simulator alone, called directly at ${report.upstream.connections} connections: p50 ${report.upstream.p50Ms} ms, p99 ${report.upstream.p99Ms} ms`

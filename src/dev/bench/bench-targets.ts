@@ -14,8 +14,8 @@ export interface TargetVerdict {
   readonly met: boolean | undefined;
 }
 
-/** Most upstream calls W2 may make on this subgraph: one per cache lifetime started, plus the first. */
-export const hotMerchantCallBound = (measurement: Measurement, cacheTtlMs: number) => Math.ceil(measurement.totalElapsedMs / cacheTtlMs) + 1;
+/** Most upstream calls W2 may make on this subgraph: one per cache lifetime started, plus the first of each round. */
+export const hotMerchantCallBound = (measurement: Measurement, cacheTtlMs: number) => Math.ceil(measurement.totalElapsedMs / cacheTtlMs) + measurement.rounds;
 
 export function targetVerdicts(report: BenchReport): TargetVerdict[] {
   const result = (workload: WorkloadKey, server: ServerKey) => report.workloads.find((w) => w.key === workload)?.results[server];

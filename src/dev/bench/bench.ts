@@ -11,7 +11,7 @@ import { SERVER_KEYS, SERVER_LABELS, startServer, type ServerKey } from './bench
 import type { BenchReport, BenchSettings, WorkloadReport } from './bench-report.js';
 import { buildBenchWorld } from './bench-world.js';
 import { buildWorkloads, WORKLOAD_KEYS } from './bench-workloads.js';
-import { measureUpstream, measureWorkload, type UpstreamLatency } from './measure-workload.js';
+import { combineRounds, type Measurement, measureUpstream, measureWorkload, type UpstreamLatency } from './measure-workload.js';
 import type { ServerProcess } from './server-process.js';
 import { SimulatorProcess } from './simulator-process.js';
 
@@ -20,6 +20,8 @@ export const FULL_SETTINGS: BenchSettings = Object.freeze({
   latencyMs: 20,
   durationSec: 10,
   warmupSec: 2,
+  // Alternating servers round by round keeps a machine's slow minute from landing on one server only.
+  rounds: 3,
   connections: 32,
   hotConnections: 64,
   cacheTtlMs: 3_000,
@@ -36,6 +38,7 @@ export const CHECK_SETTINGS: BenchSettings = Object.freeze({
   // Whole seconds: autocannon rounds a run up to its next one-second sample anyway.
   durationSec: 1,
   warmupSec: 0,
+  rounds: 1,
   connections: 8,
   hotConnections: 16,
   // Short enough that W2's answer expires a few times within the run.
@@ -94,14 +97,21 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     if (failed) throw failed.reason;
     for (const report of reports) {
       const connections = report.key === 'W2' ? options.hotConnections : options.connections;
-      for (const key of options.servers) {
-        progress(`  ${report.title} on ${SERVER_LABELS[key]}: ${options.warmupSec} s warm-up, ${options.durationSec} s at ${connections} connections`);
-        (report.results as Record<ServerKey, unknown>)[key] = await measureWorkload(workloads[report.key], servers.get(key)!, simulator, {
-          connections,
-          durationSec: options.durationSec,
-          warmupSec: options.warmupSec,
-        });
+      const rounds = new Map<ServerKey, Measurement[]>(options.servers.map((key) => [key, []]));
+      for (let round = 1; round <= options.rounds; round += 1) {
+        for (const key of options.servers) {
+          const of = options.rounds > 1 ? ` (round ${round} of ${options.rounds})` : '';
+          progress(`  ${report.title} on ${SERVER_LABELS[key]}${of}: ${options.warmupSec} s warm-up, ${options.durationSec} s at ${connections} connections`);
+          const measured = await measureWorkload(workloads[report.key], servers.get(key)!, simulator, {
+            connections,
+            durationSec: options.durationSec,
+            warmupSec: options.warmupSec,
+            probe: round === 1,
+          });
+          rounds.get(key)!.push(measured);
+        }
       }
+      for (const [key, measured] of rounds) (report.results as Record<ServerKey, Measurement>)[key] = combineRounds(measured);
     }
   } finally {
     await Promise.all([...servers.values()].map((server) => server.stop()));
@@ -128,6 +138,7 @@ function validate(options: BenchOptions): void {
   atLeast('latencyMs', 0);
   atLeast('durationSec', 0.5, false);
   atLeast('warmupSec', 0, false);
+  atLeast('rounds', 1);
   atLeast('connections', 1);
   atLeast('hotConnections', 1);
   atLeast('cacheTtlMs', 1);

@@ -1,8 +1,11 @@
 /**
- * Measures one workload on one server: a probe (one operation alone, its answer checked
- * against the expected data and its WeChat calls counted), a warm-up, then the timed
- * autocannon run, with the upstream calls of the run counted once the server has finished
- * every operation the load generator sent, and the server's RSS before and after.
+ * Measures one round of one workload on one server: a probe (one operation alone, its
+ * answer checked against the expected data and its WeChat calls counted), a warm-up, then
+ * the timed autocannon run, with the upstream calls of the run counted once the server has
+ * finished every operation the load generator sent, and the server's RSS before and after.
+ * A run of several rounds alternates servers round by round (bench.ts) and combines each
+ * server's rounds (combineRounds), so a machine that slows down for a minute slows every
+ * server's rounds alike.
  */
 import autocannon from 'autocannon';
 import { isDeepStrictEqual } from 'node:util';
@@ -15,6 +18,8 @@ export interface LoadSettings {
   readonly connections: number;
   readonly durationSec: number;
   readonly warmupSec: number;
+  /** Send the probe first (one operation alone, checked and its calls counted); the first round does. */
+  readonly probe: boolean;
 }
 
 export interface Measurement {
@@ -43,6 +48,8 @@ export interface Measurement {
   /** Log lines (warnings and errors at LOG_LEVEL=warn) the server printed during the workload, and the last of them. */
   readonly serverLogLines: number;
   readonly lastServerLogLine: string | undefined;
+  /** Timed runs these figures combine (see combineRounds). */
+  readonly rounds: number;
 }
 
 export async function measureWorkload(workload: Workload, server: ServerProcess, simulator: SimulatorProcess, load: LoadSettings): Promise<Measurement> {
@@ -50,7 +57,7 @@ export async function measureWorkload(workload: Workload, server: ServerProcess,
   const linesBefore = server.linesPrinted;
   const rssStartBytes = await server.rssBytes();
   const started = Date.now();
-  await probe(workload, server);
+  if (load.probe) await probe(workload, server);
   const afterProbe = await simulator.count();
   if (load.warmupSec > 0) await driveLoad(workload, server.url, load.connections, load.warmupSec);
   const runStart = await simulator.settledCount();
@@ -68,7 +75,7 @@ export async function measureWorkload(workload: Workload, server: ServerProcess,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     cpuMsPerOp: result.requests.sent === 0 ? Number.NaN : (cpuEnd - cpuStart) / result.requests.sent,
-    callsPerOpAlone: afterProbe.getEnvInfo - before.getEnvInfo,
+    callsPerOpAlone: load.probe ? afterProbe.getEnvInfo - before.getEnvInfo : Number.NaN,
     callsPerOpLoad: result.requests.sent === 0 ? Number.NaN : (runEnd.getEnvInfo - runStart.getEnvInfo) / result.requests.sent,
     totalCalls: runEnd.getEnvInfo - before.getEnvInfo,
     totalElapsedMs,
@@ -78,6 +85,42 @@ export async function measureWorkload(workload: Workload, server: ServerProcess,
     rssEndBytes,
     serverLogLines: server.linesPrinted - linesBefore,
     lastServerLogLine: server.linesPrinted > linesBefore ? server.recentOutput.trimEnd().split('\n').at(-1)?.slice(0, 400) : undefined,
+    rounds: 1,
+  };
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/**
+ * One server's rounds of a workload as one measurement: rates and latencies are the
+ * median round's (a round the machine slowed down for cannot drag them), counts are
+ * summed, the probe is the first round's.
+ */
+export function combineRounds(rounds: readonly Measurement[]): Measurement {
+  const [first, last] = [rounds[0]!, rounds.at(-1)!];
+  const sum = (figure: (m: Measurement) => number) => rounds.reduce((total, m) => total + figure(m), 0);
+  const operationsSent = sum((m) => m.operationsSent);
+  return {
+    connections: first.connections,
+    opsPerSec: median(rounds.map((m) => m.opsPerSec)),
+    p50Ms: median(rounds.map((m) => m.p50Ms)),
+    p99Ms: median(rounds.map((m) => m.p99Ms)),
+    cpuMsPerOp: median(rounds.map((m) => m.cpuMsPerOp)),
+    callsPerOpAlone: first.callsPerOpAlone,
+    callsPerOpLoad: operationsSent === 0 ? Number.NaN : sum((m) => m.callsPerOpLoad * m.operationsSent) / operationsSent,
+    totalCalls: sum((m) => m.totalCalls),
+    totalElapsedMs: sum((m) => m.totalElapsedMs),
+    operationsSent,
+    failedOperations: sum((m) => m.failedOperations),
+    rssStartBytes: first.rssStartBytes,
+    rssEndBytes: last.rssEndBytes,
+    serverLogLines: sum((m) => m.serverLogLines),
+    lastServerLogLine: rounds.findLast((m) => m.lastServerLogLine !== undefined)?.lastServerLogLine,
+    rounds: sum((m) => m.rounds),
   };
 }
 

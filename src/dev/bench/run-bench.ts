@@ -2,7 +2,7 @@
  * `npm run bench`: builds, then benchmarks this subgraph against its baselines and prints
  * one table, written to benchmarks/latest.json and benchmarks/latest.md.
  *
- *   npm run bench -- [--duration 10] [--warmup 2] [--latency 20] [--connections 32]
+ *   npm run bench -- [--duration 10] [--warmup 2] [--rounds 3] [--latency 20] [--connections 32]
  *                    [--hot-connections 64] [--ttl 3000] [--groups 64] [--upstream-connections 64]
  *                    [--servers subgraph,subgraph-nocache,unbatched,floor] [--workloads W1,W2,W3]
  *                    [--cpu-prof [dir]] [--source] [--out benchmarks]
@@ -23,6 +23,7 @@ const { values } = parseArgs({
   options: {
     duration: { type: 'string' },
     warmup: { type: 'string' },
+    rounds: { type: 'string' },
     latency: { type: 'string' },
     connections: { type: 'string' },
     'hot-connections': { type: 'string' },
@@ -67,6 +68,7 @@ const settings: BenchSettings = {
   latencyMs: number('latency', base.latencyMs),
   durationSec: number('duration', base.durationSec),
   warmupSec: number('warmup', base.warmupSec),
+  rounds: number('rounds', base.rounds),
   connections: number('connections', base.connections),
   hotConnections: number('hot-connections', base.hotConnections),
   cacheTtlMs: number('ttl', base.cacheTtlMs),

@@ -1,0 +1,47 @@
+/** A benchmark of several rounds reports each server's median round, and counts across all of them. */
+import { describe, expect, it } from 'vitest';
+import { hotMerchantCallBound } from '../../src/dev/bench/bench-targets.js';
+import { type Measurement, combineRounds } from '../../src/dev/bench/measure-workload.js';
+
+const round = (figures: Partial<Measurement>): Measurement => ({
+  connections: 32,
+  opsPerSec: 100,
+  p50Ms: 10,
+  p99Ms: 20,
+  cpuMsPerOp: 1,
+  callsPerOpAlone: Number.NaN,
+  callsPerOpLoad: 1,
+  totalCalls: 0,
+  totalElapsedMs: 0,
+  operationsSent: 0,
+  failedOperations: 0,
+  rssStartBytes: 0,
+  rssEndBytes: 0,
+  serverLogLines: 0,
+  lastServerLogLine: undefined,
+  rounds: 1,
+  ...figures,
+});
+
+describe('combineRounds', () => {
+  const combined = combineRounds([
+    round({ opsPerSec: 90, p99Ms: 40, cpuMsPerOp: 1.2, callsPerOpAlone: 25, callsPerOpLoad: 25, operationsSent: 100, totalCalls: 2525, totalElapsedMs: 12_000, rssStartBytes: 1, rssEndBytes: 2 }),
+    round({ opsPerSec: 60, p99Ms: 90, cpuMsPerOp: 2.0, callsPerOpLoad: 0, operationsSent: 300, totalCalls: 0, totalElapsedMs: 11_000, failedOperations: 1, serverLogLines: 2, lastServerLogLine: 'slow' }),
+    round({ opsPerSec: 95, p99Ms: 35, cpuMsPerOp: 1.1, callsPerOpLoad: 10, operationsSent: 100, totalCalls: 1000, totalElapsedMs: 11_500, rssStartBytes: 3, rssEndBytes: 4 }),
+  ]);
+
+  it('takes rates and latencies from the median round, so one slow round does not move them', () => {
+    expect([combined.opsPerSec, combined.p99Ms, combined.cpuMsPerOp]).toEqual([90, 40, 1.2]);
+  });
+
+  it('sums the counts, weighs calls per operation by operations sent, and keeps the first round’s probe', () => {
+    expect(combined.operationsSent).toBe(500);
+    expect(combined.callsPerOpLoad).toBeCloseTo((25 * 100 + 10 * 100) / 500, 10);
+    expect([combined.totalCalls, combined.totalElapsedMs, combined.failedOperations, combined.serverLogLines]).toEqual([3525, 34_500, 1, 2]);
+    expect([combined.callsPerOpAlone, combined.rssStartBytes, combined.rssEndBytes, combined.lastServerLogLine, combined.rounds]).toEqual([25, 1, 4, 'slow', 3]);
+  });
+
+  it('lets the hot merchant fill its cache once more per round', () => {
+    expect(hotMerchantCallBound(combined, 3000)).toBe(Math.ceil(34_500 / 3000) + 3);
+  });
+});
