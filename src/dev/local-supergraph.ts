@@ -15,6 +15,7 @@ import { CLOUD_ENVIRONMENTS_READ_SCOPE } from '../schema/merchant-resolver.js';
 import { DEMO_AUTHORIZERS_FILE, DEMO_COMPONENT, WechatSimulator, demoSimulatorOptions } from '../simulator/index.js';
 import { scopesFromHeader, startHiveGateway } from './hive-gateway.js';
 import { startMerchantsSubgraph } from './merchants-subgraph.js';
+import { simulatedWechatEnv } from './simulated-wechat-env.js';
 import { composeSupergraph } from './supergraph.js';
 
 const HOST = '127.0.0.1';
@@ -72,11 +73,7 @@ try {
     NODE_ENV: 'development',
     HOST,
     PORT: String(await portOrAnyFree(ports.CLOUD_ENVIRONMENTS_PORT)),
-    WECHAT_API_BASE_URL: await simulator.start(),
-    AUTHORIZERS_FILE: DEMO_AUTHORIZERS_FILE,
-    WECHAT_COMPONENT_APPID: DEMO_COMPONENT.appId,
-    WECHAT_COMPONENT_APPSECRET: DEMO_COMPONENT.appSecret,
-    WECHAT_COMPONENT_VERIFY_TICKET: DEMO_COMPONENT.verifyTicket,
+    ...simulatedWechatEnv(await simulator.start(), DEMO_AUTHORIZERS_FILE, DEMO_COMPONENT),
   });
 } catch (error) {
   await simulator.stop();

@@ -2,11 +2,9 @@
  * SIGTERM under load: every operation the subgraph accepted is answered in full, new
  * connections are refused, and the process exits 0.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TemporaryAuthorizersFile, writeTemporaryAuthorizersFile } from '../../src/dev/simulated-wechat-env.js';
 import { WechatSimulator } from '../../src/simulator/index.js';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
 import { testMerchants } from '../support/merchants.js';
@@ -14,15 +12,15 @@ import { spawnSubgraph, waitForOutput } from '../support/spawn-subgraph.js';
 
 const { authorizers, entries } = testMerchants(Array.from({ length: 10 }, (_, index) => ({ merchantId: `m_${index}`, authorizer: `a${index}` })));
 const simulator = new WechatSimulator({ authorizers });
-let authorizersFile: string;
+let authorizersFile: TemporaryAuthorizersFile;
 
 beforeAll(async () => {
   await simulator.start();
-  authorizersFile = join(await mkdtemp(join(tmpdir(), 'shutdown-')), 'authorizers.json');
-  await writeFile(authorizersFile, JSON.stringify({ merchants: entries }));
+  authorizersFile = await writeTemporaryAuthorizersFile(entries);
 });
 afterAll(async () => {
   await simulator.stop();
+  await authorizersFile.remove();
 });
 
 describe('SIGTERM', () => {
@@ -35,7 +33,7 @@ describe('SIGTERM', () => {
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
       WECHAT_API_BASE_URL: simulator.url,
-      AUTHORIZERS_FILE: authorizersFile,
+      AUTHORIZERS_FILE: authorizersFile.path,
       SHUTDOWN_TIMEOUT_MS: '5000',
     });
     const [, url] = await waitForOutput(subgraph, /subgraph ready at (http:\/\/\S+\/graphql)/);

@@ -5,13 +5,11 @@
  * And Apollo's federated tracing (ftv1) keeps working for routers that ask for it.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
 import { type IncomingMessage, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulatedWechatEnv, writeTemporaryAuthorizersFile } from '../../src/dev/simulated-wechat-env.js';
 import { WechatSimulator } from '../../src/simulator/index.js';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
 import { TEST_COMPONENT, testMerchants } from '../support/merchants.js';
@@ -66,8 +64,7 @@ describe('OpenTelemetry traces', () => {
   });
 
   it('exports HTTP, GraphQL, WeChat call, getEnvInfo and token refresh spans, without tokens', async () => {
-    const file = join(await mkdtemp(join(tmpdir(), 'tracing-')), 'authorizers.json');
-    await writeFile(file, JSON.stringify({ merchants: entries }));
+    const file = await writeTemporaryAuthorizersFile(entries);
     const child = spawn(process.execPath, ['--import', './dist/telemetry.js', 'dist/main.js'], {
       cwd: root,
       env: {
@@ -75,11 +72,7 @@ describe('OpenTelemetry traces', () => {
         NODE_ENV: 'production',
         PORT: '0',
         HOST: '127.0.0.1',
-        WECHAT_API_BASE_URL: simulator.url,
-        AUTHORIZERS_FILE: file,
-        WECHAT_COMPONENT_APPID: TEST_COMPONENT.appId,
-        WECHAT_COMPONENT_APPSECRET: TEST_COMPONENT.appSecret,
-        WECHAT_COMPONENT_VERIFY_TICKET: TEST_COMPONENT.verifyTicket,
+        ...simulatedWechatEnv(simulator.url, file.path, TEST_COMPONENT),
         OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(otlp.server.address() as AddressInfo).port}`,
         OTEL_BSP_SCHEDULE_DELAY: '100',
       },

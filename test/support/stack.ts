@@ -7,12 +7,10 @@ import { ApolloGateway } from '@apollo/gateway';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type RunningSubgraph, startSubgraph } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { startMerchantsSubgraph } from '../../src/dev/merchants-subgraph.js';
+import { simulatedWechatEnv, writeTemporaryAuthorizersFile } from '../../src/dev/simulated-wechat-env.js';
 import { composeSupergraph, routableByApolloGateway } from '../../src/dev/supergraph.js';
 import { DEMO_AUTHORIZERS_FILE, type WechatSimulatorOptions, WechatSimulator, demoSimulatorOptions } from '../../src/simulator/index.js';
 import type { AuthorizersFileEntry } from '../../src/authorizers/authorizers-file.js';
@@ -40,24 +38,14 @@ export async function startSubgraphStack(options: StackOptions = {}): Promise<Su
   const simulator = new WechatSimulator(simulatorOptions);
   const simulatorUrl = await simulator.start();
   const { component } = simulatorOptions;
-  let authorizersFile = DEMO_AUTHORIZERS_FILE;
-  if (options.merchants) {
-    authorizersFile = join(await mkdtemp(join(tmpdir(), 'authorizers-')), 'authorizers.json');
-    await writeFile(authorizersFile, JSON.stringify({ merchants: options.merchants }));
-  }
+  const authorizersFile = options.merchants ? await writeTemporaryAuthorizersFile(options.merchants) : undefined;
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
     HOST: '127.0.0.1',
-    WECHAT_API_BASE_URL: simulatorUrl,
-    AUTHORIZERS_FILE: authorizersFile,
+    ...simulatedWechatEnv(simulatorUrl, authorizersFile?.path ?? DEMO_AUTHORIZERS_FILE, component),
     // Tests count calls on the wire; the cache tests turn it on themselves.
     CLOUDENV_CACHE_TTL_MS: '0',
-    ...(component && {
-      WECHAT_COMPONENT_APPID: component.appId,
-      WECHAT_COMPONENT_APPSECRET: component.appSecret,
-      WECHAT_COMPONENT_VERIFY_TICKET: component.verifyTicket,
-    }),
     ...options.env,
   });
   registerSecrets(
@@ -74,6 +62,7 @@ export async function startSubgraphStack(options: StackOptions = {}): Promise<Su
     async stop() {
       await subgraph.close();
       await simulator.stop();
+      await authorizersFile?.remove();
       registerSecrets(...simulator.calls.map((call) => call.accessToken));
     },
   };

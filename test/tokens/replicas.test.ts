@@ -3,10 +3,8 @@
  * one Redis and one simulated WeChat. Whatever the two race for, WeChat sees one refresh
  * per authorizer: a second, independent refresh would invalidate the first replica's token.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type TemporaryAuthorizersFile, simulatedWechatEnv, writeTemporaryAuthorizersFile } from '../../src/dev/simulated-wechat-env.js';
 import { WechatSimulator } from '../../src/simulator/index.js';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
 import { TEST_COMPONENT, appIdOf, testMerchants, tokenEndpointCalls, type TestMerchant } from '../support/merchants.js';
@@ -19,7 +17,7 @@ const { authorizers, entries } = testMerchants(TWENTY, 'refresh');
 describeWithRedis('two replicas sharing one Redis', () => {
   const prefix = uniquePrefix('replicas');
   const simulator = new WechatSimulator({ authorizers, component: TEST_COMPONENT });
-  let directory: string | undefined;
+  let authorizersFile: TemporaryAuthorizersFile | undefined;
   let replicas: SpawnedSubgraph[] = [];
   let urls: string[] = [];
 
@@ -29,22 +27,16 @@ describeWithRedis('two replicas sharing one Redis', () => {
 
   beforeAll(async () => {
     const simulatorUrl = await simulator.start({ port: 0 });
-    directory = await mkdtemp(join(tmpdir(), 'replicas-'));
-    const authorizersFile = join(directory, 'authorizers.json');
-    await writeFile(authorizersFile, JSON.stringify({ merchants: entries }));
+    authorizersFile = await writeTemporaryAuthorizersFile(entries);
     const env = {
       PORT: '0',
       HOST: '127.0.0.1',
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
       CLOUDENV_CACHE_TTL_MS: '0', // the test counts token refreshes, not cache hits
-      WECHAT_API_BASE_URL: simulatorUrl,
-      AUTHORIZERS_FILE: authorizersFile,
+      ...simulatedWechatEnv(simulatorUrl, authorizersFile.path, TEST_COMPONENT),
       REDIS_URL: REDIS_TEST_URL,
       WECHAT_REDIS_PREFIX: prefix,
-      WECHAT_COMPONENT_APPID: TEST_COMPONENT.appId,
-      WECHAT_COMPONENT_APPSECRET: TEST_COMPONENT.appSecret,
-      WECHAT_COMPONENT_VERIFY_TICKET: TEST_COMPONENT.verifyTicket,
     };
     replicas = [spawnSubgraph(env), spawnSubgraph(env)];
     const ready = await Promise.all(replicas.map((replica) => waitForOutput(replica, /subgraph ready at (http:\S+\/graphql)/, 45_000)));
@@ -57,7 +49,7 @@ describeWithRedis('two replicas sharing one Redis', () => {
     await Promise.all(replicas.map((replica) => replica.exited));
     await simulator.stop();
     await deletePrefix(prefix);
-    if (directory) await rm(directory, { recursive: true, force: true });
+    await authorizersFile?.remove();
   }, 30_000);
 
   it('mints one authorizer token per authorizer and one component token for 200 concurrent cold operations across both', async () => {

@@ -3,12 +3,11 @@
  * and the load generator (autocannon) here; nothing is measured in the process that
  * generates the load. Every workload is measured on every server, one at a time.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
 import { CHECKED_SERVERS } from './bench-check.js';
 import { SERVER_KEYS, SERVER_LABELS, startServer, type ServerKey } from './bench-servers.js';
 import type { BenchReport, BenchSettings, WorkloadReport } from './bench-report.js';
+import { writeTemporaryAuthorizersFile } from '../simulated-wechat-env.js';
 import { buildBenchWorld } from './bench-world.js';
 import { buildWorkloads, WORKLOAD_KEYS } from './bench-workloads.js';
 import { combineRounds, type Measurement, measureUpstream, measureWorkload, type UpstreamLatency } from './measure-workload.js';
@@ -61,9 +60,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const progress = options.progress ?? (() => undefined);
   const world = buildBenchWorld({ groups: options.groups });
   const workloads = buildWorkloads(world);
-  const directory = await mkdtemp(join(tmpdir(), 'bench-'));
-  const authorizersFile = join(directory, 'authorizers.json');
-  await writeFile(authorizersFile, JSON.stringify({ merchants: world.authorizersFile }));
+  const authorizersFile = await writeTemporaryAuthorizersFile(world.authorizersFile);
   const simulator = await SimulatorProcess.start({ latencyMs: options.latencyMs, groups: options.groups });
   const reports: WorkloadReport[] = options.workloads.map((key) => ({
     key,
@@ -84,7 +81,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       options.servers.map(async (key) => {
         const server = await startServer(key, {
           simulatorUrl: simulator.url,
-          authorizersFile,
+          authorizersFile: authorizersFile.path,
           cacheTtlMs: options.cacheTtlMs,
           upstreamConnections: options.upstreamConnections,
           subgraphEntry: options.subgraphEntry,
@@ -116,7 +113,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   } finally {
     await Promise.all([...servers.values()].map((server) => server.stop()));
     await simulator.stop();
-    await rm(directory, { recursive: true, force: true });
+    await authorizersFile.remove();
   }
   const { cpuProfileDir: _profiles, progress: _progress, subgraphEntry: _entry, ...settings } = options;
   return {

@@ -6,9 +6,7 @@
  * above the highest of the run's first half. Growth that stops is the heap settling; a leak
  * keeps climbing through the second half.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeTemporaryAuthorizersFile } from '../simulated-wechat-env.js';
 import { SERVER_LABELS, startServer, type ServerKey } from './bench-servers.js';
 import { buildBenchWorld } from './bench-world.js';
 import { buildWorkloads } from './bench-workloads.js';
@@ -42,12 +40,10 @@ export interface SoakRssReport {
 export async function runSoakRss(options: SoakRssOptions): Promise<SoakRssReport> {
   const world = buildBenchWorld({ groups: options.groups });
   const w3 = buildWorkloads(world).W3;
-  const directory = await mkdtemp(join(tmpdir(), 'bench-soak-'));
-  const authorizersFile = join(directory, 'authorizers.json');
-  await writeFile(authorizersFile, JSON.stringify({ merchants: world.authorizersFile }));
+  const authorizersFile = await writeTemporaryAuthorizersFile(world.authorizersFile);
   const simulator = await SimulatorProcess.start({ latencyMs: options.latencyMs, groups: options.groups });
   try {
-    const server = await startServer(options.server ?? 'subgraph', { ...options, simulatorUrl: simulator.url, authorizersFile, cpuProfileDir: undefined });
+    const server = await startServer(options.server ?? 'subgraph', { ...options, simulatorUrl: simulator.url, authorizersFile: authorizersFile.path, cpuProfileDir: undefined });
     try {
       if (options.warmupSec > 0) await driveLoad(w3, server.url, options.connections, options.warmupSec);
       const samples: { atSec: number; rssBytes: number }[] = [];
@@ -71,7 +67,7 @@ export async function runSoakRss(options: SoakRssOptions): Promise<SoakRssReport
     }
   } finally {
     await simulator.stop();
-    await rm(directory, { recursive: true, force: true });
+    await authorizersFile.remove();
   }
 }
 

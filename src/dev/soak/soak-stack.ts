@@ -6,14 +6,12 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { startSubgraph } from '../../app.js';
 import { loadConfig } from '../../config.js';
 import { WechatSimulator } from '../../simulator/index.js';
 import { startMerchantsSubgraph } from '../merchants-subgraph.js';
+import { simulatedWechatEnv, writeTemporaryAuthorizersFile } from '../simulated-wechat-env.js';
 import { composeSupergraph, routableByApolloGateway } from '../supergraph.js';
 import { SOAK_COMPONENT, type SoakWorld } from './soak-world.js';
 
@@ -42,20 +40,14 @@ export async function startSoakStack(world: SoakWorld, options: { cacheTtlMs: nu
     const simulatorUrl = await simulator.start();
     stops.push(() => simulator.stop());
 
-    const directory = await mkdtemp(join(tmpdir(), 'soak-authorizers-'));
-    stops.push(() => rm(directory, { recursive: true, force: true }));
-    const authorizersFile = join(directory, 'authorizers.json');
-    await writeFile(authorizersFile, JSON.stringify({ merchants: world.authorizersFile }));
+    const authorizersFile = await writeTemporaryAuthorizersFile(world.authorizersFile);
+    stops.push(() => authorizersFile.remove());
 
     const config = loadConfig({
       NODE_ENV: 'test',
       PORT: '0',
       HOST: '127.0.0.1',
-      WECHAT_API_BASE_URL: simulatorUrl,
-      AUTHORIZERS_FILE: authorizersFile,
-      WECHAT_COMPONENT_APPID: SOAK_COMPONENT.appId,
-      WECHAT_COMPONENT_APPSECRET: SOAK_COMPONENT.appSecret,
-      WECHAT_COMPONENT_VERIFY_TICKET: SOAK_COMPONENT.verifyTicket,
+      ...simulatedWechatEnv(simulatorUrl, authorizersFile.path, SOAK_COMPONENT),
       WECHAT_TIMEOUT_MS: String(SOAK_WECHAT_TIMEOUT_MS),
       CLOUDENV_CACHE_TTL_MS: String(options.cacheTtlMs),
     });
