@@ -5,7 +5,7 @@
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { gql } from 'graphql-tag';
 import { buildSchemaSync, createResolversMap } from 'type-graphql';
 import type { Context } from '../context.js';
@@ -41,8 +41,7 @@ export function buildCloudEnvironmentsSchema(): GraphQLSchema {
       resolvers: {
         ...scalarsAndEnums,
         Merchant: {
-          cloudEnvironments: (merchant: Merchant, { env }: { env?: string | null }, context: Context, info: GraphQLResolveInfo) =>
-            merchantResolver.cloudEnvironments(merchant, env ?? null, context, info),
+          cloudEnvironments: (merchant: Merchant, { env }: { env?: string | null }, context: Context) => merchantResolver.cloudEnvironments(merchant, env ?? null, context),
           __resolveReference: resolveMerchantReference,
         },
       } as never,
@@ -51,4 +50,4 @@ export function buildCloudEnvironmentsSchema(): GraphQLSchema {
 }
 
 /** The parameters of MerchantResolver.cloudEnvironments as the direct call above passes them. */
-export const DIRECT_PARAMETERS = ['root', 'arg env', 'context', 'info'] as const;
+export const DIRECT_PARAMETERS = ['root', 'arg env', 'context'] as const;

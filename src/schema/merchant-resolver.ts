@@ -6,12 +6,10 @@
  */
 // Decorators read design-time metadata: the polyfill must load before any class here.
 import 'reflect-metadata';
-import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, Directive, FieldResolver, Info, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context.js';
 import { MerchantNotAuthorizedError, toCloudEnvironmentError } from '../errors/cloud-environment-error.js';
 import { CloudEnvironment } from './cloud-environment.js';
-import { hintPrivate } from './cache-hint.js';
 import { assertEnvArgument } from './env-argument.js';
 import { Merchant } from './merchant.js';
 
@@ -30,11 +28,9 @@ export class MerchantResolver {
     @Root() merchant: Merchant,
     @Arg('env', () => String, { nullable: true, description: 'Only this environment id, e.g. test2-4a89da.' }) env: string | null,
     @Ctx() context: Context,
-    @Info() info: GraphQLResolveInfo,
   ): Promise<CloudEnvironment[]> {
     context.stats.merchants.add(merchant.id);
     const envFilter = assertEnvArgument(env);
-    hintPrivate(info, context.cacheMaxAgeSeconds);
     try {
       const authorizer = await context.authorizers.load(merchant.id);
       if (!authorizer) throw new MerchantNotAuthorizedError(merchant.id);

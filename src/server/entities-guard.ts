@@ -12,35 +12,10 @@
  * merchant-reference.ts), since the list's other merchants are still good.
  */
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
-import {
-  type DocumentNode,
-  type FieldNode,
-  type GraphQLField,
-  GraphQLError,
-  type SelectionSetNode,
-  getArgumentValues,
-  getVariableValues,
-  isUnionType,
-} from 'graphql';
+import { type FieldNode, type GraphQLField, GraphQLError, getArgumentValues, getVariableValues, isUnionType } from 'graphql';
+import { rootFields } from './root-fields.js';
 
 const ENTITIES_FIELD = '_entities';
-
-/** Every `_entities` selection at the root, through inline fragments and fragment spreads. */
-function entitiesFields(document: DocumentNode, selectionSet: SelectionSetNode, seen = new Set<string>()): FieldNode[] {
-  const found: FieldNode[] = [];
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === 'Field') {
-      if (selection.name.value === ENTITIES_FIELD) found.push(selection);
-    } else if (selection.kind === 'InlineFragment') {
-      found.push(...entitiesFields(document, selection.selectionSet, seen));
-    } else if (!seen.has(selection.name.value)) {
-      seen.add(selection.name.value);
-      const fragment = document.definitions.find((definition) => definition.kind === 'FragmentDefinition' && definition.name.value === selection.name.value);
-      if (fragment?.kind === 'FragmentDefinition') found.push(...entitiesFields(document, fragment.selectionSet, seen));
-    }
-  }
-  return found;
-}
 
 const refuse = (message: string, node: FieldNode, extensions: Record<string, unknown> = {}) =>
   new GraphQLError(message, { nodes: node, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 }, ...extensions } });
@@ -66,7 +41,8 @@ function representationLists(context: GraphQLRequestContextDidResolveOperation<B
   const variables = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, { maxErrors: 1 });
   if (variables.errors) return [];
   const lists: { node: FieldNode; representations: unknown[] }[] = [];
-  for (const node of entitiesFields(document, operation.selectionSet)) {
+  for (const node of rootFields(document, operation.selectionSet)) {
+    if (node.name.value !== ENTITIES_FIELD) continue;
     try {
       const { representations } = getArgumentValues(fieldDefinition, node, variables.coerced) as { representations?: unknown };
       if (Array.isArray(representations)) lists.push({ node, representations });

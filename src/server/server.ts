@@ -7,7 +7,7 @@
  * representations check (entities-guard.ts).
  */
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import { randomUUID } from 'node:crypto';
@@ -17,6 +17,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Metrics } from '../observability/metrics.js';
 import { type Context, type ContextSources, createContext } from '../context.js';
+import { cachePolicyPlugin } from './cache-policy.js';
 import { entitiesGuardPlugin } from './entities-guard.js';
 import { errorLoggingPlugin } from './error-logging.js';
 import { explainDisabledIntrospection } from './introspection-disabled.js';
@@ -86,7 +87,16 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     validationRules: [operationLimitsRule(options.limits)],
     // main.ts owns shutdown: Apollo's own handler would re-raise the signal mid-close.
     stopOnTerminationSignals: false,
-    plugins: [fastifyApolloDrainPlugin(app), landingPage, entitiesGuardPlugin(options.limits.maxEntities), errorLoggingPlugin, operationLifecyclePlugin(options.metrics)],
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      landingPage,
+      entitiesGuardPlugin(options.limits.maxEntities),
+      // One Cache-Control decision per operation instead of Apollo's hook on every field.
+      ApolloServerPluginCacheControlDisabled(),
+      cachePolicyPlugin(),
+      errorLoggingPlugin,
+      operationLifecyclePlugin(options.metrics),
+    ],
   });
   await apollo.start();
 

@@ -80,25 +80,3 @@ describeWithRedis('the getEnvInfo cache in Redis', () => {
     }
   });
 });
-
-describe('cache hints', () => {
-  it('tell routers the answer may be kept privately for the cache TTL', async () => {
-    const { stack } = await start({ CLOUDENV_CACHE_TTL_MS: '3000' });
-    const response = await fetch(stack.subgraph.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: ENTITIES_QUERY, variables: { representations: merchantRepresentations('m_0') } }),
-    });
-    expect(response.headers.get('cache-control')).toBe('max-age=3, private');
-  });
-
-  it('say nothing cacheable when the cache is off', async () => {
-    const { stack } = await start({ CLOUDENV_CACHE_TTL_MS: '0' });
-    const response = await fetch(stack.subgraph.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: ENTITIES_QUERY, variables: { representations: merchantRepresentations('m_0') } }),
-    });
-    expect(response.headers.get('cache-control')).not.toMatch(/max-age=[1-9]/);
-  });
-});

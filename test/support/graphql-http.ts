@@ -5,6 +5,7 @@ import { captureOutput } from './suite-capture.js';
 
 export interface GraphQLResponse<TData> {
   readonly status: number;
+  readonly headers: Headers;
   readonly text: string;
   readonly body: {
     data?: TData | null;
@@ -26,7 +27,7 @@ export async function postGraphQL<TData = any, TVariables = Record<string, unkno
   });
   const text = await response.text();
   captureOutput(text);
-  return { status: response.status, text, body: JSON.parse(text) };
+  return { status: response.status, headers: response.headers, text, body: JSON.parse(text) };
 }
 
 export const ENTITIES_QUERY = `query Entities($representations: [_Any!]!) {
