@@ -68,19 +68,19 @@ export class UpstreamGuard {
   }
 
   /** Runs `call` within the pool and the breaker; rejects at once when the circuit is open or the queue is full. */
-  async run<T>(endpoint: string, call: () => Promise<T>): Promise<T> {
-    if (this.breaker.opened) throw this.circuitOpen(endpoint);
+  run<T>(endpoint: string, call: () => Promise<T>): Promise<T> {
+    if (this.breaker.opened) return Promise.reject(this.circuitOpen(endpoint));
     if (this.limit.pendingCount >= this.options.maxQueue) {
-      throw new WechatTransportError(endpoint, 'overloaded', `${this.limit.pendingCount} calls already waiting (WECHAT_MAX_QUEUE)`, undefined, 1_000);
+      return Promise.reject(
+        new WechatTransportError(endpoint, 'overloaded', `${this.limit.pendingCount} calls already waiting (WECHAT_MAX_QUEUE)`, undefined, 1_000),
+      );
     }
-    return this.limit(async () => {
-      try {
-        return (await this.breaker.fire(call)) as T;
-      } catch (error) {
-        if ((error as { code?: string }).code === 'EOPENBREAKER') throw this.circuitOpen(endpoint);
-        throw error;
-      }
-    });
+    // Plain promise chains, not async wrappers: this runs for every WeChat call.
+    return this.limit(() =>
+      this.breaker.fire(call).catch((error: unknown) => {
+        throw (error as { code?: string }).code === 'EOPENBREAKER' ? this.circuitOpen(endpoint) : error;
+      }),
+    ) as Promise<T>;
   }
 
   private circuitOpen(endpoint: string): WechatTransportError {

@@ -53,6 +53,32 @@ function queryString(query: Readonly<Record<string, string>>): string {
   return search;
 }
 
+/** A successful answer's decoded body; throws for an HTTP error, a body that is not a JSON object, or an errcode. */
+function decodeAnswer(path: string, status: number, text: string): Record<string, unknown> {
+  if (status !== 200) {
+    throw new WechatTransportError(path, 'http-status', `HTTP ${status}`, status);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new WechatTransportError(path, 'invalid-body', `answer is not JSON (${text.length} bytes)`, status);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new WechatTransportError(path, 'invalid-body', 'answer is not a JSON object', status);
+  }
+  const record = parsed as Record<string, unknown>;
+  const errcode = record['errcode'] ?? 0;
+  if (typeof errcode !== 'number') {
+    throw new WechatTransportError(path, 'invalid-body', 'errcode is not a number', status);
+  }
+  if (errcode !== 0) {
+    const errmsg = typeof record['errmsg'] === 'string' ? scrubTokens(record['errmsg']) : '';
+    throw new WechatApiError(path, errcode, errmsg);
+  }
+  return record;
+}
+
 export class WechatClient {
   private readonly agent: Agent;
   private readonly metrics: Metrics;
@@ -136,12 +162,36 @@ export class WechatClient {
     return Math.round(baseMs * (1 + Math.random()));
   }
 
-  /** One HTTP call, timed into the upstream histogram by endpoint and outcome. */
+  /**
+   * One HTTP call within its timeout (the per-call timeout or what is left of the deadline,
+   * whichever ends first), timed into the upstream histogram by endpoint and outcome.
+   */
   private async postOnce(path: string, url: string, body: string, deadline: number): Promise<Record<string, unknown>> {
     const started = performance.now();
     let outcome = 'error';
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const record = await this.exchange(path, url, body, deadline);
+      const timeoutMs = Math.min(this.options.timeoutMs, deadline - Date.now());
+      if (timeoutMs <= 0) throw new WechatTransportError(path, 'timeout', 'the operation deadline passed before the call');
+      // undici takes any EventEmitter that emits 'abort' as a signal: far cheaper per call than an AbortController.
+      const abort = new EventEmitter();
+      let timedOut = false;
+      timer = setTimeout(() => {
+        timedOut = true;
+        abort.emit('abort');
+      }, timeoutMs);
+      let status: number;
+      let text: string;
+      try {
+        const response = await request(url, { method: 'POST', dispatcher: this.agent, headers: JSON_CONTENT, body, signal: abort });
+        status = response.statusCode;
+        text = await response.body.text();
+      } catch (error) {
+        if (timedOut) throw new WechatTransportError(path, 'timeout', `no answer within ${timeoutMs} ms`);
+        const reason = error instanceof Error ? `${(error as NodeJS.ErrnoException).code ?? error.name}: ${error.message}` : String(error);
+        throw new WechatTransportError(path, 'connection', scrubTokens(reason));
+      }
+      const record = decodeAnswer(path, status, text);
       outcome = '0';
       return record;
     } catch (error) {
@@ -149,57 +199,9 @@ export class WechatClient {
       else if (error instanceof WechatTransportError) outcome = error.failure;
       throw error;
     } finally {
+      clearTimeout(timer);
       this.metrics.upstreamCalls.observe({ endpoint: path, outcome }, (performance.now() - started) / 1000);
     }
-  }
-
-  private async exchange(path: string, url: string, body: string, deadline: number): Promise<Record<string, unknown>> {
-    const timeoutMs = Math.min(this.options.timeoutMs, deadline - Date.now());
-    if (timeoutMs <= 0) throw new WechatTransportError(path, 'timeout', 'the operation deadline passed before the call');
-    // undici takes any EventEmitter that emits 'abort' as a signal: far cheaper per call than an AbortController.
-    const abort = new EventEmitter();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      abort.emit('abort');
-    }, timeoutMs);
-    let status = 0;
-    let text: string;
-    try {
-      const response = await request(url, { method: 'POST', dispatcher: this.agent, headers: JSON_CONTENT, body, signal: abort });
-      status = response.statusCode;
-      text = await response.body.text();
-    } catch (error) {
-      if (timedOut) {
-        throw new WechatTransportError(path, 'timeout', `no answer within ${timeoutMs} ms`);
-      }
-      const reason = error instanceof Error ? `${(error as NodeJS.ErrnoException).code ?? error.name}: ${error.message}` : String(error);
-      throw new WechatTransportError(path, 'connection', scrubTokens(reason));
-    } finally {
-      clearTimeout(timer);
-    }
-    if (status !== 200) {
-      throw new WechatTransportError(path, 'http-status', `HTTP ${status}`, status);
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new WechatTransportError(path, 'invalid-body', `answer is not JSON (${text.length} bytes)`, status);
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new WechatTransportError(path, 'invalid-body', 'answer is not a JSON object', status);
-    }
-    const record = parsed as Record<string, unknown>;
-    const errcode = record['errcode'] ?? 0;
-    if (typeof errcode !== 'number') {
-      throw new WechatTransportError(path, 'invalid-body', 'errcode is not a number', status);
-    }
-    if (errcode !== 0) {
-      const errmsg = typeof record['errmsg'] === 'string' ? scrubTokens(record['errmsg']) : '';
-      throw new WechatApiError(path, errcode, errmsg);
-    }
-    return record;
   }
 
   /** Closes pooled connections; in-flight calls finish first. */
