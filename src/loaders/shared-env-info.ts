@@ -81,13 +81,17 @@ export class SharedEnvInfo {
       this.metrics.singleFlightJoins.inc({ kind: 'envinfo' });
       return joined;
     }
-    const flight = fetch()
-      .then((environments) => {
-        if (this.ttlMs > 0) this.cache.set(key, environments, this.ttlMs).catch((error: Error) => this.logger.debug({ err: error.message }, 'getEnvInfo cache write failed'));
-        return environments;
-      })
-      .finally(() => this.inflight.delete(key));
+    const flight = fetch();
     this.inflight.set(key, flight);
+    // Added before any caller's: this reaction runs first, so the flight is over (and its answer
+    // cached) by the time a caller sees the answer. Callers get the fetch's own promise.
+    flight.then(
+      (environments) => {
+        this.inflight.delete(key);
+        if (this.ttlMs > 0) this.cache.set(key, environments, this.ttlMs).catch((error: Error) => this.logger.debug({ err: error.message }, 'getEnvInfo cache write failed'));
+      },
+      () => this.inflight.delete(key),
+    );
     return flight;
   }
 
