@@ -24,19 +24,22 @@ export class MerchantResolver {
     description:
       "The merchant's WeChat Cloud environments; with `env`, at most that one (empty when it does not exist). Null when WeChat could not be read; the error says why.",
   })
-  async cloudEnvironments(
+  cloudEnvironments(
     @Root() merchant: Merchant,
     @Arg('env', () => String, { nullable: true, description: 'Only this environment id, e.g. test2-4a89da.' }) env: string | null,
     @Ctx() context: Context,
   ): Promise<CloudEnvironment[]> {
     context.stats.merchants.add(merchant.id);
     const envFilter = assertEnvArgument(env);
-    try {
-      const authorizer = await context.authorizers.load(merchant.id);
-      if (!authorizer) throw new MerchantNotAuthorizedError(merchant.id);
-      return await context.cloudEnvironments.load(authorizer.authorizerAppId, envFilter);
-    } catch (error) {
-      throw toCloudEnvironmentError(error, merchant.id);
-    }
+    // A promise chain rather than async/await: this runs for every merchant and alias of an operation.
+    return context.authorizers
+      .load(merchant.id)
+      .then((authorizer) => {
+        if (!authorizer) throw new MerchantNotAuthorizedError(merchant.id);
+        return context.cloudEnvironments.load(authorizer.authorizerAppId, envFilter);
+      })
+      .catch((error: unknown) => {
+        throw toCloudEnvironmentError(error, merchant.id);
+      });
   }
 }
