@@ -12,7 +12,16 @@
  * merchant-reference.ts), since the list's other merchants are still good.
  */
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
-import { type FieldNode, type GraphQLField, GraphQLError, getArgumentValues, getVariableValues, isUnionType } from 'graphql';
+import {
+  type FieldNode,
+  type GraphQLField,
+  GraphQLError,
+  Kind,
+  type OperationDefinitionNode,
+  getArgumentValues,
+  getVariableValues,
+  isUnionType,
+} from 'graphql';
 import { rootFields } from './root-fields.js';
 
 const ENTITIES_FIELD = '_entities';
@@ -33,22 +42,44 @@ function checkRepresentation(representation: unknown, index: number, entityTypes
   return refuse(`representations[${index}] ${sent}; this subgraph resolves only ${entityTypes.join(', ')} entities, ${example}. Nothing was resolved.`, node);
 }
 
-/** The representations each `_entities` selection carries once variables are applied; undefined where execution will report the error. */
-function representationLists(context: GraphQLRequestContextDidResolveOperation<BaseContext>): { node: FieldNode; representations: unknown[] }[] {
-  const { schema, document, operation, request } = context;
+/**
+ * The list a gateway sends: `_entities(representations: $name)` with `$name` a list of
+ * objects. Execution will see it exactly as sent (`_Any` takes any value as is), so it is
+ * read without coercing every variable of the operation a second time. Anything else
+ * (an inline list, a default value, a null item) is left to `coercedRepresentations`.
+ */
+function sentRepresentations(node: FieldNode, variables: Readonly<Record<string, unknown>> | undefined): unknown[] | undefined {
+  const argument = node.arguments?.find((candidate) => candidate.name.value === 'representations');
+  if (argument?.value.kind !== Kind.VARIABLE || !variables) return undefined;
+  const sent = variables[argument.value.name.value];
+  return Array.isArray(sent) && sent.every((item) => item !== null && typeof item === 'object') ? sent : undefined;
+}
+
+/** The representations of `node` once variables are applied, as execution will coerce them; undefined where execution will report the error. */
+function coercedRepresentations(context: GraphQLRequestContextDidResolveOperation<BaseContext>, operation: OperationDefinitionNode, node: FieldNode): unknown[] | undefined {
+  const { schema, request } = context;
   const fieldDefinition = schema.getQueryType()?.getFields()[ENTITIES_FIELD] as GraphQLField<unknown, unknown> | undefined;
-  if (!fieldDefinition || !operation) return [];
+  if (!fieldDefinition) return undefined;
   const variables = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, { maxErrors: 1 });
-  if (variables.errors) return [];
+  if (variables.errors) return undefined;
+  try {
+    const { representations } = getArgumentValues(fieldDefinition, node, variables.coerced) as { representations?: unknown };
+    return Array.isArray(representations) ? representations : undefined;
+  } catch {
+    // An argument graphql-js cannot coerce fails the same way when the operation executes.
+    return undefined;
+  }
+}
+
+/** The representations each `_entities` selection carries. */
+function representationLists(context: GraphQLRequestContextDidResolveOperation<BaseContext>): { node: FieldNode; representations: unknown[] }[] {
+  const { document, operation, request } = context;
+  if (!operation) return [];
   const lists: { node: FieldNode; representations: unknown[] }[] = [];
   for (const node of rootFields(document, operation.selectionSet)) {
     if (node.name.value !== ENTITIES_FIELD) continue;
-    try {
-      const { representations } = getArgumentValues(fieldDefinition, node, variables.coerced) as { representations?: unknown };
-      if (Array.isArray(representations)) lists.push({ node, representations });
-    } catch {
-      // An argument graphql-js cannot coerce fails the same way when the operation executes.
-    }
+    const representations = sentRepresentations(node, request.variables) ?? coercedRepresentations(context, operation, node);
+    if (representations) lists.push({ node, representations });
   }
   return lists;
 }
