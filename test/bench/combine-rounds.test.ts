@@ -1,6 +1,7 @@
-/** A benchmark of several rounds reports each server's median round, and counts across all of them. */
+/** A benchmark of several rounds reports each server's median round, and counts across all of them; targets are judged on those figures. */
 import { describe, expect, it } from 'vitest';
-import { hotMerchantCallBound } from '../../src/dev/bench/bench-targets.js';
+import type { BenchReport } from '../../src/dev/bench/bench-report.js';
+import { hotMerchantCallBound, targetVerdicts } from '../../src/dev/bench/bench-targets.js';
 import { type Measurement, combineRounds } from '../../src/dev/bench/measure-workload.js';
 
 const round = (figures: Partial<Measurement>): Measurement => ({
@@ -43,5 +44,22 @@ describe('combineRounds', () => {
 
   it('lets the hot merchant fill its cache once more per round', () => {
     expect(hotMerchantCallBound(combined, 3000)).toBe(Math.ceil(34_500 / 3000) + 3);
+  });
+});
+
+describe('the W3 p99 targets', () => {
+  const report = (ours: number, floor: number, upstream: number) =>
+    ({
+      settings: { latencyMs: 20, cacheTtlMs: 3000 },
+      upstream: { connections: 32, p50Ms: 21, p99Ms: upstream },
+      workloads: [{ key: 'W3', results: { 'subgraph-nocache': round({ p99Ms: ours }), floor: round({ p99Ms: floor }) } }],
+    }) as unknown as BenchReport;
+  const verdict = (r: BenchReport, starts: string, server: string) => targetVerdicts(r).find((v) => v.target.startsWith(starts) && v.target.includes(server))!;
+
+  it('judges what our layers add over the floor at p99, beside the line the floor itself may miss', () => {
+    const tight = report(50, 45, 30);
+    expect(verdict(tight, "W3: p99 ≤ baseline (b)'s p99", 'cache off').met).toBe(true);
+    expect(verdict(tight, 'W3: p99 ≤ upstream p99', '(b) framework floor').met).toBe(false);
+    expect(verdict(report(51, 45, 30), "W3: p99 ≤ baseline (b)'s p99", 'cache off').met).toBe(false);
   });
 });

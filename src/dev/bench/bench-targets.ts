@@ -68,6 +68,19 @@ export function targetVerdicts(report: BenchReport): TargetVerdict[] {
       met: w3 && w3.connections === 32 ? w3.p99Ms - upstreamP99 <= 5 : undefined,
     });
   }
+  // Where even the floor cannot meet the line above (the load generator, the simulator and the
+  // server share the machine's cores), what this machine can still judge is what our layers
+  // add at p99 on top of the framework alone, like for like.
+  const w3Floor = result('W3', 'floor');
+  const w3Ours = result('W3', 'subgraph-nocache');
+  verdicts.push({
+    target: `W3: p99 ≤ baseline (b)'s p99 + 5 ms at 32 connections, ${SERVER_LABELS['subgraph-nocache']} (what our layers add at p99)`,
+    measured:
+      w3Ours && w3Floor
+        ? `p99 ${w3Ours.p99Ms} ms = (b)'s p99 (${w3Floor.p99Ms} ms) ${w3Ours.p99Ms >= w3Floor.p99Ms ? '+' : '−'} ${Math.abs(w3Ours.p99Ms - w3Floor.p99Ms).toFixed(0)} ms`
+        : 'not run',
+    met: w3Ours && w3Floor && w3Ours.connections === 32 && w3Floor.connections === 32 ? w3Ours.p99Ms - w3Floor.p99Ms <= 5 : undefined,
+  });
   const ours = report.workloads.map((workload) => workload.results.subgraph).filter((m) => m !== undefined);
   const megabytes = (bytes: number) => `${(bytes / 1_048_576).toFixed(0)} MB`;
   verdicts.push({
