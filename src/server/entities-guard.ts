@@ -17,7 +17,6 @@ import {
   type GraphQLField,
   GraphQLError,
   Kind,
-  type OperationDefinitionNode,
   getArgumentValues,
   getVariableValues,
   isUnionType,
@@ -55,15 +54,10 @@ function sentRepresentations(node: FieldNode, variables: Readonly<Record<string,
   return Array.isArray(sent) && sent.every((item) => item !== null && typeof item === 'object') ? sent : undefined;
 }
 
-/** The representations of `node` once variables are applied, as execution will coerce them; undefined where execution will report the error. */
-function coercedRepresentations(context: GraphQLRequestContextDidResolveOperation<BaseContext>, operation: OperationDefinitionNode, node: FieldNode): unknown[] | undefined {
-  const { schema, request } = context;
-  const fieldDefinition = schema.getQueryType()?.getFields()[ENTITIES_FIELD] as GraphQLField<unknown, unknown> | undefined;
-  if (!fieldDefinition) return undefined;
-  const variables = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, { maxErrors: 1 });
-  if (variables.errors) return undefined;
+/** The representations of `node` under the operation's coerced variables, as execution will see them; undefined where execution will report the error. */
+function coercedRepresentations(fieldDefinition: GraphQLField<unknown, unknown>, node: FieldNode, variables: Record<string, unknown>): unknown[] | undefined {
   try {
-    const { representations } = getArgumentValues(fieldDefinition, node, variables.coerced) as { representations?: unknown };
+    const { representations } = getArgumentValues(fieldDefinition, node, variables) as { representations?: unknown };
     return Array.isArray(representations) ? representations : undefined;
   } catch {
     // An argument graphql-js cannot coerce fails the same way when the operation executes.
@@ -73,12 +67,19 @@ function coercedRepresentations(context: GraphQLRequestContextDidResolveOperatio
 
 /** The representations each `_entities` selection carries. */
 function representationLists(context: GraphQLRequestContextDidResolveOperation<BaseContext>): { node: FieldNode; representations: unknown[] }[] {
-  const { document, operation, request } = context;
-  if (!operation) return [];
+  const { schema, document, operation, request } = context;
+  const fieldDefinition = schema.getQueryType()?.getFields()[ENTITIES_FIELD] as GraphQLField<unknown, unknown> | undefined;
+  if (!fieldDefinition || !operation) return [];
+  // Coerced once per operation, and only if some selection is not a gateway's plain variable.
+  let coerced: ReturnType<typeof getVariableValues> | undefined;
   const lists: { node: FieldNode; representations: unknown[] }[] = [];
   for (const node of rootFields(document, operation.selectionSet)) {
     if (node.name.value !== ENTITIES_FIELD) continue;
-    const representations = sentRepresentations(node, request.variables) ?? coercedRepresentations(context, operation, node);
+    let representations = sentRepresentations(node, request.variables);
+    if (!representations) {
+      coerced ??= getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, { maxErrors: 1 });
+      if (coerced.coerced) representations = coercedRepresentations(fieldDefinition, node, coerced.coerced);
+    }
     if (representations) lists.push({ node, representations });
   }
   return lists;
