@@ -1,6 +1,6 @@
 /** A benchmark of several rounds reports each server's median round, and counts across all of them; targets are judged on those figures. */
 import { describe, expect, it } from 'vitest';
-import type { BenchReport } from '../../src/dev/bench/bench-report.js';
+import { type BenchReport, type WorkloadReport, ratiosOf } from '../../src/dev/bench/bench-report.js';
 import { hotMerchantCallBound, targetVerdicts } from '../../src/dev/bench/bench-targets.js';
 import { type Measurement, combineRounds } from '../../src/dev/bench/measure-workload.js';
 
@@ -61,5 +61,22 @@ describe('the W3 p99 targets', () => {
     expect(verdict(tight, "W3: p99 ≤ baseline (b)'s p99", 'cache off').met).toBe(true);
     expect(verdict(tight, 'W3: p99 ≤ upstream p99', '(b) framework floor').met).toBe(false);
     expect(verdict(report(51, 45, 30), "W3: p99 ≤ baseline (b)'s p99", 'cache off').met).toBe(false);
+  });
+});
+
+describe('the ratio rows', () => {
+  it('divide the cache-off subgraph by (b) and, when it ran, by (b′), figure by figure', () => {
+    const workload: WorkloadReport = {
+      key: 'W1',
+      title: 'W1 fan-out',
+      description: '',
+      results: { 'subgraph-nocache': round({ opsPerSec: 90, cpuMsPerOp: 3 }), floor: round({ opsPerSec: 100, cpuMsPerOp: 2.5 }), 'floor-lean': round({ opsPerSec: 120, cpuMsPerOp: 2 }) },
+    };
+    const rows = ratiosOf(workload).map(({ label, opsPerSec, cpuMsPerOp }) => [label, opsPerSec, cpuMsPerOp]);
+    expect(rows).toEqual([
+      ['cache off ÷ (b)', 0.9, 1.2],
+      ['cache off ÷ (b′)', 0.75, 1.5],
+    ]);
+    expect(ratiosOf({ ...workload, results: { 'subgraph-nocache': workload.results['subgraph-nocache'], floor: workload.results.floor } }).map((r) => r.label)).toEqual(['cache off ÷ (b)']);
   });
 });

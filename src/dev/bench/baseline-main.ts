@@ -1,7 +1,8 @@
 /**
  * Runs baseline (b) in its own process, configured like the real subgraph: PORT, HOST,
  * WECHAT_API_BASE_URL, AUTHORIZERS_FILE (fixed access tokens only) and
- * WECHAT_MAX_CONNECTIONS. Prints `baseline subgraph ready at <url>`; stops on SIGTERM.
+ * WECHAT_MAX_CONNECTIONS; BASELINE_CACHE_CONTROL=off runs it without Apollo Server's
+ * cache-control plugin (baseline (b′)). Prints `baseline subgraph ready at <url>`; stops on SIGTERM.
  */
 import { readAuthorizersFile } from '../../authorizers/authorizers-file.js';
 import { type BaselineAuthorizer, startBaselineSubgraph } from './baseline-subgraph.js';
@@ -31,6 +32,7 @@ const baseline = await startBaselineSubgraph({
   wechatBaseUrl: required('WECHAT_API_BASE_URL').replace(/\/$/, ''),
   authorizers,
   upstreamConnections: Number(process.env['WECHAT_MAX_CONNECTIONS'] ?? 64),
+  cacheControlPlugin: process.env['BASELINE_CACHE_CONTROL'] !== 'off',
 });
 process.stdout.write(`baseline subgraph ready at ${baseline.url}\n`);
 process.once('SIGTERM', () => void baseline.close().then(() => process.exit(0)));

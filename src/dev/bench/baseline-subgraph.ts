@@ -8,6 +8,7 @@
  * cache, limits or structured errors. Fixed access tokens only.
  */
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import fastifyApollo from '@as-integrations/fastify';
 import DataLoader from 'dataloader';
@@ -84,6 +85,12 @@ export interface BaselineOptions {
   readonly authorizers: ReadonlyMap<string, BaselineAuthorizer>;
   /** Keep-alive sockets to WeChat. */
   readonly upstreamConnections: number;
+  /**
+   * false: without Apollo Server's cache-control plugin, which it installs by default and
+   * which hooks every resolved field. Default true: Apollo Server's defaults, as a minimal
+   * hand-written server has them.
+   */
+  readonly cacheControlPlugin?: boolean;
 }
 
 const KNOWN_STATUSES = new Set(['NORMAL', 'HALTED', 'UNAVAILABLE']);
@@ -141,7 +148,7 @@ export async function startBaselineSubgraph(options: BaselineOptions): Promise<{
   ]);
 
   const app = Fastify({ logger: false });
-  const apollo = new ApolloServer<Context>({ schema });
+  const apollo = new ApolloServer<Context>({ schema, plugins: options.cacheControlPlugin === false ? [ApolloServerPluginCacheControlDisabled()] : [] });
   await apollo.start();
   app.get('/healthz', async () => ({ status: 'ok' }));
   await app.register(fastifyApollo(apollo), {

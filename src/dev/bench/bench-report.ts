@@ -46,9 +46,10 @@ const RATIO_PAIRS: readonly (readonly [ServerKey, ServerKey])[] = [
   ['subgraph', 'unbatched'],
   ['subgraph', 'floor'],
   ['subgraph-nocache', 'floor'],
+  ['subgraph-nocache', 'floor-lean'],
 ];
 
-const SHORT: Readonly<Record<ServerKey, string>> = { subgraph: 'this subgraph', 'subgraph-nocache': 'cache off', unbatched: '(a)', floor: '(b)' };
+const SHORT: Readonly<Record<ServerKey, string>> = { subgraph: 'this subgraph', 'subgraph-nocache': 'cache off', unbatched: '(a)', floor: '(b)', 'floor-lean': '(b′)' };
 
 export function ratiosOf(workload: WorkloadReport): Ratio[] {
   return RATIO_PAIRS.flatMap(([over, under]) => {

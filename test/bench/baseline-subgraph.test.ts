@@ -1,0 +1,48 @@
+/**
+ * The benchmark's floors answer the bench's workloads exactly as this subgraph does, and
+ * (b′) differs from (b) only in running without Apollo Server's cache-control plugin.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BaselineAuthorizer, startBaselineSubgraph } from '../../src/dev/bench/baseline-subgraph.js';
+import { buildBenchWorld } from '../../src/dev/bench/bench-world.js';
+import { buildWorkloads } from '../../src/dev/bench/bench-workloads.js';
+import { WechatSimulator } from '../../src/simulator/index.js';
+
+const world = buildBenchWorld({ groups: 1 });
+const workloads = buildWorkloads(world);
+const simulator = new WechatSimulator({ authorizers: [...world.simulatorAuthorizers] });
+const floors: Array<{ url: string; close: () => Promise<void> }> = [];
+
+beforeAll(async () => {
+  const wechatBaseUrl = await simulator.start();
+  const authorizers = new Map<string, BaselineAuthorizer>(
+    world.authorizersFile.map((entry) => [entry.merchantId, { appId: entry.authorizerAppId, accessToken: entry.authorizerAccessToken! }]),
+  );
+  for (const cacheControlPlugin of [true, false]) {
+    floors.push(await startBaselineSubgraph({ port: 0, host: '127.0.0.1', wechatBaseUrl, authorizers, upstreamConnections: 4, cacheControlPlugin }));
+  }
+});
+
+afterAll(async () => {
+  await Promise.all(floors.map((floor) => floor.close()));
+  await simulator.stop();
+});
+
+async function ask(url: string, body: string) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return { cacheControl: response.headers.get('cache-control'), body: (await response.json()) as unknown };
+}
+
+describe('baselines (b) and (b′)', () => {
+  it.each(['W1', 'W3'] as const)('answer %s with the data this subgraph serves', async (key) => {
+    for (const floor of floors) {
+      expect((await ask(floor.url, workloads[key].probeBody)).body).toEqual({ data: workloads[key].probeData });
+    }
+  });
+
+  it("differ only in Apollo Server's cache-control plugin: (b) runs it (no-store without hints), (b′) does not", async () => {
+    const [withPlugin, withoutPlugin] = await Promise.all(floors.map((floor) => ask(floor.url, workloads.W3.probeBody)));
+    expect(withPlugin!.cacheControl).toBe('no-store');
+    expect(withoutPlugin!.cacheControl).toBeNull();
+  });
+});
