@@ -73,4 +73,31 @@ describe('redaction', () => {
     }
     expect(output).toContain('[REDACTED]');
   });
+
+  it('censors secret fields one level down in any object, leaving the object as it was', () => {
+    const { logger, lines } = captureLogs('info');
+    const call = { endpoint: '/tcb/getenvinfo', token: 'T-secret-7', refreshToken: 'RT-secret-8' };
+    logger.info({ call, list: ['kept'], count: 2 }, 'nested');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ call: { endpoint: '/tcb/getenvinfo', token: '[REDACTED]', refreshToken: '[REDACTED]' }, list: ['kept'], count: 2 });
+    expect(call.token).toBe('T-secret-7');
+  });
+
+  it('censors an error’s secret fields and keeps what an operator needs from it', () => {
+    const { logger, lines } = captureLogs('info');
+    const error = Object.assign(new Error('getenvinfo failed'), { errcode: 40001, accessToken: 'AT-secret-9' });
+    logger.error({ err: error }, 'call failed');
+    logger.error(error);
+    for (const line of lines) {
+      const { err } = JSON.parse(line) as { err: Record<string, unknown> };
+      expect(err).toMatchObject({ type: 'Error', message: 'getenvinfo failed', errcode: 40001, accessToken: '[REDACTED]' });
+      expect(err['stack']).toContain('getenvinfo failed');
+    }
+    expect(lines).toHaveLength(2);
+  });
+
+  it('censors secrets a child logger is bound with', () => {
+    const { logger, lines } = captureLogs('info');
+    logger.child({ secret: 'S-secret-10', authorizer: { appId: 'wx1', authorizerAccessToken: 'AT-secret-11' } }).info('bound');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ secret: '[REDACTED]', authorizer: { appId: 'wx1', authorizerAccessToken: '[REDACTED]' } });
+  });
 });
