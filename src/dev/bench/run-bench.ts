@@ -8,6 +8,7 @@
  *                    [--cpu-prof [dir]] [--source] [--out benchmarks]
  *   npm run bench -- --check            short CI variant; exits 1 unless upstream calls are exact
  *   npm run bench -- --soak-rss 60      W3 on this subgraph (or --servers <one>) for 60 s; RSS sampled, must stay flat
+ *   npm run bench -- --log-cost         what the logger costs an operation, at info and warn
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -17,6 +18,7 @@ import { formatMarkdown, formatText, type BenchSettings } from './bench-report.j
 import { REPOSITORY_ROOT, SERVER_KEYS, type ServerKey } from './bench-servers.js';
 import { CHECK_SETTINGS, FULL_SETTINGS, runBench } from './bench.js';
 import { WORKLOAD_KEYS, type WorkloadKey } from './bench-workloads.js';
+import { measureLogCost } from './log-cost.js';
 import { formatSoakRss, runSoakRss } from './soak-rss.js';
 
 const { values } = parseArgs({
@@ -34,6 +36,7 @@ const { values } = parseArgs({
     workloads: { type: 'string' },
     check: { type: 'boolean', default: false },
     'soak-rss': { type: 'string' },
+    'log-cost': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     'cpu-prof-dir': { type: 'string' },
     source: { type: 'boolean', default: false },
@@ -81,7 +84,9 @@ const subgraphEntry = values.source ? 'source' : 'dist';
 const outDirectory = resolve(values.out ?? join(REPOSITORY_ROOT, 'benchmarks'));
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
-if (values['soak-rss'] !== undefined) {
+if (values['log-cost']) {
+  process.stdout.write(`${measureLogCost()}\n`);
+} else if (values['soak-rss'] !== undefined) {
   if (settings.servers.length !== 1 && values.servers !== undefined) usage('--soak-rss runs one server: name it alone, e.g. --servers floor');
   const report = await runSoakRss({
     server: values.servers === undefined ? 'subgraph' : settings.servers[0]!,
