@@ -85,6 +85,16 @@ describe('formatChinaTime', () => {
     expect(formatChinaTime(new Date('2019-04-04T06:10:28.999Z'))).toBe('2019-04-04T14:10:28+08:00');
   });
 
+  it('agrees with the ISO text of the shifted instant from year 1000 to 9999', () => {
+    const first = Date.UTC(1000, 0, 1);
+    const last = Date.UTC(9999, 11, 31, 15, 59, 59);
+    // A stride of no round number of minutes, hours or days walks through every month, day, hour, minute and second.
+    for (let time = first; time <= last; time += 2_718_281_000) {
+      const date = new Date(time);
+      expect(formatChinaTime(date)).toBe(`${new Date(time + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`);
+    }
+  });
+
   it('gives back the WeChat wall clock it was parsed from, across midnight', () => {
     const date = parseChinaTime('2019-04-04 03:00:00');
     expect(date && formatChinaTime(date)).toBe('2019-04-04T03:00:00+08:00');
