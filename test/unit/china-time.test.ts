@@ -62,6 +62,10 @@ describe('parseChinaTime', () => {
     ['a trailing newline', '2019-04-04 14:10:28\n'],
     ['an empty string', ''],
     ['text', 'yesterday'],
+    ['a letter among the digits', '2019-04-04 14:10:2a'],
+    ['a sign among the digits', '2019-+4-04 14:10:28'],
+    ['full-width digits', '２０１９-04-04 14:10:28'],
+    ['other separators', '2019/04/04 14:10:28'],
   ])('refuses %s', (_what, text) => {
     expect(parseChinaTime(text)).toBeUndefined();
   });
