@@ -18,20 +18,22 @@ import { rootFields } from './root-fields.js';
 
 const CACHEABLE_ROOT_FIELDS: ReadonlySet<string> = new Set(['_entities', '__typename']);
 
+const onlyEntities = (roots: readonly string[]) => roots.includes('_entities') && roots.every((name) => CACHEABLE_ROOT_FIELDS.has(name));
+
 export function cachePolicyPlugin(): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ contextValue, document, operation, response }) {
           const maxAge = contextValue.cacheMaxAgeSeconds;
-          const roots = document && operation ? rootFields(document, operation.selectionSet).map((field) => field.name.value) : [];
+          // The root fields are walked last, only for an answer every cheaper condition lets through.
           const cacheable =
             maxAge > 0 &&
+            document !== undefined &&
             operation?.operation === 'query' &&
             response.body.kind === 'single' &&
             response.body.singleResult.errors === undefined &&
-            roots.includes('_entities') &&
-            roots.every((name) => CACHEABLE_ROOT_FIELDS.has(name));
+            onlyEntities(rootFields(document, operation.selectionSet).map((field) => field.name.value));
           response.http.headers.set('cache-control', cacheable ? `max-age=${maxAge}, private` : 'no-store');
         },
       };
