@@ -8,6 +8,7 @@
  */
 import { pino, type Logger } from 'pino';
 import { createLogger } from '../../logger.js';
+import { median } from './measure-workload.js';
 
 const OPERATIONS_PER_ROUND = 50_000;
 const ROUNDS = 5;
@@ -27,7 +28,7 @@ function cpuMicrosecondsPerOperation(logger: Logger): number {
     const { user, system } = process.cpuUsage(started);
     rounds.push((user + system) / OPERATIONS_PER_ROUND);
   }
-  return rounds.sort((a, b) => a - b)[Math.floor(ROUNDS / 2)]!;
+  return median(rounds);
 }
 
 export function measureLogCost(): string {

@@ -89,7 +89,8 @@ export async function measureWorkload(workload: Workload, server: ServerProcess,
   };
 }
 
-const median = (values: readonly number[]) => {
+/** The middle value, or the mean of the two middle ones. */
+export const median = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
