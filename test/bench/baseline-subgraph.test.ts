@@ -3,9 +3,9 @@
  * (b′) differs from (b) only in running without Apollo Server's cache-control plugin.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BaselineAuthorizer, startBaselineSubgraph } from '../../src/dev/bench/baseline-subgraph.js';
-import { buildBenchWorld } from '../../src/dev/bench/bench-world.js';
-import { buildWorkloads } from '../../src/dev/bench/bench-workloads.js';
+import { type BaselineAuthorizer, startBaselineSubgraph } from '../../tools/bench/baseline-subgraph.js';
+import { buildBenchWorld } from '../../tools/bench/bench-world.js';
+import { buildWorkloads } from '../../tools/bench/bench-workloads.js';
 import { WechatSimulator } from '../../src/simulator/index.js';
 
 const world = buildBenchWorld({ groups: 1 });

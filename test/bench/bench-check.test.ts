@@ -5,9 +5,9 @@
  * machines vary; `npm run bench` reports it.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { upstreamCallProblems } from '../../src/dev/bench/bench-check.js';
-import type { BenchReport } from '../../src/dev/bench/bench-report.js';
-import { CHECK_SETTINGS, runBench } from '../../src/dev/bench/bench.js';
+import { upstreamCallProblems } from '../../tools/bench/bench-check.js';
+import type { BenchReport } from '../../tools/bench/bench-report.js';
+import { CHECK_SETTINGS, runBench } from '../../tools/bench/bench.js';
 
 describe('npm run bench -- --check', () => {
   let report: BenchReport;

@@ -1,8 +1,8 @@
 /** A benchmark of several rounds reports each server's median round, and counts across all of them; targets are judged on those figures. */
 import { describe, expect, it } from 'vitest';
-import { type BenchReport, type WorkloadReport, ratiosOf } from '../../src/dev/bench/bench-report.js';
-import { hotMerchantCallBound, targetVerdicts } from '../../src/dev/bench/bench-targets.js';
-import { type Measurement, combineRounds } from '../../src/dev/bench/measure-workload.js';
+import { type BenchReport, type WorkloadReport, ratiosOf } from '../../tools/bench/bench-report.js';
+import { hotMerchantCallBound, targetVerdicts } from '../../tools/bench/bench-targets.js';
+import { type Measurement, combineRounds } from '../../tools/bench/measure-workload.js';
 
 const round = (figures: Partial<Measurement>): Measurement => ({
   connections: 32,

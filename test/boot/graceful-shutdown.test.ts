@@ -4,7 +4,7 @@
  */
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TemporaryAuthorizersFile, writeTemporaryAuthorizersFile } from '../../src/dev/simulated-wechat-env.js';
+import { type TemporaryAuthorizersFile, writeTemporaryAuthorizersFile } from '../../tools/simulated-wechat-env.js';
 import { WechatSimulator } from '../../src/simulator/index.js';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
 import { testMerchants } from '../support/merchants.js';

@@ -5,9 +5,9 @@
  * Both send the router secret. Only Hive Gateway enforces @requiresScopes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningHiveGateway, scopesFromHeader, startHiveGateway } from '../../src/dev/hive-gateway.js';
-import { startMerchantsSubgraph } from '../../src/dev/merchants-subgraph.js';
-import { composeSupergraph } from '../../src/dev/supergraph.js';
+import { type RunningHiveGateway, scopesFromHeader, startHiveGateway } from '../../tools/hive-gateway.js';
+import { startMerchantsSubgraph } from '../../tools/merchants-subgraph.js';
+import { composeSupergraph } from '../../tools/supergraph.js';
 import { CLOUD_ENVIRONMENTS_READ_SCOPE } from '../../src/schema/merchant-resolver.js';
 import { GET_ENV_INFO_PATH } from '../../src/simulator/index.js';
 import {

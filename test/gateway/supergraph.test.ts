@@ -5,7 +5,7 @@
  */
 import { Kind, parse, print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeSupergraph } from '../../src/dev/supergraph.js';
+import { composeSupergraph } from '../../tools/supergraph.js';
 import {
   MerchantCloudEnvironmentDocument,
   MerchantsAliasedEnvironmentsDocument,

@@ -9,7 +9,7 @@ import { type IncomingMessage, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simulatedWechatEnv, writeTemporaryAuthorizersFile } from '../../src/dev/simulated-wechat-env.js';
+import { simulatedWechatEnv, writeTemporaryAuthorizersFile } from '../../tools/simulated-wechat-env.js';
 import { WechatSimulator } from '../../src/simulator/index.js';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
 import { TEST_COMPONENT, testMerchants } from '../support/merchants.js';

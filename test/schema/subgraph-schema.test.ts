@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { type GraphQLSchema, buildSchema, isEnumType, isListType, isNonNullType, isObjectType, isScalarType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { composeSupergraph, printCloudEnvironmentsSdl } from '../../src/dev/supergraph.js';
+import { printCloudEnvironmentsSdl } from '../../src/schema/print-schema.js';
+import { composeSupergraph } from '../../tools/supergraph.js';
 import { getMetadataStorage } from 'type-graphql';
 import { DIRECT_PARAMETERS, buildCloudEnvironmentsSchema } from '../../src/schema/build-schema.js';
 import { MerchantResolver } from '../../src/schema/merchant-resolver.js';

@@ -5,7 +5,7 @@
  * growth.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runSoak, type SoakReport } from '../../src/dev/soak.js';
+import { runSoak, type SoakReport } from '../../tools/soak.js';
 
 const OPERATIONS = 600;
 const AUTHORIZERS = 8;

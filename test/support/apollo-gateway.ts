@@ -5,8 +5,8 @@
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { CLOUD_ENVIRONMENTS_SUBGRAPH } from '../../src/dev/hive-gateway.js';
-import { routableByApolloGateway } from '../../src/dev/supergraph.js';
+import { CLOUD_ENVIRONMENTS_SUBGRAPH } from '../../tools/hive-gateway.js';
+import { routableByApolloGateway } from '../../tools/supergraph.js';
 
 export interface RunningApolloGateway {
   readonly url: string;

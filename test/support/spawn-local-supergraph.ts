@@ -1,10 +1,10 @@
-/** Runs `npm run supergraph` (src/dev/local-supergraph.ts) in its own Node process and reads what it prints. */
+/** Runs `npm run supergraph` (tools/local-supergraph.ts) in its own Node process and reads what it prints. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { SpawnedSubgraph } from './spawn-subgraph.js';
 import { captureOutput } from './suite-capture.js';
 
-const LOCAL_SUPERGRAPH = fileURLToPath(new URL('../../src/dev/local-supergraph.ts', import.meta.url));
+const LOCAL_SUPERGRAPH = fileURLToPath(new URL('../../tools/local-supergraph.ts', import.meta.url));
 
 /** `env` replaces the environment (PATH and HOME are kept), so the test's NODE_ENV does not leak in. Read it with waitForOutput. */
 export function spawnLocalSupergraph(env: Record<string, string>): SpawnedSubgraph {

@@ -4,7 +4,7 @@
  * per authorizer: a second, independent refresh would invalidate the first replica's token.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type TemporaryAuthorizersFile, simulatedWechatEnv, writeTemporaryAuthorizersFile } from '../../src/dev/simulated-wechat-env.js';
+import { type TemporaryAuthorizersFile, simulatedWechatEnv, writeTemporaryAuthorizersFile } from '../../tools/simulated-wechat-env.js';
 import { WechatSimulator } from '../../src/simulator/index.js';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
 import { TEST_COMPONENT, appIdOf, testMerchants, tokenEndpointCalls, type TestMerchant } from '../support/merchants.js';

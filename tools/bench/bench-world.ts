@@ -10,8 +10,8 @@
  * exactly like the baselines. Each probe (one operation alone, to count its WeChat calls)
  * has merchants nothing else touches, so it always meets a cold cache.
  */
-import type { AuthorizersFileEntry } from '../../authorizers/authorizers-file.js';
-import type { SimulatedAuthorizer, SimulatedEnvironment } from '../../simulator/index.js';
+import type { AuthorizersFileEntry } from '../../src/authorizers/authorizers-file.js';
+import type { SimulatedAuthorizer, SimulatedEnvironment } from '../../src/simulator/index.js';
 
 export const MERCHANTS_PER_GROUP = 50;
 export const AUTHORIZERS_PER_GROUP = 25;

@@ -16,7 +16,7 @@ import Fastify from 'fastify';
 import { GraphQLError, GraphQLScalarType } from 'graphql';
 import { gql } from 'graphql-tag';
 import { Agent, request } from 'undici';
-import { formatChinaTime, parseChinaTime } from '../../wechat/china-time.js';
+import { formatChinaTime, parseChinaTime } from '../../src/wechat/china-time.js';
 
 const typeDefs = gql`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@requiresScopes"])

@@ -41,7 +41,7 @@ export interface ServerSetting {
   readonly cpuProfileDir: string | undefined;
 }
 
-export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export function startServer(key: ServerKey, setting: ServerSetting): Promise<ServerProcess> {
   const profile = setting.cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${setting.cpuProfileDir}`, `--cpu-prof-name=${key}.cpuprofile`];

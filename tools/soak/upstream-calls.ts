@@ -4,7 +4,7 @@
  * folds that record into these counts and clears it, so a long run does not grow the
  * record (and with it the RSS being measured).
  */
-import { AUTHORIZER_TOKEN_PATH, COMPONENT_TOKEN_PATH, GET_ENV_INFO_PATH, type WechatSimulator } from '../../simulator/index.js';
+import { AUTHORIZER_TOKEN_PATH, COMPONENT_TOKEN_PATH, GET_ENV_INFO_PATH, type WechatSimulator } from '../../src/simulator/index.js';
 
 export class UpstreamCalls {
   getEnvInfo = 0;

@@ -5,9 +5,10 @@
 import 'reflect-metadata';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { composeSupergraph, printCloudEnvironmentsSdl } from './supergraph.js';
+import { printCloudEnvironmentsSdl } from '../src/schema/print-schema.js';
+import { composeSupergraph } from './supergraph.js';
 
-const schemaDir = fileURLToPath(new URL('../../schema/', import.meta.url));
+const schemaDir = fileURLToPath(new URL('../schema/', import.meta.url));
 
 function expectedFiles(): Record<string, string> {
   const { supergraphSdl, apiSchemaSdl } = composeSupergraph();

@@ -5,7 +5,7 @@
  * error at its client path whose `extensions.code` is a known code that this merchant can
  * meet now, naming this merchant. Anything else is a failure, described for a human.
  */
-import { ERROR_CODES } from '../../errors/error-codes.js';
+import { ERROR_CODES } from '../../src/errors/error-codes.js';
 import { type CloudEnvironmentsSelection, type SoakOperation, expectedEnvironments } from './soak-operations.js';
 import type { SoakTally } from './soak-tally.js';
 import type { SoakMerchant } from './soak-world.js';

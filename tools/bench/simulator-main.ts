@@ -8,7 +8,7 @@
  * argv: --latency <ms> --groups <n>
  */
 import { parseArgs } from 'node:util';
-import { GET_ENV_INFO_PATH, WechatSimulator } from '../../simulator/index.js';
+import { GET_ENV_INFO_PATH, WechatSimulator } from '../../src/simulator/index.js';
 import { buildBenchWorld } from './bench-world.js';
 import type { SimulatorMessage, SimulatorRequest } from './simulator-process.js';
 

@@ -3,9 +3,8 @@
  * them: the printed subgraph SDL, the supergraph SDL and the client-facing API schema.
  */
 import { composeServices } from '@apollo/composition';
-import { printSubgraphSchema } from '@apollo/subgraph';
 import { type DocumentNode, parse, printSchema } from 'graphql';
-import { buildCloudEnvironmentsSchema } from '../schema/build-schema.js';
+import { printCloudEnvironmentsSdl } from '../src/schema/print-schema.js';
 import { MERCHANTS_TYPE_DEFS } from './merchants-subgraph.js';
 
 /** This subgraph's name in the supergraph (routers address its headers by it). */
@@ -15,10 +14,6 @@ export const LOCAL_URLS = {
   cloudEnvironments: 'http://localhost:4001/graphql',
   merchants: 'http://localhost:4002/graphql',
 } as const;
-
-export function printCloudEnvironmentsSdl(): string {
-  return printSubgraphSchema(buildCloudEnvironmentsSchema());
-}
 
 export interface ComposedSupergraph {
   readonly supergraphSdl: string;

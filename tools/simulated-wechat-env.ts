@@ -6,8 +6,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuthorizersFileEntry } from '../authorizers/authorizers-file.js';
-import type { SimulatedComponent } from '../simulator/index.js';
+import type { AuthorizersFileEntry } from '../src/authorizers/authorizers-file.js';
+import type { SimulatedComponent } from '../src/simulator/index.js';
 
 export interface TemporaryAuthorizersFile {
   readonly path: string;

@@ -7,7 +7,7 @@
  *   npm run bench -- --log-cost
  */
 import { pino, type Logger } from 'pino';
-import { createLogger } from '../../logger.js';
+import { createLogger } from '../../src/logger.js';
 import { median } from './measure-workload.js';
 
 const OPERATIONS_PER_ROUND = 50_000;

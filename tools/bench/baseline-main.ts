@@ -4,7 +4,7 @@
  * WECHAT_MAX_CONNECTIONS; BASELINE_CACHE_CONTROL=off runs it without Apollo Server's
  * cache-control plugin (baseline (b′)). Prints `baseline subgraph ready at <url>`; stops on SIGTERM.
  */
-import { readAuthorizersFile } from '../../authorizers/authorizers-file.js';
+import { readAuthorizersFile } from '../../src/authorizers/authorizers-file.js';
 import { type BaselineAuthorizer, startBaselineSubgraph } from './baseline-subgraph.js';
 
 function required(name: string): string {

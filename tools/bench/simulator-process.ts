@@ -37,7 +37,7 @@ export class SimulatorProcess {
   static async start(options: { latencyMs: number; groups: number }): Promise<SimulatorProcess> {
     const child = fork(MAIN, ['--latency', String(options.latencyMs), '--groups', String(options.groups)], {
       execArgv: ['--import', 'tsx'],
-      cwd: fileURLToPath(new URL('../../../', import.meta.url)),
+      cwd: fileURLToPath(new URL('../../', import.meta.url)),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const ready = new Promise<string>((resolve, reject) => {

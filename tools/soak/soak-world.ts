@@ -5,8 +5,8 @@
  * simulator's authorizers, the AUTHORIZERS_FILE entries, the merchant records and the
  * answers the soak expects all come from this one description.
  */
-import type { AuthorizersFileEntry } from '../../authorizers/authorizers-file.js';
-import type { SimulatedAuthorizer, SimulatedComponent, SimulatedEnvironment } from '../../simulator/index.js';
+import type { AuthorizersFileEntry } from '../../src/authorizers/authorizers-file.js';
+import type { SimulatedAuthorizer, SimulatedComponent, SimulatedEnvironment } from '../../src/simulator/index.js';
 import type { MerchantRecord } from '../merchants-subgraph.js';
 
 /** The soak's own third-party platform: fake credentials only the embedded simulator accepts. */
