@@ -1,5 +1,9 @@
-/** The README's error table is what client developers code against: it must say what the errcode table does. */
-import { readFile } from 'node:fs/promises';
+/**
+ * The README is what client developers and operators work from. Its error table must say what
+ * the errcode table does, every variable the config model reads must be documented (in the
+ * README's table or a docs/ page's), and every npm script must be listed under Commands.
+ */
+import { readFile, readdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { ERRCODE_RULES, OTHER_ERRCODE, WECHAT_UNAVAILABLE } from '../../src/errors/error-codes.js';
 
@@ -25,5 +29,40 @@ describe('README error table', () => {
     const rows = await errorTableRows();
     expect(rows.find((row) => row.errcodes === 'any other')).toMatchObject({ code: OTHER_ERRCODE.code, retryable: String(OTHER_ERRCODE.retryable) });
     expect(rows.find((row) => row.errcodes.includes('timeout'))).toMatchObject({ code: WECHAT_UNAVAILABLE.code, retryable: String(WECHAT_UNAVAILABLE.retryable) });
+  });
+});
+
+/** Names in the first cell of every table row of the README and the docs/ pages. */
+async function documentedVariables(): Promise<Set<string>> {
+  const docs = (await readdir(new URL('../../docs/', import.meta.url))).filter((name) => name.endsWith('.md'));
+  const pages = await Promise.all(['README.md', ...docs.map((name) => `docs/${name}`)].map((page) => readFile(new URL(`../../${page}`, import.meta.url), 'utf8')));
+  const firstCells = pages.flatMap((page) => page.split('\n').filter((line) => line.startsWith('| `')).map((line) => line.split('|')[1] ?? ''));
+  return new Set(firstCells.flatMap((cell) => [...cell.matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((match) => match[1]!)));
+}
+
+/** The variables the one zod model reads: its keys, written `NAME:` in src/config.ts. */
+async function configVariables(): Promise<string[]> {
+  const source = await readFile(new URL('../../src/config.ts', import.meta.url), 'utf8');
+  return [...new Set([...source.matchAll(/^\s+([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*): /gm)].map((match) => match[1]!))];
+}
+
+describe('README configuration', () => {
+  it('documents every variable the config model reads, in a table row of the README or docs/', async () => {
+    const variables = await configVariables();
+    expect(variables).toEqual(expect.arrayContaining(['NODE_ENV', 'PORT', 'REDIS_URL', 'MAX_ENTITIES', 'ROUTER_SECRET']));
+    const documented = await documentedVariables();
+    expect(variables.filter((name) => !documented.has(name))).toEqual([]);
+  });
+});
+
+describe('README commands', () => {
+  it('lists every npm script under Commands', async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const commands = readme.slice(readme.indexOf('## Commands'), readme.indexOf('\n## ', readme.indexOf('## Commands') + 1));
+    const { scripts } = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+    const hook = (name: string) => /^(pre|post)/.test(name) && name.replace(/^(pre|post)/, '') in scripts;
+    const listed = (name: string) =>
+      [`\`npm run ${name}\``, `\`npm run ${name} `, ...(name === 'start' || name === 'test' ? [`\`npm ${name}\``] : [])].some((form) => commands.includes(form));
+    expect(Object.keys(scripts).filter((name) => !hook(name) && !listed(name))).toEqual([]);
   });
 });
