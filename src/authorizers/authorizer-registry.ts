@@ -18,13 +18,30 @@ export class AuthorizerRegistry {
     private readonly keys: StoreKeys,
   ) {}
 
-  /** Each merchant's authorizer, in order; undefined where the merchant has not authorized us. */
+  /**
+   * Each merchant's authorizer, in order; undefined where the merchant has not authorized
+   * us or its authorizer has revoked the authorization (an `unauthorized` push), so such
+   * merchants never reach the token layer or WeChat.
+   */
   async findByMerchantIds(merchantIds: readonly string[]): Promise<Array<Authorizer | undefined>> {
     const appIds = await this.store.hashGet(this.keys.merchants, merchantIds);
+    const distinct = [...new Set(appIds.filter((appId): appId is string => appId !== undefined))];
+    const revokedAt = await this.store.hashGet(this.keys.revokedAuthorizers, distinct);
+    const revoked = new Set(distinct.filter((_appId, index) => revokedAt[index] !== undefined));
     return merchantIds.map((merchantId, index) => {
       const authorizerAppId = appIds[index];
-      return authorizerAppId === undefined ? undefined : { merchantId, authorizerAppId };
+      return authorizerAppId === undefined || revoked.has(authorizerAppId) ? undefined : { merchantId, authorizerAppId };
     });
+  }
+
+  /** The authorizer withdrew its authorization: its merchants are not authorized until it authorizes again. */
+  async revoke(authorizerAppId: string, at = new Date()): Promise<void> {
+    await this.store.hashSet(this.keys.revokedAuthorizers, authorizerAppId, at.toISOString());
+  }
+
+  /** The authorizer authorized (again); returns whether it had been revoked. */
+  async reinstate(authorizerAppId: string): Promise<boolean> {
+    return this.store.hashDelete(this.keys.revokedAuthorizers, authorizerAppId);
   }
 
   async register(authorizer: Authorizer, refreshToken?: string, options: { keepStoredRefreshToken?: boolean } = {}): Promise<void> {

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
-/** Exactly one of the two tokens is set. */
+/** At most one of the two tokens is set; with neither, the event receiver (an `authorized` push) stores the refresh token. */
 export interface AuthorizersFileEntry {
   readonly merchantId: string;
   readonly authorizerAppId: string;
@@ -35,8 +35,9 @@ const entryModel = z.object(
     authorizerAccessToken: tokenText('authorizerAccessToken'),
   },
   { message: 'each entry must be an object' },
-).refine((entry) => (entry.authorizerRefreshToken === undefined) !== (entry.authorizerAccessToken === undefined), {
-  message: 'give exactly one of authorizerRefreshToken (preferred: tokens are minted and refreshed) or authorizerAccessToken (a fixed token)',
+).refine((entry) => entry.authorizerRefreshToken === undefined || entry.authorizerAccessToken === undefined, {
+  message:
+    'give at most one of authorizerRefreshToken (tokens are minted and refreshed) or authorizerAccessToken (a fixed token); give neither when the authorizer authorizes through the event receiver',
 });
 
 const fileModel = z.object({ merchants: z.array(z.unknown(), { message: '"merchants" must be an array' }) }, { message: 'the file must hold an object with a "merchants" array' });

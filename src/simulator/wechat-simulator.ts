@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuthorizerRegistry, type SimulatedAuthorizer } from './authorizer-registry.js';
 import { ComponentAccount, type SimulatedComponent } from './component-account.js';
+import { type PushAnswer, type PushTarget, pushComponentEvent } from './component-push.js';
 import { answerWithFault } from './fault-answer.js';
 import { FaultQueue, type SimulatedFault } from './fault-queue.js';
 import { type RandomFaultOptions, RandomFaults } from './random-faults.js';
@@ -59,6 +60,7 @@ export class WechatSimulator {
   #url: string | undefined;
   /** Aborted by stop(), so delayed answers do not outlive the server. */
   #running = new AbortController();
+  #ticketPushes: NodeJS.Timeout | undefined;
 
   constructor(options: WechatSimulatorOptions = {}) {
     this.#state = {
@@ -100,6 +102,7 @@ export class WechatSimulator {
     if (!server) return;
     this.#server = undefined;
     this.#url = undefined;
+    this.stopTicketPushes();
     this.#running.abort();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
@@ -171,6 +174,62 @@ export class WechatSimulator {
    */
   deauthorize(appId: string): void {
     this.#state.authorizers.deauthorize(appId);
+  }
+
+  /**
+   * The merchant authorized the component (again): it authorizes from now on with a fresh
+   * refresh token; returns the authorization code WeChat pushes to the platform, which
+   * api_query_auth exchanges once.
+   */
+  authorize(appId: string): string {
+    return this.#state.authorizers.authorize(appId);
+  }
+
+  /** Pushes the current component_verify_ticket to the platform, as WeChat does every 10 minutes. */
+  pushVerifyTicket(target: PushTarget): Promise<PushAnswer> {
+    const { appId, ticket } = this.#componentForPushes('pushVerifyTicket');
+    return pushComponentEvent(target, appId, { InfoType: 'component_verify_ticket', ComponentVerifyTicket: ticket });
+  }
+
+  /**
+   * The merchant authorized (`authorized`, `updateauthorized`: a new authorization code is
+   * issued and pushed) or revoked (`unauthorized`: the simulator deauthorizes it too), and
+   * WeChat tells the platform.
+   */
+  pushAuthorizationEvent(target: PushTarget, infoType: 'authorized' | 'updateauthorized' | 'unauthorized', authorizerAppId: string): Promise<PushAnswer> {
+    const { appId } = this.#componentForPushes('pushAuthorizationEvent');
+    if (infoType === 'unauthorized') {
+      this.deauthorize(authorizerAppId);
+      return pushComponentEvent(target, appId, { InfoType: infoType, AuthorizerAppid: authorizerAppId });
+    }
+    const code = this.authorize(authorizerAppId);
+    const expires = String(Math.floor(Date.now() / 1000) + 3600);
+    return pushComponentEvent(target, appId, { InfoType: infoType, AuthorizerAppid: authorizerAppId, AuthorizationCode: code, AuthorizationCodeExpiredTime: expires });
+  }
+
+  /**
+   * Pushes the ticket now and then every `intervalMs` until stopTicketPushes() or stop();
+   * resolves with the first push's answer. A failed push is retried at the next interval,
+   * as WeChat does.
+   */
+  startTicketPushes(target: PushTarget, intervalMs: number): Promise<PushAnswer> {
+    this.stopTicketPushes();
+    this.#ticketPushes = setInterval(() => void this.pushVerifyTicket(target).catch(() => undefined), intervalMs);
+    this.#ticketPushes.unref();
+    return this.pushVerifyTicket(target);
+  }
+
+  stopTicketPushes(): void {
+    clearInterval(this.#ticketPushes);
+    this.#ticketPushes = undefined;
+  }
+
+  #componentForPushes(control: string): { appId: string; ticket: string } {
+    const { appId, verifyTicket } = this.#state.component;
+    if (appId === undefined || verifyTicket === undefined) {
+      throw new Error(`${control}: the simulator has no component; pass options.component to new WechatSimulator()`);
+    }
+    return { appId, ticket: verifyTicket };
   }
 
   /** The refresh token api_authorizer_token accepts for this authorizer from now on. */
