@@ -56,6 +56,31 @@ export class AuthorizerRegistry {
     return this.store.hashDelete(this.keys.merchants, merchantId);
   }
 
+  /** The authorizer the merchant is registered to, if any. */
+  async authorizerOf(merchantId: string): Promise<string | undefined> {
+    return (await this.store.hashGet(this.keys.merchants, [merchantId]))[0];
+  }
+
+  /** The merchants registered to the authorizer, sorted. */
+  async merchantsOf(authorizerAppId: string): Promise<string[]> {
+    const all = await this.store.hashGetAll(this.keys.merchants);
+    return Object.keys(all)
+      .filter((merchantId) => all[merchantId] === authorizerAppId)
+      .sort();
+  }
+
+  /** Whether a refresh token is stored for the authorizer, and whether it is `candidate` (never the token itself). */
+  async refreshTokenState(authorizerAppId: string, candidate?: string): Promise<{ stored: boolean; same: boolean }> {
+    const stored = await this.store.get(this.keys.refreshToken(authorizerAppId));
+    return { stored: stored !== undefined, same: stored !== undefined && stored === candidate };
+  }
+
+  /** Deletes the authorizer's refresh token and cached access token: only once no merchant uses it. */
+  async forgetAuthorizer(authorizerAppId: string): Promise<void> {
+    await this.store.delete(this.keys.refreshToken(authorizerAppId));
+    await this.store.delete(this.keys.authorizerToken(authorizerAppId));
+  }
+
   async list(): Promise<Array<Authorizer & { readonly hasRefreshToken: boolean }>> {
     const all = await this.store.hashGetAll(this.keys.merchants);
     const merchants = Object.entries(all).sort(([a], [b]) => a.localeCompare(b));

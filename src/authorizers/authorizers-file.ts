@@ -22,15 +22,21 @@ const tokenText = (name: string) =>
     .regex(/^[\x21-\x7e]+$/, `${name} must be printable ASCII without spaces`)
     .optional();
 
+/** A merchant id as the file and the `authorizers` CLI accept it. */
+export const merchantIdModel = z
+  .string({ message: 'merchantId must be a string' })
+  .min(1, 'merchantId must not be empty')
+  .max(128, 'merchantId must be at most 128 characters');
+
+/** An authorizer appid as the file and the `authorizers` CLI accept it. */
+export const authorizerAppIdModel = z
+  .string({ message: 'authorizerAppId must be a string' })
+  .regex(/^wx[0-9a-f]{16}$/, 'authorizerAppId must be "wx" followed by 16 lowercase hex digits');
+
 const entryModel = z.object(
   {
-    merchantId: z
-      .string({ message: 'merchantId must be a string' })
-      .min(1, 'merchantId must not be empty')
-      .max(128, 'merchantId must be at most 128 characters'),
-    authorizerAppId: z
-      .string({ message: 'authorizerAppId must be a string' })
-      .regex(/^wx[0-9a-f]{16}$/, 'authorizerAppId must be "wx" followed by 16 lowercase hex digits'),
+    merchantId: merchantIdModel,
+    authorizerAppId: authorizerAppIdModel,
     authorizerRefreshToken: tokenText('authorizerRefreshToken'),
     authorizerAccessToken: tokenText('authorizerAccessToken'),
   },
