@@ -53,7 +53,7 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
   const entries = authorizersFile === undefined ? [] : await readAuthorizersFile(authorizersFile);
   const store: KeyValueStore = config.store.redisUrl ? await RedisStore.connect({ url: config.store.redisUrl, logger }) : new MemoryStore();
   const keys = new StoreKeys(config.store.prefix);
-  const registry = new AuthorizerRegistry(store, keys);
+  const registry = new AuthorizerRegistry(store, keys, { checkRevocations: componentEvents !== undefined });
   let imported: ImportedAuthorizers;
   try {
     imported = await importAuthorizersFile(entries, registry);

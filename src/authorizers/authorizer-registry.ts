@@ -12,11 +12,24 @@ export interface Authorizer {
   readonly authorizerAppId: string;
 }
 
+export interface AuthorizerRegistryOptions {
+  /**
+   * Whether lookups leave out revoked authorizers (one more store read per lookup); on
+   * where the event receiver records revocations. Default true.
+   */
+  readonly checkRevocations?: boolean;
+}
+
 export class AuthorizerRegistry {
+  private readonly checkRevocations: boolean;
+
   constructor(
     private readonly store: KeyValueStore,
     private readonly keys: StoreKeys,
-  ) {}
+    options: AuthorizerRegistryOptions = {},
+  ) {
+    this.checkRevocations = options.checkRevocations ?? true;
+  }
 
   /**
    * Each merchant's authorizer, in order; undefined where the merchant has not authorized
@@ -25,7 +38,7 @@ export class AuthorizerRegistry {
    */
   async findByMerchantIds(merchantIds: readonly string[]): Promise<Array<Authorizer | undefined>> {
     const appIds = await this.store.hashGet(this.keys.merchants, merchantIds);
-    const distinct = [...new Set(appIds.filter((appId): appId is string => appId !== undefined))];
+    const distinct = this.checkRevocations ? [...new Set(appIds.filter((appId): appId is string => appId !== undefined))] : [];
     const revokedAt = await this.store.hashGet(this.keys.revokedAuthorizers, distinct);
     const revoked = new Set(distinct.filter((_appId, index) => revokedAt[index] !== undefined));
     return merchantIds.map((merchantId, index) => {

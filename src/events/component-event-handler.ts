@@ -80,7 +80,13 @@ export class ComponentEventHandler {
     await store.set(accessKey, encodeTokenRecord(record), { ttlMs: record.expiresAt - Date.now() });
     await store.delete(keys.failure(accessKey));
     const wasRevoked = await registry.reinstate(authorizerAppId);
-    logger.info({ infoType, authorizerAppId, wasRevoked }, `authorizer ${authorizerAppId} authorized: refresh token and access token stored`);
+    const merchants = await registry.merchantsOf(authorizerAppId);
+    logger.info(
+      { infoType, authorizerAppId, wasRevoked, merchants: merchants.length },
+      merchants.length > 0
+        ? `authorizer ${authorizerAppId} authorized: refresh token and access token stored; serving ${merchants.length} merchant(s) mapped to it`
+        : `authorizer ${authorizerAppId} authorized: refresh token and access token stored; no merchant is mapped to it yet (npm run authorizers -- add <merchantId> ${authorizerAppId}, or AUTHORIZERS_FILE)`,
+    );
   }
 
   private async revoke(authorizerAppId: string, logger: Logger): Promise<void> {
