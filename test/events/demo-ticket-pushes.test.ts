@@ -13,6 +13,9 @@ import { DEMO_COMPONENT, DEMO_COMPONENT_EVENTS, WechatSimulator, demoSimulatorOp
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
 import { captureLogs } from '../support/log-capture.js';
 import { parseEventXml } from '../../src/events/event-xml.js';
+import { registerSecrets } from '../support/suite-capture.js';
+
+registerSecrets(DEMO_COMPONENT_EVENTS.messageToken, DEMO_COMPONENT_EVENTS.encodingAesKey, DEMO_COMPONENT.verifyTicket);
 
 describe('the demo ticket pushes', () => {
   it('reach the demo subgraph, which becomes ready and serves its merchants with the pushed ticket', async () => {
@@ -25,7 +28,7 @@ describe('the demo ticket pushes', () => {
       expect((await fetch(subgraph.url.replace(/\/graphql$/, '/readyz'))).status).toBe(200);
       const served = await postGraphQL(subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations('m_1001') });
       expect(served.body.data._entities[0].cloudEnvironments.length).toBeGreaterThan(0);
-      expect(logs.lines.join('\n')).not.toContain(DEMO_COMPONENT.verifyTicket);
+      for (const secret of [DEMO_COMPONENT.verifyTicket, DEMO_COMPONENT_EVENTS.messageToken, DEMO_COMPONENT_EVENTS.encodingAesKey]) expect(logs.lines.join('\n')).not.toContain(secret);
     } finally {
       await subgraph.close();
     }
