@@ -167,6 +167,23 @@ describeWithRedis('the WeChat event receiver', () => {
     expect(logLines()).not.toContain(code);
   });
 
+  it('answers 503 when the code cannot be exchanged, storing nothing, so that WeChat\'s repeat of the push succeeds', async () => {
+    const code = stack.simulator.authorize(NEW_APP);
+    registerSecrets(code, stack.simulator.currentRefreshToken(NEW_APP));
+    const stored = await redis.get(`${prefix}authorizer:${NEW_APP}:refresh-token`);
+    const raw = buildPush(PUSH_KEYS, COMPONENT.appId, { InfoType: 'updateauthorized', AuthorizerAppid: NEW_APP, AuthorizationCode: code });
+    stack.simulator.injectEndpointFault(QUERY_AUTH_PATH, { kind: 'errcode', errcode: -1000 }, { times: 3 });
+
+    const failed = await push(raw);
+
+    expect(failed.status).toBe(503);
+    expect(await redis.get(`${prefix}authorizer:${NEW_APP}:refresh-token`)).toBe(stored);
+    expect(stack.logs.lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toContainEqual(expect.objectContaining({ push: 'failed', infoType: 'updateauthorized', level: 50 }));
+    stack.simulator.clearFaults();
+    expect(await push(raw)).toMatchObject({ status: 200, text: 'success' });
+    expect(await redis.get(`${prefix}authorizer:${NEW_APP}:refresh-token`)).toBe(stack.simulator.currentRefreshToken(NEW_APP));
+  });
+
   it('updateauthorized: replaces the stored refresh token and logs which authorizer, never the token', async () => {
     const previous = await redis.get(`${prefix}authorizer:${NEW_APP}:refresh-token`);
     const answer = await stack.simulator.pushAuthorizationEvent(target(), 'updateauthorized', NEW_APP);
