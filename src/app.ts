@@ -112,7 +112,7 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
   const url = `${address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost')}/graphql`;
   if (simulator && componentEvents) {
     const pushUrl = `${address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '[::1]')}${COMPONENT_EVENTS_PATH}`;
-    const pushed = await simulator.startTicketPushes({ url: pushUrl, ...componentEvents }, DEMO_TICKET_PUSH_INTERVAL_MS);
+    const pushed = await simulator.pushes.startTicketPushes({ url: pushUrl, ...componentEvents }, DEMO_TICKET_PUSH_INTERVAL_MS);
     logger.info({ status: pushed.status }, 'demo mode: the simulator pushed its component_verify_ticket to /wechat/component/events');
   }
 

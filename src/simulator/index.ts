@@ -8,4 +8,5 @@ export type { RandomFaultOptions } from './random-faults.js';
 export { seededRandom } from './seeded-random.js';
 export { AUTHORIZER_TOKEN_PATH, COMPONENT_TOKEN_PATH, GET_ENV_INFO_PATH, QUERY_AUTH_PATH } from './routes.js';
 export { type PushAnswer, type PushTarget, eventXml, pushComponentEvent } from './component-push.js';
+export type { ComponentPushes } from './component-pushes.js';
 export { DEMO_AUTHORIZERS_FILE, DEMO_COMPONENT, DEMO_COMPONENT_EVENTS, DEMO_TICKET_PUSH_INTERVAL_MS, demoAuthorizers, demoSimulatorOptions } from './demo-seed.js';

@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuthorizerRegistry, type SimulatedAuthorizer } from './authorizer-registry.js';
 import { ComponentAccount, type SimulatedComponent } from './component-account.js';
-import { type PushAnswer, type PushTarget, pushComponentEvent } from './component-push.js';
+import { ComponentPushes } from './component-pushes.js';
 import { answerWithFault } from './fault-answer.js';
 import { FaultQueue, type SimulatedFault } from './fault-queue.js';
 import { type RandomFaultOptions, RandomFaults } from './random-faults.js';
@@ -60,7 +60,8 @@ export class WechatSimulator {
   #url: string | undefined;
   /** Aborted by stop(), so delayed answers do not outlive the server. */
   #running = new AbortController();
-  #ticketPushes: NodeJS.Timeout | undefined;
+  /** WeChat's pushes to the platform's authorization event URL: the ticket, authorizations and revocations. */
+  readonly pushes: ComponentPushes;
 
   constructor(options: WechatSimulatorOptions = {}) {
     this.#state = {
@@ -69,6 +70,7 @@ export class WechatSimulator {
       tokens: new TokenIssuer(options.tokenLifetimeSeconds),
       rotateRefreshTokens: options.rotateRefreshTokens ?? false,
     };
+    this.pushes = new ComponentPushes(this.#state.component, this.#state.authorizers);
     this.#latencyMs = options.latencyMs ?? 0;
     if (!(this.#latencyMs >= 0)) throw new RangeError(`latencyMs must be 0 or more milliseconds (got ${options.latencyMs})`);
   }
@@ -102,7 +104,7 @@ export class WechatSimulator {
     if (!server) return;
     this.#server = undefined;
     this.#url = undefined;
-    this.stopTicketPushes();
+    this.pushes.stopTicketPushes();
     this.#running.abort();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
@@ -183,53 +185,6 @@ export class WechatSimulator {
    */
   authorize(appId: string): string {
     return this.#state.authorizers.authorize(appId);
-  }
-
-  /** Pushes the current component_verify_ticket to the platform, as WeChat does every 10 minutes. */
-  pushVerifyTicket(target: PushTarget): Promise<PushAnswer> {
-    const { appId, ticket } = this.#componentForPushes('pushVerifyTicket');
-    return pushComponentEvent(target, appId, { InfoType: 'component_verify_ticket', ComponentVerifyTicket: ticket });
-  }
-
-  /**
-   * The merchant authorized (`authorized`, `updateauthorized`: a new authorization code is
-   * issued and pushed) or revoked (`unauthorized`: the simulator deauthorizes it too), and
-   * WeChat tells the platform.
-   */
-  pushAuthorizationEvent(target: PushTarget, infoType: 'authorized' | 'updateauthorized' | 'unauthorized', authorizerAppId: string): Promise<PushAnswer> {
-    const { appId } = this.#componentForPushes('pushAuthorizationEvent');
-    if (infoType === 'unauthorized') {
-      this.deauthorize(authorizerAppId);
-      return pushComponentEvent(target, appId, { InfoType: infoType, AuthorizerAppid: authorizerAppId });
-    }
-    const code = this.authorize(authorizerAppId);
-    const expires = String(Math.floor(Date.now() / 1000) + 3600);
-    return pushComponentEvent(target, appId, { InfoType: infoType, AuthorizerAppid: authorizerAppId, AuthorizationCode: code, AuthorizationCodeExpiredTime: expires });
-  }
-
-  /**
-   * Pushes the ticket now and then every `intervalMs` until stopTicketPushes() or stop();
-   * resolves with the first push's answer. A failed push is retried at the next interval,
-   * as WeChat does.
-   */
-  startTicketPushes(target: PushTarget, intervalMs: number): Promise<PushAnswer> {
-    this.stopTicketPushes();
-    this.#ticketPushes = setInterval(() => void this.pushVerifyTicket(target).catch(() => undefined), intervalMs);
-    this.#ticketPushes.unref();
-    return this.pushVerifyTicket(target);
-  }
-
-  stopTicketPushes(): void {
-    clearInterval(this.#ticketPushes);
-    this.#ticketPushes = undefined;
-  }
-
-  #componentForPushes(control: string): { appId: string; ticket: string } {
-    const { appId, verifyTicket } = this.#state.component;
-    if (appId === undefined || verifyTicket === undefined) {
-      throw new Error(`${control}: the simulator has no component; pass options.component to new WechatSimulator()`);
-    }
-    return { appId, ticket: verifyTicket };
   }
 
   /** The refresh token api_authorizer_token accepts for this authorizer from now on. */

@@ -132,7 +132,7 @@ describeWithRedis('the WeChat event receiver', () => {
     const backoff = { kind: 'api', endpoint: COMPONENT_TOKEN_PATH, errcode: 61005, errmsg: 'component ticket is expired', count: 3, until: Date.now() + 60_000 };
     await redis.set(`${prefix}failure:component:access-token`, JSON.stringify(backoff), 'PX', 120_000);
 
-    const answer = await stack.simulator.pushVerifyTicket(target());
+    const answer = await stack.simulator.pushes.pushVerifyTicket(target());
 
     expect(answer).toEqual({ status: 200, text: 'success' });
     expect(await redis.get(`${prefix}component:ticket`)).toBe(COMPONENT.verifyTicket);
@@ -186,7 +186,7 @@ describeWithRedis('the WeChat event receiver', () => {
 
   it('updateauthorized: replaces the stored refresh token and logs which authorizer, never the token', async () => {
     const previous = await redis.get(`${prefix}authorizer:${NEW_APP}:refresh-token`);
-    const answer = await stack.simulator.pushAuthorizationEvent(target(), 'updateauthorized', NEW_APP);
+    const answer = await stack.simulator.pushes.pushAuthorizationEvent(target(), 'updateauthorized', NEW_APP);
     const current = stack.simulator.currentRefreshToken(NEW_APP);
     registerSecrets(current);
 
@@ -202,7 +202,7 @@ describeWithRedis('the WeChat event receiver', () => {
   it('unauthorized: the merchant answers MERCHANT_NOT_AUTHORIZED at once, without any call to WeChat, until it authorizes again', async () => {
     expect((await query('m_revoking')).body.data._entities[0].cloudEnvironments).toHaveLength(1);
 
-    expect(await stack.simulator.pushAuthorizationEvent(target(), 'unauthorized', REVOKING_APP)).toEqual({ status: 200, text: 'success' });
+    expect(await stack.simulator.pushes.pushAuthorizationEvent(target(), 'unauthorized', REVOKING_APP)).toEqual({ status: 200, text: 'success' });
     stack.simulator.resetCalls();
     const revoked = await query('m_revoking', 'm_new');
 
@@ -215,7 +215,7 @@ describeWithRedis('the WeChat event receiver', () => {
     expect((await query('m_revoking')).body.errors?.[0]?.extensions?.['code']).toBe('MERCHANT_NOT_AUTHORIZED');
     expect(stack.simulator.callCount()).toBe(0);
 
-    expect(await stack.simulator.pushAuthorizationEvent(target(), 'authorized', REVOKING_APP)).toEqual({ status: 200, text: 'success' });
+    expect(await stack.simulator.pushes.pushAuthorizationEvent(target(), 'authorized', REVOKING_APP)).toEqual({ status: 200, text: 'success' });
     registerSecrets(stack.simulator.currentRefreshToken(REVOKING_APP));
     expect((await query('m_revoking')).body.data._entities[0].cloudEnvironments).toEqual([expect.objectContaining({ env: 'revoking-4d5e6f' })]);
   });

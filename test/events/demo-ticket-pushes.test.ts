@@ -49,9 +49,9 @@ describe('the demo ticket pushes', () => {
     await simulator.start();
     try {
       const url = `http://127.0.0.1:${(platform.address() as AddressInfo).port}/wechat/component/events`;
-      expect(await simulator.startTicketPushes({ url, ...DEMO_COMPONENT_EVENTS }, 40)).toEqual({ status: 200, text: 'success' });
+      expect(await simulator.pushes.startTicketPushes({ url, ...DEMO_COMPONENT_EVENTS }, 40)).toEqual({ status: 200, text: 'success' });
       await expect.poll(() => received.length, { timeout: 10_000, interval: 20 }).toBeGreaterThanOrEqual(3);
-      simulator.stopTicketPushes();
+      simulator.pushes.stopTicketPushes();
 
       for (const push of received) {
         const query = new URL(push.url, 'http://x').searchParams;
