@@ -13,7 +13,7 @@ import { MemoryEnvInfoCache, SharedEnvInfo, StoreEnvInfoCache } from './loaders/
 import { Metrics } from './observability/metrics.js';
 import { buildCloudEnvironmentsSchema } from './schema/build-schema.js';
 import { createServer } from './server/server.js';
-import { DEMO_AUTHORIZERS_FILE, DEMO_COMPONENT, WechatSimulator, demoSimulatorOptions } from './simulator/index.js';
+import { DEMO_AUTHORIZERS_FILE, DEMO_COMPONENT, DEMO_COMPONENT_EVENTS, DEMO_TICKET_PUSH_INTERVAL_MS, WechatSimulator, demoSimulatorOptions } from './simulator/index.js';
 import type { KeyValueStore } from './store/key-value-store.js';
 import { MemoryStore } from './store/memory-store.js';
 import { RedisStore } from './store/redis-store.js';
@@ -21,6 +21,10 @@ import { StoreKeys } from './store/store-keys.js';
 import { AuthorizerTokens } from './tokens/authorizer-tokens.js';
 import { SharedTokenCache } from './tokens/shared-token-cache.js';
 import { ComponentApi } from './wechat/component-api.js';
+import { ComponentEventHandler } from './events/component-event-handler.js';
+import { COMPONENT_EVENTS_PATH, componentEventsRoute } from './events/component-events-route.js';
+import { MessageCrypto } from './events/message-crypto.js';
+import { ticketReadiness } from './events/ticket-readiness.js';
 import { WechatClient } from './wechat/wechat-client.js';
 
 export interface RunningSubgraph {
@@ -34,13 +38,14 @@ export interface RunningSubgraph {
 export async function startSubgraph(config: Config, logger: Logger): Promise<RunningSubgraph> {
   let simulator: WechatSimulator | undefined;
   let { baseUrl } = config.wechat;
-  let { authorizersFile, component, verifyTicket } = config;
+  let { authorizersFile, component, verifyTicket, componentEvents } = config;
   if (config.demo) {
     simulator = new WechatSimulator(demoSimulatorOptions());
     baseUrl = await simulator.start();
     authorizersFile ??= DEMO_AUTHORIZERS_FILE;
     component ??= DEMO_COMPONENT;
-    verifyTicket ??= DEMO_COMPONENT.verifyTicket;
+    // No ticket given: the simulator pushes it to the receiver, as WeChat would.
+    componentEvents ??= DEMO_COMPONENT_EVENTS;
     logger.info({ simulatorUrl: baseUrl, authorizersFile }, 'demo mode: WECHAT_API_BASE_URL is unset, so WeChat is the embedded simulator');
   }
   if (baseUrl === undefined) throw new Error('unreachable: config guarantees a WeChat URL outside demo mode');
@@ -48,13 +53,13 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
   const entries = authorizersFile === undefined ? [] : await readAuthorizersFile(authorizersFile);
   const store: KeyValueStore = config.store.redisUrl ? await RedisStore.connect({ url: config.store.redisUrl, logger }) : new MemoryStore();
   const keys = new StoreKeys(config.store.prefix);
-  const registry = new AuthorizerRegistry(store, keys);
+  const registry = new AuthorizerRegistry(store, keys, { checkRevocations: componentEvents !== undefined });
   let imported: ImportedAuthorizers;
   try {
     imported = await importAuthorizersFile(entries, registry);
     if (imported.needsComponent && !component) {
       throw new Error(
-        `AUTHORIZERS_FILE ${authorizersFile}: entries with authorizerRefreshToken need WECHAT_COMPONENT_APPID and WECHAT_COMPONENT_APPSECRET to mint access tokens`,
+        `AUTHORIZERS_FILE ${authorizersFile}: entries without authorizerAccessToken need WECHAT_COMPONENT_APPID and WECHAT_COMPONENT_APPSECRET to mint access tokens`,
       );
     }
   } catch (error) {
@@ -68,11 +73,12 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
 
   const metrics = new Metrics({ processMetrics: true });
   const wechat = new WechatClient({ ...config.wechat, baseUrl, logger, metrics });
+  const componentApi = component ? new ComponentApi(wechat, component) : undefined;
   const tokens = new AuthorizerTokens({
     store,
     keys,
     cache: new SharedTokenCache({ store, keys, logger, metrics }),
-    componentApi: component ? new ComponentApi(wechat, component) : undefined,
+    componentApi,
     fixedTokens: imported.fixedTokens,
     verifyTicket,
   });
@@ -92,13 +98,23 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
     readiness: async () => {
       if (draining) return { ready: false, reason: 'shutting down' };
       return store.ping().then(
-        () => ({ ready: true }),
+        () => (component ? ticketReadiness(store, keys, verifyTicket) : { ready: true }),
         (error: Error) => ({ ready: false, reason: error.message }),
       );
     },
   });
+  if (componentEvents && component && componentApi) {
+    const handler = new ComponentEventHandler({ store, keys, registry, componentApi, withComponentToken: (call) => tokens.withComponentToken(call) });
+    const crypto = new MessageCrypto(componentEvents.messageToken, componentEvents.encodingAesKey);
+    await server.register(componentEventsRoute({ crypto, componentAppId: component.appId, handler }));
+  }
   const address = await server.listen({ port: config.port, host: config.host });
   const url = `${address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost')}/graphql`;
+  if (simulator && componentEvents) {
+    const pushUrl = `${address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '[::1]')}${COMPONENT_EVENTS_PATH}`;
+    const pushed = await simulator.pushes.startTicketPushes({ url: pushUrl, ...componentEvents }, DEMO_TICKET_PUSH_INTERVAL_MS);
+    logger.info({ status: pushed.status }, 'demo mode: the simulator pushed its component_verify_ticket to /wechat/component/events');
+  }
 
   return {
     url,

@@ -56,6 +56,15 @@ const environmentModel = z.object({
   ),
   WECHAT_COMPONENT_APPSECRET: optionalString,
   WECHAT_COMPONENT_VERIFY_TICKET: optionalString,
+  WECHAT_COMPONENT_MESSAGE_TOKEN: optionalString.refine(
+    (value) => value === undefined || /^[A-Za-z0-9]{3,32}$/.test(value),
+    'WECHAT_COMPONENT_MESSAGE_TOKEN must be the message token set at WeChat: 3 to 32 letters and digits',
+  ),
+  WECHAT_COMPONENT_ENCODING_AES_KEY: optionalString.refine(
+    // 43 base64 characters (258 bits) always decode, with the "=" WeChat leaves off, to the 32-byte AES key.
+    (value) => value === undefined || /^[A-Za-z0-9+/]{43}$/.test(value),
+    'WECHAT_COMPONENT_ENCODING_AES_KEY must be the EncodingAESKey set at WeChat: 43 characters of base64 (A-Z, a-z, 0-9, +, /) making 32 bytes',
+  ),
   WECHAT_MAX_CONCURRENCY: integer('WECHAT_MAX_CONCURRENCY', 1, 1_024, 32),
   WECHAT_MAX_QUEUE: integer('WECHAT_MAX_QUEUE', 0, 100_000, 1_000),
   WECHAT_CIRCUIT_RESET_MS: integer('WECHAT_CIRCUIT_RESET_MS', 100, 600_000, 5_000),
@@ -123,6 +132,8 @@ export interface Config {
   readonly component: { readonly appId: string; readonly appSecret: string } | undefined;
   /** WECHAT_COMPONENT_VERIFY_TICKET: used while the store holds no ticket (development). */
   readonly verifyTicket: string | undefined;
+  /** The message token and EncodingAESKey of WeChat's pushes: set, POST /wechat/component/events receives them. */
+  readonly componentEvents: { readonly messageToken: string; readonly encodingAesKey: string } | undefined;
   readonly store: {
     /** Unset: everything in memory (one replica). */
     readonly redisUrl: string | undefined;
@@ -143,6 +154,14 @@ function crossVariableProblems(env: NodeJS.ProcessEnv): string[] {
   if (file) problems.push(file);
   if (isSet(env['WECHAT_COMPONENT_APPID']) !== isSet(env['WECHAT_COMPONENT_APPSECRET'])) {
     problems.push('WECHAT_COMPONENT_APPID and WECHAT_COMPONENT_APPSECRET go together: set both (to mint access tokens from refresh tokens) or neither');
+  }
+  const messageToken = isSet(env['WECHAT_COMPONENT_MESSAGE_TOKEN']);
+  if (messageToken !== isSet(env['WECHAT_COMPONENT_ENCODING_AES_KEY'])) {
+    problems.push(
+      'WECHAT_COMPONENT_MESSAGE_TOKEN and WECHAT_COMPONENT_ENCODING_AES_KEY go together: set both (to receive WeChat\'s pushes at /wechat/component/events) or neither',
+    );
+  } else if (messageToken && !isSet(env['WECHAT_COMPONENT_APPID'])) {
+    problems.push('WECHAT_COMPONENT_MESSAGE_TOKEN and WECHAT_COMPONENT_ENCODING_AES_KEY need WECHAT_COMPONENT_APPID (and its secret): pushes are checked against it');
   }
   return problems;
 }
@@ -206,6 +225,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? Object.freeze({ appId: parsed.WECHAT_COMPONENT_APPID, appSecret: parsed.WECHAT_COMPONENT_APPSECRET })
         : undefined,
     verifyTicket: parsed.WECHAT_COMPONENT_VERIFY_TICKET,
+    componentEvents:
+      parsed.WECHAT_COMPONENT_MESSAGE_TOKEN && parsed.WECHAT_COMPONENT_ENCODING_AES_KEY
+        ? Object.freeze({ messageToken: parsed.WECHAT_COMPONENT_MESSAGE_TOKEN, encodingAesKey: parsed.WECHAT_COMPONENT_ENCODING_AES_KEY })
+        : undefined,
     store: Object.freeze({ redisUrl: parsed.REDIS_URL, prefix: parsed.WECHAT_REDIS_PREFIX }),
   });
 }

@@ -10,6 +10,7 @@ import {
   AUTHORIZER_TOKEN_PATH,
   COMPONENT_TOKEN_PATH,
   GET_ENV_INFO_PATH,
+  QUERY_AUTH_PATH,
   WechatSimulator,
   demoSimulatorOptions,
   type SimulatedAuthorizer,
@@ -382,5 +383,38 @@ describe('demo seed token flow', () => {
       expect(answer.errcode, merchant.merchantId).toBe(standing.get(merchant.authorizerAppId));
       if (answer.errcode !== 0) expect(answer.errmsg).toMatch(rid);
     }
+  });
+});
+
+describe('api_query_auth', () => {
+  const queryAuth = async (simulator: WechatSimulator, code: string, token?: string) =>
+    (await post(simulator, `${QUERY_AUTH_PATH}?component_access_token=${encodeURIComponent(token ?? (await componentToken(simulator)))}`, { component_appid: component.appId, authorization_code: code })).json() as Promise<Json>;
+
+  it('trades an authorization code once for the authorizer\'s first access token and its new refresh token', async () => {
+    const simulator = await started();
+    const code = simulator.authorize(storefront.appId);
+
+    const answer = (await queryAuth(simulator, code)) as { authorization_info: Record<string, unknown> };
+
+    expect(answer.authorization_info).toMatchObject({ authorizer_appid: storefront.appId, expires_in: 7200, authorizer_refresh_token: simulator.currentRefreshToken(storefront.appId) });
+    expect(simulator.currentRefreshToken(storefront.appId)).not.toBe(storefront.refreshToken);
+    const token = String(answer.authorization_info['authorizer_access_token']);
+    expect(token).toMatch(opaqueToken);
+    expect((await (await post(simulator, `${GET_ENV_INFO_PATH}?access_token=${token}`, {})).json()) as Json).toMatchObject({ errcode: 0 });
+    expect(await queryAuth(simulator, code)).toMatchObject({ errcode: 61009, errmsg: expect.stringMatching(rid) });
+  });
+
+  it('answers 61009 to a code it never issued and 40001 to a component token it did not', async () => {
+    const simulator = await started();
+    expect(await queryAuth(simulator, 'queryauthcode@@@made-up')).toMatchObject({ errcode: 61009 });
+    expect(await queryAuth(simulator, simulator.authorize(storefront.appId), 'not-a-component-token')).toMatchObject({ errcode: 40001 });
+  });
+
+  it('authorizes again an authorizer that had withdrawn', async () => {
+    const simulator = await started();
+    simulator.deauthorize(storefront.appId);
+    expect(await (await requestAuthorizerToken(simulator, await componentToken(simulator))).json()).toMatchObject({ errcode: 61003 });
+    simulator.authorize(storefront.appId);
+    expect(await authorizerToken(simulator, { authorizer_refresh_token: simulator.currentRefreshToken(storefront.appId) })).toMatch(opaqueToken);
   });
 });

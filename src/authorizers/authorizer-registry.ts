@@ -12,19 +12,49 @@ export interface Authorizer {
   readonly authorizerAppId: string;
 }
 
+export interface AuthorizerRegistryOptions {
+  /**
+   * Whether lookups leave out revoked authorizers (one more store read per lookup); on
+   * where the event receiver records revocations. Default true.
+   */
+  readonly checkRevocations?: boolean;
+}
+
 export class AuthorizerRegistry {
+  private readonly checkRevocations: boolean;
+
   constructor(
     private readonly store: KeyValueStore,
     private readonly keys: StoreKeys,
-  ) {}
+    options: AuthorizerRegistryOptions = {},
+  ) {
+    this.checkRevocations = options.checkRevocations ?? true;
+  }
 
-  /** Each merchant's authorizer, in order; undefined where the merchant has not authorized us. */
+  /**
+   * Each merchant's authorizer, in order; undefined where the merchant has not authorized
+   * us or its authorizer has revoked the authorization (an `unauthorized` push), so such
+   * merchants never reach the token layer or WeChat.
+   */
   async findByMerchantIds(merchantIds: readonly string[]): Promise<Array<Authorizer | undefined>> {
     const appIds = await this.store.hashGet(this.keys.merchants, merchantIds);
+    const distinct = this.checkRevocations ? [...new Set(appIds.filter((appId): appId is string => appId !== undefined))] : [];
+    const revokedAt = await this.store.hashGet(this.keys.revokedAuthorizers, distinct);
+    const revoked = new Set(distinct.filter((_appId, index) => revokedAt[index] !== undefined));
     return merchantIds.map((merchantId, index) => {
       const authorizerAppId = appIds[index];
-      return authorizerAppId === undefined ? undefined : { merchantId, authorizerAppId };
+      return authorizerAppId === undefined || revoked.has(authorizerAppId) ? undefined : { merchantId, authorizerAppId };
     });
+  }
+
+  /** The authorizer withdrew its authorization: its merchants are not authorized until it authorizes again. */
+  async revoke(authorizerAppId: string, at = new Date()): Promise<void> {
+    await this.store.hashSet(this.keys.revokedAuthorizers, authorizerAppId, at.toISOString());
+  }
+
+  /** The authorizer authorized (again); returns whether it had been revoked. */
+  async reinstate(authorizerAppId: string): Promise<boolean> {
+    return this.store.hashDelete(this.keys.revokedAuthorizers, authorizerAppId);
   }
 
   async register(authorizer: Authorizer, refreshToken?: string, options: { keepStoredRefreshToken?: boolean } = {}): Promise<void> {
@@ -37,6 +67,31 @@ export class AuthorizerRegistry {
   /** Removes the merchant; the authorizer's refresh token stays while another merchant may use it. */
   async remove(merchantId: string): Promise<boolean> {
     return this.store.hashDelete(this.keys.merchants, merchantId);
+  }
+
+  /** The authorizer the merchant is registered to, if any. */
+  async authorizerOf(merchantId: string): Promise<string | undefined> {
+    return (await this.store.hashGet(this.keys.merchants, [merchantId]))[0];
+  }
+
+  /** The merchants registered to the authorizer, sorted. */
+  async merchantsOf(authorizerAppId: string): Promise<string[]> {
+    const all = await this.store.hashGetAll(this.keys.merchants);
+    return Object.keys(all)
+      .filter((merchantId) => all[merchantId] === authorizerAppId)
+      .sort();
+  }
+
+  /** Whether a refresh token is stored for the authorizer, and whether it is `candidate` (never the token itself). */
+  async refreshTokenState(authorizerAppId: string, candidate?: string): Promise<{ stored: boolean; same: boolean }> {
+    const stored = await this.store.get(this.keys.refreshToken(authorizerAppId));
+    return { stored: stored !== undefined, same: stored !== undefined && stored === candidate };
+  }
+
+  /** Deletes the authorizer's refresh token and cached access token: only once no merchant uses it. */
+  async forgetAuthorizer(authorizerAppId: string): Promise<void> {
+    await this.store.delete(this.keys.refreshToken(authorizerAppId));
+    await this.store.delete(this.keys.authorizerToken(authorizerAppId));
   }
 
   async list(): Promise<Array<Authorizer & { readonly hasRefreshToken: boolean }>> {

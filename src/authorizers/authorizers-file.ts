@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
-/** Exactly one of the two tokens is set. */
+/** At most one of the two tokens is set; with neither, the event receiver (an `authorized` push) stores the refresh token. */
 export interface AuthorizersFileEntry {
   readonly merchantId: string;
   readonly authorizerAppId: string;
@@ -22,21 +22,28 @@ const tokenText = (name: string) =>
     .regex(/^[\x21-\x7e]+$/, `${name} must be printable ASCII without spaces`)
     .optional();
 
+/** A merchant id as the file and the `authorizers` CLI accept it. */
+export const merchantIdModel = z
+  .string({ message: 'merchantId must be a string' })
+  .min(1, 'merchantId must not be empty')
+  .max(128, 'merchantId must be at most 128 characters');
+
+/** An authorizer appid as the file and the `authorizers` CLI accept it. */
+export const authorizerAppIdModel = z
+  .string({ message: 'authorizerAppId must be a string' })
+  .regex(/^wx[0-9a-f]{16}$/, 'authorizerAppId must be "wx" followed by 16 lowercase hex digits');
+
 const entryModel = z.object(
   {
-    merchantId: z
-      .string({ message: 'merchantId must be a string' })
-      .min(1, 'merchantId must not be empty')
-      .max(128, 'merchantId must be at most 128 characters'),
-    authorizerAppId: z
-      .string({ message: 'authorizerAppId must be a string' })
-      .regex(/^wx[0-9a-f]{16}$/, 'authorizerAppId must be "wx" followed by 16 lowercase hex digits'),
+    merchantId: merchantIdModel,
+    authorizerAppId: authorizerAppIdModel,
     authorizerRefreshToken: tokenText('authorizerRefreshToken'),
     authorizerAccessToken: tokenText('authorizerAccessToken'),
   },
   { message: 'each entry must be an object' },
-).refine((entry) => (entry.authorizerRefreshToken === undefined) !== (entry.authorizerAccessToken === undefined), {
-  message: 'give exactly one of authorizerRefreshToken (preferred: tokens are minted and refreshed) or authorizerAccessToken (a fixed token)',
+).refine((entry) => entry.authorizerRefreshToken === undefined || entry.authorizerAccessToken === undefined, {
+  message:
+    'give at most one of authorizerRefreshToken (tokens are minted and refreshed) or authorizerAccessToken (a fixed token); give neither when the authorizer authorizes through the event receiver',
 });
 
 const fileModel = z.object({ merchants: z.array(z.unknown(), { message: '"merchants" must be an array' }) }, { message: 'the file must hold an object with a "merchants" array' });

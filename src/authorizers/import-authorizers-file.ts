@@ -23,6 +23,7 @@ export async function importAuthorizersFile(entries: readonly AuthorizersFileEnt
   return {
     merchants: entries.length,
     fixedTokens,
-    needsComponent: entries.some((entry) => entry.authorizerRefreshToken !== undefined),
+    // Without a fixed token, access tokens are minted: from the file's refresh token or the one an `authorized` push stores.
+    needsComponent: entries.some((entry) => entry.authorizerAccessToken === undefined),
   };
 }

@@ -33,6 +33,8 @@ export class AuthorizerRegistry {
   readonly #appIdByFixedToken = new Map<string, string>();
   readonly #refreshTokenByAppId = new Map<string, string>();
   readonly #deauthorized = new Set<string>();
+  /** Authorization code → appid, until the code is exchanged once through api_query_auth. */
+  readonly #codes = new Map<string, string>();
 
   constructor(authorizers: readonly SimulatedAuthorizer[] = []) {
     for (const authorizer of authorizers) this.add(authorizer);
@@ -67,6 +69,25 @@ export class AuthorizerRegistry {
 
   deauthorize(appId: string): void {
     this.#deauthorized.add(this.known(appId, 'deauthorize').appId);
+  }
+
+  /**
+   * The merchant authorized the component (again): it authorizes from now on, gets a fresh
+   * refresh token, and WeChat issues an authorization code for the platform to exchange.
+   */
+  authorize(appId: string): string {
+    this.#deauthorized.delete(this.known(appId, 'authorize').appId);
+    this.rotateRefreshToken(appId);
+    const code = `queryauthcode@@@${randomBytes(24).toString('base64url')}`;
+    this.#codes.set(code, appId);
+    return code;
+  }
+
+  /** The appid an authorization code was issued for, consuming the code; undefined for an unknown or used code. */
+  redeemAuthorizationCode(code: string): string | undefined {
+    const appId = this.#codes.get(code);
+    this.#codes.delete(code);
+    return appId;
   }
 
   refreshTokenOf(appId: string): string | undefined {

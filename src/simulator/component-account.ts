@@ -25,6 +25,11 @@ export class ComponentAccount {
     this.#ticket = component?.verifyTicket;
   }
 
+  /** The ticket WeChat last pushed; undefined when the simulator was given no component. */
+  get verifyTicket(): string | undefined {
+    return this.#ticket;
+  }
+
   /** The component's appid; undefined when the simulator was given no component. */
   get appId(): string | undefined {
     return this.#appId;

@@ -19,6 +19,15 @@ export const DEMO_COMPONENT: SimulatedComponent = Object.freeze({
   verifyTicket: 'ticket@@@demo-verify-ticket-not-from-wechat',
 });
 
+/** The demo platform's message token and EncodingAESKey: the simulator pushes its ticket to the subgraph with them. */
+export const DEMO_COMPONENT_EVENTS = Object.freeze({
+  messageToken: 'demoMessageTokenNotForProduction',
+  encodingAesKey: 'ZGVtby1lbmNvZGluZy1hZXMta2V5LW5vdC1mb3ItcHI',
+});
+
+/** How often the demo's simulator pushes the ticket (WeChat: every 10 minutes), so the receiver is seen at work. */
+export const DEMO_TICKET_PUSH_INTERVAL_MS = 60_000;
+
 /** One merchant of demo-authorizers.json: exactly one of the two tokens. */
 interface DemoMerchant {
   merchantId: string;

@@ -32,6 +32,7 @@ const errmsgByErrcode: ReadonlyMap<number, string> = new Map([
   [61005, 'component ticket is expired'],
   [61006, 'component ticket is invalid'],
   [61007, 'api is unauthorized to component'],
+  [61009, 'code is invalid'],
   [61023, 'refresh_token is invalid'],
   [85088, 'no qbase privilege'],
 ]);

@@ -8,6 +8,7 @@ import type { AuthorizerRegistry } from './authorizer-registry.js';
 import type { ComponentAccount } from './component-account.js';
 import { answerComponentToken } from './component-token.js';
 import { answerGetEnvInfo } from './get-env-info.js';
+import { answerQueryAuth } from './query-auth.js';
 import type { TokenIssuer } from './token-issuer.js';
 import { errorAnswer, type WechatAnswer } from './wechat-answer.js';
 
@@ -35,11 +36,13 @@ export type SimulatedRoute = (request: SimulatedRequest, state: SimulatorState) 
 export const COMPONENT_TOKEN_PATH = '/cgi-bin/component/api_component_token';
 export const AUTHORIZER_TOKEN_PATH = '/cgi-bin/component/api_authorizer_token';
 export const GET_ENV_INFO_PATH = '/tcb/getenvinfo';
+export const QUERY_AUTH_PATH = '/cgi-bin/component/api_query_auth';
 
 const wechatRoutes: ReadonlyMap<string, SimulatedRoute> = new Map([
   [COMPONENT_TOKEN_PATH, answerComponentToken],
   [AUTHORIZER_TOKEN_PATH, answerAuthorizerToken],
   [GET_ENV_INFO_PATH, answerGetEnvInfo],
+  [QUERY_AUTH_PATH, answerQueryAuth],
 ]);
 
 /** Routes the request; an unknown path gets WeChat's 40066, with a 404 to make the mistake obvious. */

@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuthorizerRegistry, type SimulatedAuthorizer } from './authorizer-registry.js';
 import { ComponentAccount, type SimulatedComponent } from './component-account.js';
+import { ComponentPushes } from './component-pushes.js';
 import { answerWithFault } from './fault-answer.js';
 import { FaultQueue, type SimulatedFault } from './fault-queue.js';
 import { type RandomFaultOptions, RandomFaults } from './random-faults.js';
@@ -59,6 +60,8 @@ export class WechatSimulator {
   #url: string | undefined;
   /** Aborted by stop(), so delayed answers do not outlive the server. */
   #running = new AbortController();
+  /** WeChat's pushes to the platform's authorization event URL: the ticket, authorizations and revocations. */
+  readonly pushes: ComponentPushes;
 
   constructor(options: WechatSimulatorOptions = {}) {
     this.#state = {
@@ -67,6 +70,7 @@ export class WechatSimulator {
       tokens: new TokenIssuer(options.tokenLifetimeSeconds),
       rotateRefreshTokens: options.rotateRefreshTokens ?? false,
     };
+    this.pushes = new ComponentPushes(this.#state.component, this.#state.authorizers);
     this.#latencyMs = options.latencyMs ?? 0;
     if (!(this.#latencyMs >= 0)) throw new RangeError(`latencyMs must be 0 or more milliseconds (got ${options.latencyMs})`);
   }
@@ -100,6 +104,7 @@ export class WechatSimulator {
     if (!server) return;
     this.#server = undefined;
     this.#url = undefined;
+    this.pushes.stopTicketPushes();
     this.#running.abort();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
@@ -171,6 +176,15 @@ export class WechatSimulator {
    */
   deauthorize(appId: string): void {
     this.#state.authorizers.deauthorize(appId);
+  }
+
+  /**
+   * The merchant authorized the component (again): it authorizes from now on with a fresh
+   * refresh token; returns the authorization code WeChat pushes to the platform, which
+   * api_query_auth exchanges once.
+   */
+  authorize(appId: string): string {
+    return this.#state.authorizers.authorize(appId);
   }
 
   /** The refresh token api_authorizer_token accepts for this authorizer from now on. */

@@ -7,6 +7,8 @@
  *   {prefix}authorizer:{appid}:access-token     authorizer_access_token record (TTL = expires_in)
  *   {prefix}authorizer:{appid}:refresh-token    authorizer_refresh_token (durable, never a TTL)
  *   {prefix}merchants                           hash: merchant id → authorizer appid
+ *   {prefix}revoked-authorizers                 hash: authorizer appid → when its `unauthorized` push arrived
+ *   {prefix}authorization-code:{sha256}         an authorization code already exchanged (TTL 1 h), so a repeated push is not
  *   {prefix}lock:{key}                          refresh lock (SET NX PX, owner token)
  *   {prefix}failure:{key}                       last refresh failure, for back-off across replicas (TTL)
  *   {prefix}envinfo:{appid}:{env|*}             a getEnvInfo answer (TTL = CLOUDENV_CACHE_TTL_MS)
@@ -32,6 +34,15 @@ export class StoreKeys {
 
   get merchants(): string {
     return `${this.prefix}merchants`;
+  }
+
+  get revokedAuthorizers(): string {
+    return `${this.prefix}revoked-authorizers`;
+  }
+
+  /** Keyed by a digest of the code, so the store never holds the code itself. */
+  authorizationCode(codeDigest: string): string {
+    return `${this.prefix}authorization-code:${codeDigest}`;
   }
 
   /** The prefix under which getEnvInfo answers are cached. */

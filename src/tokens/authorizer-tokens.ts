@@ -56,7 +56,7 @@ export class AuthorizerTokens implements AuthorizerTokenSource {
   }
 
   /** Runs `call` with the component token; if WeChat rejects that token, once more with a fresh one. */
-  private async withComponentToken<T>(call: (componentToken: string) => Promise<T>): Promise<T> {
+  async withComponentToken<T>(call: (componentToken: string) => Promise<T>): Promise<T> {
     const token = await this.componentToken();
     try {
       return await call(token);

@@ -8,6 +8,7 @@ import type { WechatClient } from './wechat-client.js';
 
 export const COMPONENT_TOKEN_PATH = '/cgi-bin/component/api_component_token';
 export const AUTHORIZER_TOKEN_PATH = '/cgi-bin/component/api_authorizer_token';
+export const QUERY_AUTH_PATH = '/cgi-bin/component/api_query_auth';
 
 /** Every mint invalidates the previous token, and may rotate the refresh token: a lost answer is not asked for again. */
 const NOT_IDEMPOTENT = { idempotent: false } as const;
@@ -25,6 +26,11 @@ export interface MintedToken {
 export interface MintedAuthorizerToken extends MintedToken {
   /** The refresh token WeChat returned: persist it, it may differ from the one sent. */
   readonly refreshToken: string;
+}
+
+/** What api_query_auth hands back for an authorization code: the authorizer's first tokens. */
+export interface Authorization extends MintedAuthorizerToken {
+  readonly authorizerAppId: string;
 }
 
 function field(body: Record<string, unknown>, path: string, name: string): string {
@@ -70,6 +76,25 @@ export class ComponentApi {
       token: field(body, AUTHORIZER_TOKEN_PATH, 'authorizer_access_token'),
       expiresInSeconds: expiresIn(body, AUTHORIZER_TOKEN_PATH),
       refreshToken: field(body, AUTHORIZER_TOKEN_PATH, 'authorizer_refresh_token'),
+    };
+  }
+
+  /** Trades an authorization code (from an `authorized` push) for the authorizer's tokens; a code works once. */
+  async queryAuth(componentAccessToken: string, authorizationCode: string): Promise<Authorization> {
+    const body = await this.client.post(
+      QUERY_AUTH_PATH,
+      { component_access_token: componentAccessToken },
+      { component_appid: this.credentials.appId, authorization_code: authorizationCode },
+      NOT_IDEMPOTENT,
+    );
+    const info = body['authorization_info'];
+    if (typeof info !== 'object' || info === null) throw new WechatTransportError(QUERY_AUTH_PATH, 'invalid-body', 'answer has no authorization_info');
+    const authorization = info as Record<string, unknown>;
+    return {
+      authorizerAppId: field(authorization, QUERY_AUTH_PATH, 'authorizer_appid'),
+      token: field(authorization, QUERY_AUTH_PATH, 'authorizer_access_token'),
+      expiresInSeconds: expiresIn(authorization, QUERY_AUTH_PATH),
+      refreshToken: field(authorization, QUERY_AUTH_PATH, 'authorizer_refresh_token'),
     };
   }
 }

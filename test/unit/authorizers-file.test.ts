@@ -159,13 +159,17 @@ describe('refresh-token entries', () => {
     expect(await readAuthorizersFile(file)).toEqual([storefront, refreshing]);
   });
 
-  it('refuses an entry with both tokens, or neither, naming it', async () => {
-    for (const entry of [{ ...refreshing, authorizerAccessToken: TOKEN }, { merchantId: 'm_2001', authorizerAppId: 'wx2b9e47c1d05a3f86' }]) {
-      const error = await errorFrom(await fileWithMerchants([storefront, entry]));
-      expect(error.message).toContain('merchants[1] (merchantId "m_2001"): give exactly one of authorizerRefreshToken');
-      expect(error.message).not.toContain(TOKEN);
-      expect(error.message).not.toContain('refresh-SECRET');
-    }
+  it('refuses an entry with both tokens, naming it', async () => {
+    const error = await errorFrom(await fileWithMerchants([storefront, { ...refreshing, authorizerAccessToken: TOKEN }]));
+    expect(error.message).toContain('merchants[1] (merchantId "m_2001"): give at most one of authorizerRefreshToken');
+    expect(error.message).not.toContain(TOKEN);
+    expect(error.message).not.toContain('refresh-SECRET');
+  });
+
+  it('accepts an entry with neither token: the event receiver stores its refresh token when the authorizer authorizes', async () => {
+    const awaiting = { merchantId: 'm_2001', authorizerAppId: 'wx2b9e47c1d05a3f86' };
+    const file = await fileWithMerchants([storefront, awaiting]);
+    expect(await readAuthorizersFile(file)).toEqual([storefront, awaiting]);
   });
 
   it('refuses one authorizer listed with a refresh token and a fixed token', async () => {
@@ -205,6 +209,11 @@ describe('importAuthorizersFile', () => {
     await store.set(keys.refreshToken(refreshing.authorizerAppId), 'refresh-newer-in-store');
     await importAuthorizersFile([refreshing], new AuthorizerRegistry(store, keys));
     expect(await store.get(keys.refreshToken(refreshing.authorizerAppId))).toBe('refresh-newer-in-store');
+  });
+
+  it('needs component credentials for an entry with no token, whose tokens the receiver and the mint provide', async () => {
+    const imported = await importAuthorizersFile([storefront, { merchantId: 'm_2001', authorizerAppId: 'wx2b9e47c1d05a3f86' }], new AuthorizerRegistry(new MemoryStore(), new StoreKeys('t:')));
+    expect(imported.needsComponent).toBe(true);
   });
 
   it('needs no component credentials when every entry has a fixed token', async () => {
