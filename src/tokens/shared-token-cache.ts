@@ -21,6 +21,7 @@ import type { StoreKeys } from '../store/store-keys.js';
 import type { MintedToken } from '../wechat/component-api.js';
 import { type Metrics, unobserved } from '../observability/metrics.js';
 import { inSpan } from '../observability/tracing.js';
+import { SingleFlight } from '../single-flight.js';
 import { MAX_BACKOFF_MS, decodeFailure, recordFailure, replayFailure } from './refresh-failure.js';
 import { TokenSourceError } from './token-source-error.js';
 import { type TokenRecord, decodeTokenRecord, encodeTokenRecord, newTokenRecord } from './token-record.js';
@@ -38,7 +39,7 @@ export interface SharedTokenCacheOptions {
 }
 
 export class SharedTokenCache {
-  private readonly inflight = new Map<string, Promise<string>>();
+  private readonly flights: SingleFlight<string>;
   private readonly lockTtlMs: number;
   private readonly lockWaitMs: number;
   private readonly pollMs: number;
@@ -49,6 +50,7 @@ export class SharedTokenCache {
     this.lockTtlMs = options.lockTtlMs ?? 15_000;
     this.lockWaitMs = options.lockWaitMs ?? 10_000;
     this.pollMs = options.pollMs ?? 25;
+    this.flights = new SingleFlight({ onJoin: () => this.metrics.singleFlightJoins.inc({ kind: 'token' }) });
   }
 
   /** A current token for `key`, minting one with `mint` only when no caller anywhere already is. */
@@ -80,15 +82,9 @@ export class SharedTokenCache {
     return removed;
   }
 
+  /** One refresh per key in this process; other callers join it. */
   private refresh(key: string, mint: () => Promise<MintedToken>, stale: string | undefined): Promise<string> {
-    let flight = this.inflight.get(key);
-    if (flight) {
-      this.metrics.singleFlightJoins.inc({ kind: 'token' });
-      return flight;
-    }
-    flight = this.refreshAcrossReplicas(key, mint, stale).finally(() => this.inflight.delete(key));
-    this.inflight.set(key, flight);
-    return flight;
+    return this.flights.run(key, () => this.refreshAcrossReplicas(key, mint, stale));
   }
 
   private async refreshAcrossReplicas(key: string, mint: () => Promise<MintedToken>, stale: string | undefined): Promise<string> {
