@@ -10,6 +10,7 @@ import type { ComponentApi, MintedToken } from '../wechat/component-api.js';
 import { WechatApiError } from '../wechat/errors.js';
 import { isTokenRejection } from '../wechat/retry-policy.js';
 import type { SharedTokenCache } from './shared-token-cache.js';
+import { withHealedToken } from './token-healing.js';
 import { TokenSourceError } from './token-source-error.js';
 import type { AuthorizerTokenSource } from './token-source.js';
 
@@ -27,6 +28,13 @@ export interface AuthorizerTokensOptions {
 
 export class AuthorizerTokens implements AuthorizerTokenSource {
   constructor(private readonly options: AuthorizerTokensOptions) {}
+
+  withToken<T>(authorizerAppId: string, call: (token: string) => Promise<T>): Promise<T> {
+    return withHealedToken(
+      { get: () => this.getToken(authorizerAppId), invalidate: (token, rejection) => this.invalidate(authorizerAppId, token, rejection) },
+      call,
+    );
+  }
 
   async getToken(authorizerAppId: string): Promise<string> {
     const fixed = this.options.fixedTokens.get(authorizerAppId);
