@@ -132,6 +132,18 @@ function suite(mode: 'memory' | 'redis') {
     expect(simulator.callCount(COMPONENT_TOKEN_PATH)).toBe(2);
   });
 
+  it('backs off when even a freshly minted component token is refused, instead of minting one per request', async () => {
+    const { query, simulator } = await start({ merchants: TWENTY.slice(0, 2) });
+    // The cached component token is refused, then the fresh one too.
+    simulator.injectEndpointFault(AUTHORIZER_TOKEN_PATH, { kind: 'errcode', errcode: 40001 }, { times: 2 });
+    expect((await query('m_0')).body.errors?.[0]?.extensions).toMatchObject({ code: 'AUTHORIZER_TOKEN_INVALID', wechat: { errcode: 40001 } });
+    expect(simulator.callCount(COMPONENT_TOKEN_PATH)).toBe(2);
+    // Another authorizer, during the back-off: answered with the same error, no third component mint.
+    expect((await query('m_1')).body.errors?.[0]?.extensions).toMatchObject({ code: 'AUTHORIZER_TOKEN_INVALID', merchantId: 'm_1' });
+    expect(simulator.callCount(COMPONENT_TOKEN_PATH)).toBe(2);
+    expect(simulator.callCount(AUTHORIZER_TOKEN_PATH)).toBe(2);
+  });
+
   it('persists the refresh token WeChat hands back', async () => {
     const { query, simulator, entries } = await start({ merchants: TWENTY.slice(0, 1), rotateRefreshTokens: true });
     const appId = appIdOf(entries, 'm_0');
