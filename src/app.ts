@@ -71,7 +71,7 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
   const tokens = new AuthorizerTokens({
     store,
     keys,
-    cache: new SharedTokenCache({ store, keys, logger, metrics }),
+    cache: new SharedTokenCache({ store, keys, logger, metrics, refreshAtFraction: config.tokens.refreshAtFraction, backoff: config.tokens.refreshBackoff }),
     componentApi: component ? new ComponentApi(wechat, component) : undefined,
     fixedTokens: imported.fixedTokens,
     verifyTicket,

@@ -75,6 +75,9 @@ const environmentModel = z.object({
     .enum(['true', 'false', ''], { message: 'INTROSPECTION must be true or false' })
     .optional()
     .transform((value) => (value === 'true' ? true : value === 'false' ? false : undefined)),
+  TOKEN_REFRESH_AT_PERCENT: integer('TOKEN_REFRESH_AT_PERCENT', 10, 95, 85),
+  TOKEN_REFRESH_BACKOFF_MS: integer('TOKEN_REFRESH_BACKOFF_MS', 10, 600_000, 1_000),
+  TOKEN_REFRESH_MAX_BACKOFF_MS: integer('TOKEN_REFRESH_MAX_BACKOFF_MS', 10, 3_600_000, 60_000),
 });
 
 export interface Config {
@@ -128,6 +131,12 @@ export interface Config {
     readonly redisUrl: string | undefined;
     readonly prefix: string;
   };
+  readonly tokens: {
+    /** Share of a minted token's life after which it is refreshed ahead (TOKEN_REFRESH_AT_PERCENT / 100). */
+    readonly refreshAtFraction: number;
+    /** Back-off after a failed refresh: first wait, doubling per failure up to the ceiling. */
+    readonly refreshBackoff: { readonly firstMs: number; readonly maxMs: number };
+  };
 }
 
 const isSet = (value: string | undefined) => value !== undefined && value.trim() !== '';
@@ -143,6 +152,11 @@ function crossVariableProblems(env: NodeJS.ProcessEnv): string[] {
   if (file) problems.push(file);
   if (isSet(env['WECHAT_COMPONENT_APPID']) !== isSet(env['WECHAT_COMPONENT_APPSECRET'])) {
     problems.push('WECHAT_COMPONENT_APPID and WECHAT_COMPONENT_APPSECRET go together: set both (to mint access tokens from refresh tokens) or neither');
+  }
+  const firstBackoff = Number(env['TOKEN_REFRESH_BACKOFF_MS'] || 1_000);
+  const maxBackoff = Number(env['TOKEN_REFRESH_MAX_BACKOFF_MS'] || 60_000);
+  if (firstBackoff > maxBackoff) {
+    problems.push(`TOKEN_REFRESH_MAX_BACKOFF_MS (${maxBackoff}) must be at least TOKEN_REFRESH_BACKOFF_MS (${firstBackoff}): it is the ceiling the doubling back-off stops at`);
   }
   return problems;
 }
@@ -207,5 +221,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : undefined,
     verifyTicket: parsed.WECHAT_COMPONENT_VERIFY_TICKET,
     store: Object.freeze({ redisUrl: parsed.REDIS_URL, prefix: parsed.WECHAT_REDIS_PREFIX }),
+    tokens: Object.freeze({
+      refreshAtFraction: parsed.TOKEN_REFRESH_AT_PERCENT / 100,
+      refreshBackoff: Object.freeze({ firstMs: parsed.TOKEN_REFRESH_BACKOFF_MS, maxMs: parsed.TOKEN_REFRESH_MAX_BACKOFF_MS }),
+    }),
   });
 }
