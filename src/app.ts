@@ -19,6 +19,8 @@ import { MemoryStore } from './store/memory-store.js';
 import { RedisStore } from './store/redis-store.js';
 import { StoreKeys } from './store/store-keys.js';
 import { AuthorizerTokens } from './tokens/authorizer-tokens.js';
+import { connectPlatformTokens } from './tokens/connect-platform-tokens.js';
+import type { PlatformTokens } from './tokens/platform-tokens.js';
 import { SharedTokenCache } from './tokens/shared-token-cache.js';
 import { ComponentApi } from './wechat/component-api.js';
 import { WechatClient } from './wechat/wechat-client.js';
@@ -45,13 +47,15 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
   }
   if (baseUrl === undefined) throw new Error('unreachable: config guarantees a WeChat URL outside demo mode');
 
-  const entries = authorizersFile === undefined ? [] : await readAuthorizersFile(authorizersFile);
+  const entries = authorizersFile === undefined ? [] : await readAuthorizersFile(authorizersFile, { platformTokens: config.tokens.source === 'platform' });
   const store: KeyValueStore = config.store.redisUrl ? await RedisStore.connect({ url: config.store.redisUrl, logger }) : new MemoryStore();
   const keys = new StoreKeys(config.store.prefix);
   const registry = new AuthorizerRegistry(store, keys);
   let imported: ImportedAuthorizers;
+  let platformTokens: PlatformTokens | undefined;
   try {
     imported = await importAuthorizersFile(entries, registry);
+    if (config.tokens.platform) platformTokens = await connectPlatformTokens(config.tokens.platform, { timeoutMs: config.wechat.timeoutMs, logger });
     if (imported.needsComponent && !component) {
       throw new Error(
         `AUTHORIZERS_FILE ${authorizersFile}: entries with authorizerRefreshToken need WECHAT_COMPONENT_APPID and WECHAT_COMPONENT_APPSECRET to mint access tokens`,
@@ -68,7 +72,7 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
 
   const metrics = new Metrics({ processMetrics: true });
   const wechat = new WechatClient({ ...config.wechat, baseUrl, logger, metrics });
-  const tokens = new AuthorizerTokens({
+  const tokens = platformTokens ?? new AuthorizerTokens({
     store,
     keys,
     cache: new SharedTokenCache({ store, keys, logger, metrics, refreshAtFraction: config.tokens.refreshAtFraction, backoff: config.tokens.refreshBackoff }),
@@ -92,7 +96,13 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
     readiness: async () => {
       if (draining) return { ready: false, reason: 'shutting down' };
       return store.ping().then(
-        () => ({ ready: true }),
+        () =>
+          platformTokens
+            ? platformTokens.check().then(
+                () => ({ ready: true }),
+                (error: Error) => ({ ready: false, reason: `TOKEN_SOURCE=platform: ${error.message}` }),
+              )
+            : { ready: true },
         (error: Error) => ({ ready: false, reason: error.message }),
       );
     },
@@ -122,6 +132,7 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
       clearTimeout(timer);
       await wechat.close();
       await store.close();
+      await platformTokens?.close();
       await simulator?.stop();
     },
   };

@@ -28,7 +28,11 @@ export async function withHealedToken<T>(source: HealableToken, call: (token: st
     if (!isRejectedToken(error)) throw error;
     await source.invalidate(token);
     const fresh = await source.get();
-    if (fresh === token) throw error; // a fixed token: nothing fresher exists
+    if (fresh === token) {
+      // Nothing fresher exists (a fixed token, or the platform still holds the rejected one).
+      await source.invalidate(token, error);
+      throw error;
+    }
     try {
       return await call(fresh);
     } catch (retryError) {
