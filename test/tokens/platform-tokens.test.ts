@@ -5,6 +5,9 @@
  * token the platform rotated, backs off from one the platform still hands out after WeChat
  * rejected it, and says clearly when the platform holds nothing or cannot be reached.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +20,7 @@ import { captureLogs } from '../support/log-capture.js';
 import { TEST_COMPONENT, appIdOf, testMerchants, tokenEndpointCalls, type TestMerchant } from '../support/merchants.js';
 import { TestPlatform, TestTokenService } from '../support/platform.js';
 import { REDIS_TEST_URL, deletePrefix, describeWithRedis, uniquePrefix } from '../support/redis.js';
+import { PrivateRedisServer, describeWithRedisServer, freePort } from '../support/redis-server.js';
 import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
 
 const MERCHANTS = [0, 1, 2].map((index): TestMerchant => ({ merchantId: `m_${index}`, authorizer: `a${index}` }));
@@ -272,6 +276,49 @@ describeWithRedis('TOKEN_SOURCE=platform, from the platform’s Redis', () => {
     expect(body.errors[0].message).toContain('"authorizer_access_token" field; set PLATFORM_TOKEN_FIELD');
     expect(JSON.stringify(body)).not.toContain('secret-token-in-the-wrong-field');
   });
+});
+
+describeWithRedisServer('TOKEN_SOURCE=platform, while the platform’s Redis is down', () => {
+  let directory: string | undefined;
+  let server: PrivateRedisServer | undefined;
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'platform-redis-'));
+    server = new PrivateRedisServer(await freePort(), directory);
+    await server.start();
+  }, 30_000);
+  afterAll(async () => {
+    await server?.stop();
+    if (directory) await rm(directory, { recursive: true, force: true });
+  }, 30_000);
+
+  it('fails fields with TOKEN_STORE_UNAVAILABLE and answers /readyz 503, then recovers by itself', async () => {
+    const { platform, query, probe, getEnvInfoCalls } = await startPlatformStack({ PLATFORM_REDIS_URL: server!.url, PLATFORM_TOKEN_REDIS_KEY: 'token:{authorizerAppId}' });
+    const platformRedis = new Redis(server!.url);
+    try {
+      await platformRedis.set(`token:${appId('m_0')}`, await platform.mint(appId('m_0')));
+    } finally {
+      platformRedis.disconnect();
+    }
+    expect((await probe('/readyz')).status).toBe(200);
+    expect(await server!.stop()).toBe(0);
+
+    const body = await query('m_0');
+    expect(body.errors[0].extensions).toEqual({ code: 'TOKEN_STORE_UNAVAILABLE', retryable: true, merchantId: 'm_0' });
+    expect(getEnvInfoCalls()).toBe(0);
+    const ready = await probe('/readyz');
+    expect(ready.status).toBe(503);
+    expect(ready.body.reason).toMatch(/^TOKEN_SOURCE=platform: /);
+
+    await server!.start(); // the same port and append-only file
+    const deadline = Date.now() + 10_000;
+    let recovered = await query('m_0');
+    while (recovered.errors !== undefined && Date.now() < deadline) {
+      await sleep(100);
+      recovered = await query('m_0');
+    }
+    expect(recovered.errors).toBeUndefined();
+    expect((await probe('/readyz')).status).toBe(200);
+  }, 30_000);
 });
 
 describe('TOKEN_SOURCE=platform at start-up', () => {
