@@ -30,6 +30,6 @@ export async function connectPlatformTokens(config: PlatformTokensConfig, { time
   } else {
     throw new Error('unreachable: config guarantees PLATFORM_TOKEN_REDIS_KEY or PLATFORM_TOKEN_URL with TOKEN_SOURCE=platform');
   }
-  logger.info({ platform: config.redis ? 'redis' : 'token service', at: reader.describe('{authorizerAppId}') }, 'TOKEN_SOURCE=platform: reading the platform’s tokens, never minting');
+  logger.info({ platform: config.redis ? 'redis' : 'token service', at: reader.where }, 'TOKEN_SOURCE=platform: reading the platform’s tokens, never minting');
   return new PlatformTokens({ reader, reuseMs: config.reuseMs, rejectedBackoffMs: config.rejectedBackoffMs, logger });
 }

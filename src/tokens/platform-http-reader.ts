@@ -38,9 +38,14 @@ export class PlatformHttpReader implements PlatformTokenReader {
     const now = Date.now();
     const { status, body } = await this.get(authorizerAppId);
     if (status === 404) return undefined;
-    this.refuseCredentials(status);
+    this.refuseCredentials(status, authorizerAppId);
     if (status !== 200) throw this.unavailable(authorizerAppId, `answered HTTP ${status}`);
     return decodePlatformValue(body, this.options.layout, this.describe(authorizerAppId), now, true);
+  }
+
+  get where(): string {
+    // Without a query or user-info, either of which may hold a credential.
+    return this.options.urlTemplate.replace(/[?#].*$/, '').replace(/\/\/[^/@]*@/, '//');
   }
 
   describe(authorizerAppId: string): string {
@@ -51,7 +56,7 @@ export class PlatformHttpReader implements PlatformTokenReader {
   /** Reachable and accepting our secret: any answer but a 5xx, a 401 or a 403 to an appid it cannot know. */
   async check(): Promise<void> {
     const { status } = await this.get(PROBE_APPID);
-    this.refuseCredentials(status);
+    this.refuseCredentials(status, PROBE_APPID);
     if (status >= 500) throw this.unavailable(PROBE_APPID, `answered HTTP ${status}`);
   }
 
@@ -74,9 +79,9 @@ export class PlatformHttpReader implements PlatformTokenReader {
     }
   }
 
-  private refuseCredentials(status: number): void {
+  private refuseCredentials(status: number, authorizerAppId: string): void {
     if (status === 401 || status === 403) {
-      throw new TokenSourceError('platform-refused', `The platform's token service at ${this.describe(PROBE_APPID).replace(PROBE_APPID, '{authorizerAppId}')} refused PLATFORM_TOKEN_SECRET (HTTP ${status}); check the secret.`);
+      throw new TokenSourceError('platform-refused', `The platform's token service ${this.describe(authorizerAppId)} refused PLATFORM_TOKEN_SECRET (HTTP ${status}); check the secret.`);
     }
   }
 

@@ -28,6 +28,10 @@ export class PlatformRedisReader implements PlatformTokenReader {
     return { token: decoded.token, expiresAt: earliest([decoded.expiresAt, found.ttlMs === undefined ? undefined : now + found.ttlMs]) };
   }
 
+  get where(): string {
+    return `keys ${this.options.keyTemplate}`;
+  }
+
   describe(authorizerAppId: string): string {
     return `key ${this.keyFor(authorizerAppId)}`;
   }

@@ -17,6 +17,8 @@ export interface PlatformTokenReader {
   read(authorizerAppId: string): Promise<PlatformToken | undefined>;
   /** Where the authorizer's token is read from, for messages: a key or a URL without its query, never a secret. */
   describe(authorizerAppId: string): string;
+  /** The same for every authorizer: the key or URL template, without a query. */
+  readonly where: string;
   /** Resolves when the platform answers; rejects saying why not (for /readyz). */
   check(): Promise<void>;
   close(): Promise<void>;
