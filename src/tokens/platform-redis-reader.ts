@@ -4,6 +4,7 @@
  * key's TTL or the record's expiry field, whichever ends first.
  */
 import type { KeyValueStore } from '../store/key-value-store.js';
+import { TokenSourceError } from './token-source-error.js';
 import { type PlatformToken, type PlatformTokenReader, type RecordLayout, decodePlatformValue, earliest } from './platform-token-reader.js';
 
 export interface PlatformRedisReaderOptions {
@@ -22,7 +23,11 @@ export class PlatformRedisReader implements PlatformTokenReader {
   async read(authorizerAppId: string): Promise<PlatformToken | undefined> {
     const key = this.keyFor(authorizerAppId);
     const now = Date.now();
-    const found = await this.redis.getWithTtl(key);
+    const found = await this.redis.getWithTtl(key).catch((error: Error) => {
+      // Redis answered, but the key holds a hash, list or set: a layout problem, not an outage.
+      if (error.message.includes('WRONGTYPE')) throw new TokenSourceError('platform-unreadable', `The platform's value at key ${key} is not a string; only string keys (a raw token or a JSON record) are read.`);
+      throw error;
+    });
     if (found === undefined) return undefined;
     const decoded = decodePlatformValue(found.value, this.options.layout, `key ${key}`, now);
     return { token: decoded.token, expiresAt: earliest([decoded.expiresAt, found.ttlMs === undefined ? undefined : now + found.ttlMs]) };

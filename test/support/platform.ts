@@ -6,7 +6,10 @@
  */
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AUTHORIZER_TOKEN_PATH, COMPONENT_TOKEN_PATH, type SimulatedAuthorizer, type SimulatedComponent, type WechatSimulator } from '../../src/simulator/index.js';
+import { AUTHORIZER_TOKEN_PATH, COMPONENT_TOKEN_PATH, GET_ENV_INFO_PATH, type SimulatedAuthorizer, type SimulatedComponent, type WechatSimulator } from '../../src/simulator/index.js';
+import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from './graphql-http.js';
+import { TEST_COMPONENT, type TestMerchant, appIdOf, testMerchants, tokenEndpointCalls } from './merchants.js';
+import { type SubgraphStack, startSubgraphStack } from './stack.js';
 import { registerSecrets } from './suite-capture.js';
 
 /** Mints tokens at the simulator the way the platform would, and counts its own token-endpoint calls. */
@@ -100,4 +103,46 @@ export class TestTokenService {
   requestsFor(authorizerAppId: string): number {
     return this.requests.filter((request) => request.path === `/authorizers/${authorizerAppId}/token`).length;
   }
+}
+
+export const PLATFORM_MERCHANTS = [0, 1, 2].map((index): TestMerchant => ({ merchantId: `m_${index}`, authorizer: `a${index}` }));
+const world = testMerchants(PLATFORM_MERCHANTS, 'refresh');
+/** The simulated authorizers, each with the refresh token only the platform holds. */
+export const platformAuthorizers = world.authorizers;
+/** With TOKEN_SOURCE=platform the file names only the merchant and its authorizer. */
+export const platformEntries = world.entries.map(({ merchantId, authorizerAppId }) => ({ merchantId, authorizerAppId }));
+/** The same merchants as own-token entries (refresh tokens), for the start-up refusal. */
+export const refreshEntries = world.entries;
+export const platformAppId = (merchantId: string) => appIdOf(platformEntries, merchantId);
+
+/**
+ * A subgraph with TOKEN_SOURCE=platform (plus `env`), its simulator and the stand-in
+ * platform, for one test; stopped by `stopPlatformStacks` after each.
+ */
+const running: SubgraphStack[] = [];
+
+export async function stopPlatformStacks(): Promise<void> {
+  await Promise.all(running.splice(0).map((stack) => stack.stop()));
+}
+
+export async function startPlatformStack(env: Record<string, string>) {
+  const stack = await startSubgraphStack({
+    simulator: { authorizers: platformAuthorizers, component: TEST_COMPONENT },
+    merchants: platformEntries,
+    env: { TOKEN_SOURCE: 'platform', ...env },
+  });
+  running.push(stack);
+  const platform = new TestPlatform(stack.simulator, TEST_COMPONENT, platformAuthorizers);
+  // The answer's shape varies by test; each asserts on what it expects.
+  const query = async (...merchantIds: string[]): Promise<any> => (await postGraphQL(stack.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations(...merchantIds) })).body;
+  const probe = async (path: '/readyz' | '/healthz') => {
+    const response = await fetch(new URL(path, stack.subgraph.url));
+    return { status: response.status, body: (await response.json()) as { status: string; reason?: string } };
+  };
+  /** Token-endpoint calls the subgraph made: all of them, less the platform's own. */
+  const subgraphMints = () => {
+    const calls = tokenEndpointCalls(stack.simulator);
+    return calls.component + [...calls.byAuthorizer.values()].reduce((sum, count) => sum + count, 0) - platform.tokenEndpointCalls;
+  };
+  return { stack, platform, query, probe, subgraphMints, getEnvInfoCalls: () => stack.simulator.callCount(GET_ENV_INFO_PATH) };
 }
