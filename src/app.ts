@@ -19,6 +19,8 @@ import { MemoryStore } from './store/memory-store.js';
 import { RedisStore } from './store/redis-store.js';
 import { StoreKeys } from './store/store-keys.js';
 import { AuthorizerTokens } from './tokens/authorizer-tokens.js';
+import { connectPlatformTokens } from './tokens/connect-platform-tokens.js';
+import type { PlatformTokens } from './tokens/platform-tokens.js';
 import { SharedTokenCache } from './tokens/shared-token-cache.js';
 import { ComponentApi } from './wechat/component-api.js';
 import { ComponentEventHandler } from './events/component-event-handler.js';
@@ -50,14 +52,16 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
   }
   if (baseUrl === undefined) throw new Error('unreachable: config guarantees a WeChat URL outside demo mode');
 
-  const entries = authorizersFile === undefined ? [] : await readAuthorizersFile(authorizersFile);
+  const entries = authorizersFile === undefined ? [] : await readAuthorizersFile(authorizersFile, { platformTokens: config.tokens.source === 'platform' });
   const store: KeyValueStore = config.store.redisUrl ? await RedisStore.connect({ url: config.store.redisUrl, logger }) : new MemoryStore();
   const keys = new StoreKeys(config.store.prefix);
   const registry = new AuthorizerRegistry(store, keys, { checkRevocations: componentEvents !== undefined });
   let imported: ImportedAuthorizers;
+  let platformTokens: PlatformTokens | undefined;
   try {
     imported = await importAuthorizersFile(entries, registry);
-    if (imported.needsComponent && !component) {
+    if (config.tokens.platform) platformTokens = await connectPlatformTokens(config.tokens.platform, { timeoutMs: config.wechat.timeoutMs, logger });
+    if (imported.needsComponent && !component && !config.tokens.platform) {
       throw new Error(
         `AUTHORIZERS_FILE ${authorizersFile}: entries without authorizerAccessToken need WECHAT_COMPONENT_APPID and WECHAT_COMPONENT_APPSECRET to mint access tokens`,
       );
@@ -74,14 +78,17 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
   const metrics = new Metrics({ processMetrics: true });
   const wechat = new WechatClient({ ...config.wechat, baseUrl, logger, metrics });
   const componentApi = component ? new ComponentApi(wechat, component) : undefined;
-  const tokens = new AuthorizerTokens({
-    store,
-    keys,
-    cache: new SharedTokenCache({ store, keys, logger, metrics }),
-    componentApi,
-    fixedTokens: imported.fixedTokens,
-    verifyTicket,
-  });
+  const ownTokens = platformTokens
+    ? undefined
+    : new AuthorizerTokens({
+        store,
+        keys,
+        cache: new SharedTokenCache({ store, keys, logger, metrics, refreshAtFraction: config.tokens.refreshAtFraction, backoff: config.tokens.refreshBackoff }),
+        componentApi,
+        fixedTokens: imported.fixedTokens,
+        verifyTicket,
+      });
+  const tokens = platformTokens ?? ownTokens!;
   const envInfoCache = config.store.redisUrl ? new StoreEnvInfoCache(store, keys.envInfo) : new MemoryEnvInfoCache();
   const envInfo = new SharedEnvInfo(envInfoCache, config.cacheTtlMs, logger, metrics);
   let draining = false;
@@ -98,13 +105,21 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
     readiness: async () => {
       if (draining) return { ready: false, reason: 'shutting down' };
       return store.ping().then(
-        () => (component ? ticketReadiness(store, keys, verifyTicket) : { ready: true }),
+        () => {
+          if (platformTokens) {
+            return platformTokens.check().then(
+              () => ({ ready: true }),
+              (error: Error) => ({ ready: false, reason: `TOKEN_SOURCE=platform: ${error.message}` }),
+            );
+          }
+          return component ? ticketReadiness(store, keys, verifyTicket) : { ready: true };
+        },
         (error: Error) => ({ ready: false, reason: error.message }),
       );
     },
   });
-  if (componentEvents && component && componentApi) {
-    const handler = new ComponentEventHandler({ store, keys, registry, componentApi, withComponentToken: (call) => tokens.withComponentToken(call) });
+  if (componentEvents && component && componentApi && ownTokens) {
+    const handler = new ComponentEventHandler({ store, keys, registry, componentApi, withComponentToken: (call) => ownTokens.withComponentToken(call) });
     const crypto = new MessageCrypto(componentEvents.messageToken, componentEvents.encodingAesKey);
     await server.register(componentEventsRoute({ crypto, componentAppId: component.appId, handler }));
   }
@@ -138,6 +153,7 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
       clearTimeout(timer);
       await wechat.close();
       await store.close();
+      await platformTokens?.close();
       await simulator?.stop();
     },
   };

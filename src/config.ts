@@ -84,7 +84,40 @@ const environmentModel = z.object({
     .enum(['true', 'false', ''], { message: 'INTROSPECTION must be true or false' })
     .optional()
     .transform((value) => (value === 'true' ? true : value === 'false' ? false : undefined)),
+  TOKEN_REFRESH_AT_PERCENT: integer('TOKEN_REFRESH_AT_PERCENT', 10, 95, 85),
+  TOKEN_REFRESH_BACKOFF_MS: integer('TOKEN_REFRESH_BACKOFF_MS', 10, 600_000, 1_000),
+  TOKEN_REFRESH_MAX_BACKOFF_MS: integer('TOKEN_REFRESH_MAX_BACKOFF_MS', 10, 3_600_000, 60_000),
+  TOKEN_SOURCE: z
+    .enum(['own', 'platform', ''], { message: 'TOKEN_SOURCE must be own (mint tokens here, or fixed ones from AUTHORIZERS_FILE) or platform (read the tokens the platform keeps)' })
+    .optional()
+    .transform((value) => (value === 'platform' ? 'platform' : 'own')),
+  PLATFORM_TOKEN_REDIS_KEY: optionalString.refine(
+    (value) => value === undefined || placeholdersOf(value).every((name) => name === 'authorizerAppId' || name === 'componentAppId'),
+    'PLATFORM_TOKEN_REDIS_KEY may only use the placeholders {authorizerAppId} and {componentAppId}',
+  ),
+  PLATFORM_REDIS_URL: optionalString.refine(
+    (value) => value === undefined || /^rediss?:\/\/[^\s]+$/.test(value),
+    'PLATFORM_REDIS_URL must be a redis:// or rediss:// URL such as redis://platform-redis:6379/0',
+  ),
+  PLATFORM_TOKEN_URL: optionalString.refine(
+    (value) => value === undefined || (/^https?:\/\/[^\s]+$/.test(value) && placeholdersOf(value).every((name) => name === 'authorizerAppId')),
+    'PLATFORM_TOKEN_URL must be an http(s) URL whose only placeholder is {authorizerAppId}, such as https://platform.internal/authorizers/{authorizerAppId}/token',
+  ),
+  PLATFORM_TOKEN_SECRET: optionalString,
+  PLATFORM_TOKEN_FIELD: optionalString
+    .transform((value) => value ?? 'authorizer_access_token')
+    .refine((value) => /^[A-Za-z0-9_-]{1,64}$/.test(value), 'PLATFORM_TOKEN_FIELD must be a JSON field name of 1 to 64 characters from A-Z, a-z, 0-9, "_" and "-"'),
+  PLATFORM_TOKEN_EXPIRES_AT_FIELD: optionalString
+    .transform((value) => value ?? 'expires_at')
+    .refine((value) => /^[A-Za-z0-9_-]{1,64}$/.test(value), 'PLATFORM_TOKEN_EXPIRES_AT_FIELD must be a JSON field name of 1 to 64 characters from A-Z, a-z, 0-9, "_" and "-"'),
+  PLATFORM_TOKEN_REUSE_MS: integer('PLATFORM_TOKEN_REUSE_MS', 0, 60_000, 60_000),
+  PLATFORM_TOKEN_BACKOFF_MS: integer('PLATFORM_TOKEN_BACKOFF_MS', 0, 600_000, 30_000),
 });
+
+/** The `{name}` placeholders in a template. */
+function placeholdersOf(template: string): string[] {
+  return [...template.matchAll(/\{([^}]*)\}/g)].map((match) => match[1]!);
+}
 
 export interface Config {
   readonly nodeEnv: 'development' | 'production' | 'test';
@@ -139,6 +172,33 @@ export interface Config {
     readonly redisUrl: string | undefined;
     readonly prefix: string;
   };
+  readonly tokens: {
+    /** Share of a minted token's life after which it is refreshed ahead (TOKEN_REFRESH_AT_PERCENT / 100). */
+    readonly refreshAtFraction: number;
+    /** Back-off after a failed refresh: first wait, doubling per failure up to the ceiling. */
+    readonly refreshBackoff: { readonly firstMs: number; readonly maxMs: number };
+    /** TOKEN_SOURCE: `own` mints tokens here (or uses the file's fixed ones); `platform` only reads the platform's. */
+    readonly source: 'own' | 'platform';
+    /** Where the platform keeps its tokens; set exactly when source is `platform`. */
+    readonly platform: PlatformTokensConfig | undefined;
+  };
+}
+
+export interface PlatformTokensConfig {
+  /** PLATFORM_TOKEN_REDIS_KEY on PLATFORM_REDIS_URL (default REDIS_URL); or else `http`. */
+  readonly redis: { readonly url: string; readonly keyTemplate: string } | undefined;
+  /** PLATFORM_TOKEN_URL, asked with PLATFORM_TOKEN_SECRET as a bearer token. */
+  readonly http: { readonly urlTemplate: string; readonly secret: string } | undefined;
+  /** WECHAT_COMPONENT_APPID, for a `{componentAppId}` in the key template. */
+  readonly componentAppId: string | undefined;
+  /** The JSON field holding the token (PLATFORM_TOKEN_FIELD). */
+  readonly tokenField: string;
+  /** The JSON field holding the instant the token expires (PLATFORM_TOKEN_EXPIRES_AT_FIELD). */
+  readonly expiresAtField: string;
+  /** Longest a token read is reused in this process (PLATFORM_TOKEN_REUSE_MS, at most a minute). */
+  readonly reuseMs: number;
+  /** How long an authorizer whose platform token WeChat still rejects is left alone (PLATFORM_TOKEN_BACKOFF_MS). */
+  readonly rejectedBackoffMs: number;
 }
 
 const isSet = (value: string | undefined) => value !== undefined && value.trim() !== '';
@@ -163,6 +223,44 @@ function crossVariableProblems(env: NodeJS.ProcessEnv): string[] {
   } else if (messageToken && !isSet(env['WECHAT_COMPONENT_APPID'])) {
     problems.push('WECHAT_COMPONENT_MESSAGE_TOKEN and WECHAT_COMPONENT_ENCODING_AES_KEY need WECHAT_COMPONENT_APPID (and its secret): pushes are checked against it');
   }
+  const firstBackoff = Number(env['TOKEN_REFRESH_BACKOFF_MS'] || 1_000);
+  const maxBackoff = Number(env['TOKEN_REFRESH_MAX_BACKOFF_MS'] || 60_000);
+  if (firstBackoff > maxBackoff) {
+    problems.push(`TOKEN_REFRESH_MAX_BACKOFF_MS (${maxBackoff}) must be at least TOKEN_REFRESH_BACKOFF_MS (${firstBackoff}): it is the ceiling the doubling back-off stops at`);
+  }
+  problems.push(...platformTokenProblems(env));
+  return problems;
+}
+
+const PLATFORM_VARIABLES = ['PLATFORM_TOKEN_REDIS_KEY', 'PLATFORM_REDIS_URL', 'PLATFORM_TOKEN_URL', 'PLATFORM_TOKEN_SECRET'] as const;
+
+/** TOKEN_SOURCE=platform reads from exactly one place, and has what it needs to read it. */
+function platformTokenProblems(env: NodeJS.ProcessEnv): string[] {
+  const key = isSet(env['PLATFORM_TOKEN_REDIS_KEY']);
+  const url = isSet(env['PLATFORM_TOKEN_URL']);
+  if (env['TOKEN_SOURCE']?.trim() !== 'platform') {
+    const stray = PLATFORM_VARIABLES.filter((name) => isSet(env[name]));
+    return stray.length === 0 ? [] : [`${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} only read with TOKEN_SOURCE=platform; set it, or unset them`];
+  }
+  const problems: string[] = [];
+  const where = 'set PLATFORM_TOKEN_REDIS_KEY (the key the platform keeps each token under, on PLATFORM_REDIS_URL or REDIS_URL) or PLATFORM_TOKEN_URL (its token service, with PLATFORM_TOKEN_SECRET)';
+  if (!key && !url) problems.push(`TOKEN_SOURCE=platform needs to know where the platform keeps its tokens: ${where}`);
+  if (key && url) problems.push(`TOKEN_SOURCE=platform reads from one place: set PLATFORM_TOKEN_REDIS_KEY or PLATFORM_TOKEN_URL, not both`);
+  if (key && !isSet(env['PLATFORM_REDIS_URL']) && !isSet(env['REDIS_URL'])) problems.push('PLATFORM_TOKEN_REDIS_KEY needs the Redis it is on: set PLATFORM_REDIS_URL (or REDIS_URL, when the platform shares it)');
+  if (key && !env['PLATFORM_TOKEN_REDIS_KEY']!.includes('{authorizerAppId}')) {
+    problems.push('PLATFORM_TOKEN_REDIS_KEY must contain {authorizerAppId}, where the authorizer appid goes (for example wechat:authorizer_access_token:{authorizerAppId})');
+  }
+  if (key && env['PLATFORM_TOKEN_REDIS_KEY']!.includes('{componentAppId}') && !isSet(env['WECHAT_COMPONENT_APPID'])) {
+    problems.push('PLATFORM_TOKEN_REDIS_KEY uses {componentAppId}: set WECHAT_COMPONENT_APPID to the platform’s component appid');
+  }
+  if (url && !env['PLATFORM_TOKEN_URL']!.includes('{authorizerAppId}')) problems.push('PLATFORM_TOKEN_URL must contain {authorizerAppId}, where the authorizer appid goes');
+  if (isSet(env['WECHAT_COMPONENT_MESSAGE_TOKEN']) || isSet(env['WECHAT_COMPONENT_ENCODING_AES_KEY'])) {
+    problems.push('TOKEN_SOURCE=platform leaves WeChat\'s pushes to the platform: unset WECHAT_COMPONENT_MESSAGE_TOKEN and WECHAT_COMPONENT_ENCODING_AES_KEY (the event receiver would mint tokens here)');
+  }
+  if (url && !isSet(env['PLATFORM_TOKEN_SECRET'])) problems.push('PLATFORM_TOKEN_URL needs PLATFORM_TOKEN_SECRET, the bearer token the platform’s token service expects');
+  if (env['NODE_ENV'] !== 'production' && !isSet(env['WECHAT_API_BASE_URL'])) {
+    problems.push('TOKEN_SOURCE=platform needs a real WeChat: set WECHAT_API_BASE_URL (or NODE_ENV=production); the demo’s simulated WeChat knows no platform');
+  }
   return problems;
 }
 
@@ -180,6 +278,19 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+function platformTokensConfig(parsed: z.infer<typeof environmentModel>): PlatformTokensConfig {
+  const redisUrl = parsed.PLATFORM_REDIS_URL ?? parsed.REDIS_URL;
+  return Object.freeze({
+    redis: parsed.PLATFORM_TOKEN_REDIS_KEY && redisUrl ? Object.freeze({ url: redisUrl, keyTemplate: parsed.PLATFORM_TOKEN_REDIS_KEY }) : undefined,
+    http: parsed.PLATFORM_TOKEN_URL && parsed.PLATFORM_TOKEN_SECRET ? Object.freeze({ urlTemplate: parsed.PLATFORM_TOKEN_URL, secret: parsed.PLATFORM_TOKEN_SECRET }) : undefined,
+    componentAppId: parsed.WECHAT_COMPONENT_APPID,
+    tokenField: parsed.PLATFORM_TOKEN_FIELD,
+    expiresAtField: parsed.PLATFORM_TOKEN_EXPIRES_AT_FIELD,
+    reuseMs: parsed.PLATFORM_TOKEN_REUSE_MS,
+    rejectedBackoffMs: parsed.PLATFORM_TOKEN_BACKOFF_MS,
+  });
 }
 
 /** Parses the environment; throws a ConfigError that lists every problem found. */
@@ -230,5 +341,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? Object.freeze({ messageToken: parsed.WECHAT_COMPONENT_MESSAGE_TOKEN, encodingAesKey: parsed.WECHAT_COMPONENT_ENCODING_AES_KEY })
         : undefined,
     store: Object.freeze({ redisUrl: parsed.REDIS_URL, prefix: parsed.WECHAT_REDIS_PREFIX }),
+    tokens: Object.freeze({
+      refreshAtFraction: parsed.TOKEN_REFRESH_AT_PERCENT / 100,
+      refreshBackoff: Object.freeze({ firstMs: parsed.TOKEN_REFRESH_BACKOFF_MS, maxMs: parsed.TOKEN_REFRESH_MAX_BACKOFF_MS }),
+      source: parsed.TOKEN_SOURCE,
+      platform: parsed.TOKEN_SOURCE === 'platform' ? platformTokensConfig(parsed) : undefined,
+    }),
   });
 }

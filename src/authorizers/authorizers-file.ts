@@ -1,13 +1,17 @@
 /**
  * AUTHORIZERS_FILE: the JSON list of merchants, their authorizer appids, and for each
  * either the authorizer's refresh token (the subgraph mints access tokens from it) or a
- * fixed access token. Read and validated once at start-up; any problem stops the server
- * with a message naming the file and the entry, never a token.
+ * fixed access token (with TOKEN_SOURCE=platform, neither: the platform owns the tokens).
+ * Read and validated once at start-up; any problem stops the server with a message naming
+ * the file and the entry, never a token.
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
-/** At most one of the two tokens is set; with neither, the event receiver (an `authorized` push) stores the refresh token. */
+/**
+ * At most one of the two tokens is set; with neither, the event receiver (an `authorized`
+ * push) stores the refresh token. With TOKEN_SOURCE=platform, neither.
+ */
 export interface AuthorizersFileEntry {
   readonly merchantId: string;
   readonly authorizerAppId: string;
@@ -33,7 +37,7 @@ export const authorizerAppIdModel = z
   .string({ message: 'authorizerAppId must be a string' })
   .regex(/^wx[0-9a-f]{16}$/, 'authorizerAppId must be "wx" followed by 16 lowercase hex digits');
 
-const entryModel = z.object(
+const entryFields = z.object(
   {
     merchantId: merchantIdModel,
     authorizerAppId: authorizerAppIdModel,
@@ -41,10 +45,22 @@ const entryModel = z.object(
     authorizerAccessToken: tokenText('authorizerAccessToken'),
   },
   { message: 'each entry must be an object' },
-).refine((entry) => entry.authorizerRefreshToken === undefined || entry.authorizerAccessToken === undefined, {
+);
+
+const entryModel = entryFields.refine((entry) => entry.authorizerRefreshToken === undefined || entry.authorizerAccessToken === undefined, {
   message:
     'give at most one of authorizerRefreshToken (tokens are minted and refreshed) or authorizerAccessToken (a fixed token); give neither when the authorizer authorizes through the event receiver',
 });
+
+/** TOKEN_SOURCE=platform: the platform owns the tokens, so an entry names only the merchant and its authorizer. */
+const platformEntryModel = entryFields.refine((entry) => entry.authorizerRefreshToken === undefined && entry.authorizerAccessToken === undefined, {
+  message: 'with TOKEN_SOURCE=platform the platform owns the tokens: give only merchantId and authorizerAppId (remove authorizerRefreshToken / authorizerAccessToken)',
+});
+
+export interface ReadAuthorizersFileOptions {
+  /** TOKEN_SOURCE=platform: entries must carry no token. */
+  readonly platformTokens?: boolean;
+}
 
 const fileModel = z.object({ merchants: z.array(z.unknown(), { message: '"merchants" must be an array' }) }, { message: 'the file must hold an object with a "merchants" array' });
 
@@ -72,7 +88,7 @@ function describeEntry(index: number, raw: unknown): string {
 }
 
 /** Reads and validates the file; never echoes a token in an error. */
-export async function readAuthorizersFile(file: string): Promise<AuthorizersFileEntry[]> {
+export async function readAuthorizersFile(file: string, options: ReadAuthorizersFileOptions = {}): Promise<AuthorizersFileEntry[]> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -93,7 +109,7 @@ export async function readAuthorizersFile(file: string): Promise<AuthorizersFile
   const credentialsByAppId = new Map<string, { credentials: string; index: number }>();
   file_.data.merchants.forEach((raw, index) => {
     const where = describeEntry(index, raw);
-    const entry = entryModel.safeParse(raw);
+    const entry = (options.platformTokens ? platformEntryModel : entryModel).safeParse(raw);
     if (!entry.success) {
       const problems = entry.error.issues.map((issue) => issue.message).join('; ');
       throw new AuthorizersFileError(file, `${where}: ${problems}`);

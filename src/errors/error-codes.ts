@@ -83,6 +83,10 @@ export const TOKEN_SOURCE_RULES: ReadonlyMap<TokenSourceFailure, ErrorCodeRule> 
   ['ticket-missing', rule('COMPONENT_TICKET_INVALID', true, "Our platform has not received a component_verify_ticket from WeChat yet; WeChat pushes one every 10 minutes.")],
   ['component-not-configured', rule('COMPONENT_CREDENTIALS_INVALID', false, 'The subgraph has no WeChat component credentials configured, so it cannot mint access tokens.', true)],
   ['refresh-timeout', rule('WECHAT_UNAVAILABLE', true, 'The access token is being refreshed and the fresh one did not arrive in time; try again shortly.')],
+  ['platform-no-token', rule('MERCHANT_NOT_AUTHORIZED', false, "The platform holds no access token for the merchant's authorizer: the merchant has not authorized the platform, or the platform has not stored its token.")],
+  ['platform-token-expired', rule('AUTHORIZER_TOKEN_EXPIRED', true, "The access token the platform holds for the merchant's authorizer has expired and the platform has not refreshed it yet; try again shortly.")],
+  ['platform-refused', rule('TOKEN_STORE_UNAVAILABLE', false, "The platform's token service refused our PLATFORM_TOKEN_SECRET; an operator must fix the configuration.", true)],
+  ['platform-unreadable', rule('TOKEN_STORE_UNAVAILABLE', false, 'What the platform holds for this authorizer is not a token in the configured layout; an operator must check PLATFORM_TOKEN_FIELD.', true)],
 ]);
 
 export const TOKEN_STORE_UNAVAILABLE = rule('TOKEN_STORE_UNAVAILABLE', true, 'The token store (Redis) is unreachable, so no access token could be read; the subgraph reconnects by itself, try again shortly.');

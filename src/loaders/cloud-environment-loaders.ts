@@ -2,14 +2,11 @@
  * Per-operation batching: one DataLoader per authorizer, so however many merchants,
  * aliases and env arguments an operation carries, each authorizer's token makes one
  * getEnvInfo call. The token is fetched when the batch runs, not when fields resolve,
- * and a token WeChat rejects is replaced once and the call retried, so clients never see
- * a token that simply went stale.
+ * through the token layer's `withToken`, which heals a token WeChat rejects.
  */
 import DataLoader from 'dataloader';
 import type { AuthorizerTokenSource } from '../tokens/token-source.js';
 import type { CloudEnvironment } from '../wechat/cloud-environment.js';
-import { WechatApiError } from '../wechat/errors.js';
-import { isTokenRejection } from '../wechat/retry-policy.js';
 import type { WechatClient } from '../wechat/wechat-client.js';
 import type { OperationDeadline } from './operation-deadline.js';
 import type { SharedEnvInfo } from './shared-env-info.js';
@@ -18,7 +15,7 @@ import { inSpan } from '../observability/tracing.js';
 import { ALL_ENVIRONMENTS, type EnvironmentQuery, answerQuery, upstreamEnvFor } from './batch-rule.js';
 
 export interface CloudEnvironmentSources {
-  readonly tokens: AuthorizerTokenSource;
+  readonly tokens: Pick<AuthorizerTokenSource, 'withToken'>;
   readonly wechat: Pick<WechatClient, 'getEnvInfo'>;
   /** Single-flight and short-lived cache across operations. */
   readonly envInfo: SharedEnvInfo;
@@ -32,8 +29,6 @@ export interface OperationStats {
   /** getEnvInfo calls this operation made itself (not cache hits or calls it joined). */
   upstreamCalls: number;
 }
-
-const isRejectedToken = (error: unknown) => error instanceof WechatApiError && isTokenRejection(error.errcode);
 
 export class CloudEnvironmentLoaders {
   private readonly byAuthorizer = new Map<string, DataLoader<EnvironmentQuery, CloudEnvironment[]>>();
@@ -78,26 +73,11 @@ export class CloudEnvironmentLoaders {
     return queries.map((query) => answerQuery(query, environments));
   }
 
-  /** Calls with the authorizer's token; if WeChat rejects it (40001/40014/42001), once more with a fresh one. */
-  private async withFreshToken<T>(authorizerAppId: string, call: (token: string) => Promise<T>): Promise<T> {
-    const { tokens } = this.sources;
-    const token = await tokens.getToken(authorizerAppId);
-    this.stats.upstreamCalls += 1;
-    try {
-      return await call(token);
-    } catch (error) {
-      if (!isRejectedToken(error)) throw error;
-      await tokens.invalidate(authorizerAppId, token);
-      const fresh = await tokens.getToken(authorizerAppId);
-      if (fresh === token) throw error; // a fixed token: nothing fresher exists
+  /** Calls WeChat with the authorizer's token (healed by the token layer), counting each call made. */
+  private withFreshToken<T>(authorizerAppId: string, call: (token: string) => Promise<T>): Promise<T> {
+    return this.sources.tokens.withToken(authorizerAppId, (token) => {
       this.stats.upstreamCalls += 1;
-      try {
-        return await call(fresh);
-      } catch (retryError) {
-        // Even a fresh token was refused: back off instead of minting one per request.
-        if (isRejectedToken(retryError)) await tokens.invalidate(authorizerAppId, fresh, retryError);
-        throw retryError;
-      }
-    }
+      return call(token);
+    });
   }
 }

@@ -7,6 +7,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { type Metrics, unobserved } from '../observability/metrics.js';
+import { SingleFlight } from '../single-flight.js';
 import type { KeyValueStore } from '../store/key-value-store.js';
 import type { CloudEnvironment } from '../wechat/cloud-environment.js';
 import { ALL_ENVIRONMENTS } from './batch-rule.js';
@@ -52,14 +53,22 @@ export class StoreEnvInfoCache implements EnvInfoCache {
 }
 
 export class SharedEnvInfo {
-  private readonly inflight = new Map<string, Promise<readonly CloudEnvironment[]>>();
+  private readonly flights: SingleFlight<readonly CloudEnvironment[]>;
 
   constructor(
     private readonly cache: EnvInfoCache,
     private readonly ttlMs: number,
     private readonly logger: Logger,
     private readonly metrics: Metrics = unobserved(),
-  ) {}
+  ) {
+    this.flights = new SingleFlight({
+      onJoin: () => this.metrics.singleFlightJoins.inc({ kind: 'envinfo' }),
+      // A successful answer is cached before any caller sees it; errors never are.
+      onLanded: (key, environments) => {
+        if (this.ttlMs > 0) this.cache.set(key, environments, this.ttlMs).catch((error: Error) => this.logger.debug({ err: error.message }, 'getEnvInfo cache write failed'));
+      },
+    });
+  }
 
   /** The authorizer's environments (with `env`, as WeChat answers that query), fetched with `fetch` only when no one else is. */
   get(authorizerAppId: string, env: string | undefined, fetch: () => Promise<CloudEnvironment[]>): Promise<readonly CloudEnvironment[]> {
@@ -76,23 +85,7 @@ export class SharedEnvInfo {
 
   /** Joins the call in flight for `key`, or makes it; a successful answer is cached. */
   private shared(key: string, fetch: () => Promise<CloudEnvironment[]>): Promise<readonly CloudEnvironment[]> {
-    const joined = this.inflight.get(key);
-    if (joined) {
-      this.metrics.singleFlightJoins.inc({ kind: 'envinfo' });
-      return joined;
-    }
-    const flight = fetch();
-    this.inflight.set(key, flight);
-    // Added before any caller's: this reaction runs first, so the flight is over (and its answer
-    // cached) by the time a caller sees the answer. Callers get the fetch's own promise.
-    flight.then(
-      (environments) => {
-        this.inflight.delete(key);
-        if (this.ttlMs > 0) this.cache.set(key, environments, this.ttlMs).catch((error: Error) => this.logger.debug({ err: error.message }, 'getEnvInfo cache write failed'));
-      },
-      () => this.inflight.delete(key),
-    );
-    return flight;
+    return this.flights.run(key, fetch);
   }
 
   private async cached(key: string, authorizerAppId: string, env: string | undefined): Promise<readonly CloudEnvironment[] | undefined> {

@@ -13,6 +13,8 @@ export interface SetOptions {
 
 export interface KeyValueStore {
   get(key: string): Promise<string | undefined>;
+  /** The value and how long it has left (undefined: no expiry), read together; undefined when the key is absent. */
+  getWithTtl(key: string): Promise<{ readonly value: string; readonly ttlMs: number | undefined } | undefined>;
   /** Returns whether the value was written (always true unless onlyIfAbsent found a value). */
   set(key: string, value: string, options?: SetOptions): Promise<boolean>;
   delete(key: string): Promise<void>;

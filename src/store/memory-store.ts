@@ -23,6 +23,12 @@ export class MemoryStore implements KeyValueStore {
     return this.live(key)?.value;
   }
 
+  async getWithTtl(key: string): Promise<{ value: string; ttlMs: number | undefined } | undefined> {
+    const entry = this.live(key);
+    if (!entry) return undefined;
+    return { value: entry.value, ttlMs: entry.expiresAt === Number.POSITIVE_INFINITY ? undefined : entry.expiresAt - Date.now() };
+  }
+
   async set(key: string, value: string, options: SetOptions = {}): Promise<boolean> {
     if (options.onlyIfAbsent && this.live(key)) return false;
     this.values.set(key, { value, expiresAt: options.ttlMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.ttlMs });

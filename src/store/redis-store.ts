@@ -64,6 +64,17 @@ export class RedisStore implements KeyValueStore {
     return this.run(async () => (await this.redis.get(key)) ?? undefined);
   }
 
+  getWithTtl(key: string): Promise<{ value: string; ttlMs: number | undefined } | undefined> {
+    return this.run(async () => {
+      // One round trip, read atomically: the value and its PTTL (-1: no expiry).
+      const replies = await this.redis.multi().get(key).pttl(key).exec();
+      const [[getError, value] = [], [ttlError, ttl] = []] = replies ?? [];
+      if (getError || ttlError) throw getError ?? ttlError;
+      if (typeof value !== 'string') return undefined;
+      return { value, ttlMs: typeof ttl === 'number' && ttl > 0 ? ttl : undefined };
+    });
+  }
+
   set(key: string, value: string, options: SetOptions = {}): Promise<boolean> {
     return this.run(async () => {
       const ttl = options.ttlMs === undefined ? [] : (['PX', Math.max(1, Math.round(options.ttlMs))] as const);

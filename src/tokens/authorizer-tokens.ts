@@ -7,9 +7,8 @@
 import type { KeyValueStore } from '../store/key-value-store.js';
 import type { StoreKeys } from '../store/store-keys.js';
 import type { ComponentApi, MintedToken } from '../wechat/component-api.js';
-import { WechatApiError } from '../wechat/errors.js';
-import { isTokenRejection } from '../wechat/retry-policy.js';
 import type { SharedTokenCache } from './shared-token-cache.js';
+import { withHealedToken } from './token-healing.js';
 import { TokenSourceError } from './token-source-error.js';
 import type { AuthorizerTokenSource } from './token-source.js';
 
@@ -27,6 +26,13 @@ export interface AuthorizerTokensOptions {
 
 export class AuthorizerTokens implements AuthorizerTokenSource {
   constructor(private readonly options: AuthorizerTokensOptions) {}
+
+  withToken<T>(authorizerAppId: string, call: (token: string) => Promise<T>): Promise<T> {
+    return withHealedToken(
+      { get: () => this.getToken(authorizerAppId), invalidate: (token, rejection) => this.invalidate(authorizerAppId, token, rejection) },
+      call,
+    );
+  }
 
   async getToken(authorizerAppId: string): Promise<string> {
     const fixed = this.options.fixedTokens.get(authorizerAppId);
@@ -55,18 +61,10 @@ export class AuthorizerTokens implements AuthorizerTokenSource {
     return minted;
   }
 
-  /** Runs `call` with the component token; if WeChat rejects that token, once more with a fresh one. */
-  async withComponentToken<T>(call: (componentToken: string) => Promise<T>): Promise<T> {
-    const token = await this.componentToken();
-    try {
-      return await call(token);
-    } catch (error) {
-      if (!(error instanceof WechatApiError && isTokenRejection(error.errcode))) throw error;
-      await this.options.cache.invalidate(this.options.keys.componentToken, token);
-      const fresh = await this.componentToken();
-      if (fresh === token) throw error;
-      return call(fresh);
-    }
+  /** Runs `call` with the component token, healed the same way as authorizer tokens. */
+  withComponentToken<T>(call: (componentToken: string) => Promise<T>): Promise<T> {
+    const { cache, keys } = this.options;
+    return withHealedToken({ get: () => this.componentToken(), invalidate: (token, rejection) => cache.invalidate(keys.componentToken, token, rejection).then(() => undefined) }, call);
   }
 
   private componentToken(): Promise<string> {

@@ -1,25 +1,31 @@
 /**
  * A failed token refresh is remembered, in the shared store, for a back-off that doubles
- * with each consecutive failure: every replica answers from it instead of calling the
- * token endpoint again, so a broken merchant cannot burn the daily quota.
+ * with each consecutive failure (TOKEN_REFRESH_BACKOFF_MS, up to TOKEN_REFRESH_MAX_BACKOFF_MS):
+ * every replica answers from it instead of calling the token endpoint again, so a broken
+ * merchant cannot burn the daily quota.
  */
 import { WechatApiError, type WechatError, WechatTransportError, type TransportFailure } from '../wechat/errors.js';
 
-export const FIRST_BACKOFF_MS = 1_000;
-export const MAX_BACKOFF_MS = 60_000;
+/** The first back-off and its ceiling; from config, defaults 1 s and 60 s. */
+export interface BackoffPolicy {
+  readonly firstMs: number;
+  readonly maxMs: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffPolicy = { firstMs: 1_000, maxMs: 60_000 };
 
 export type RecordedFailure =
   | { readonly kind: 'api'; readonly endpoint: string; readonly errcode: number; readonly errmsg: string; readonly count: number; readonly until: number }
   | { readonly kind: 'transport'; readonly endpoint: string; readonly failure: TransportFailure; readonly httpStatus?: number; readonly count: number; readonly until: number };
 
-export function backoffMs(consecutiveFailures: number): number {
-  return Math.min(FIRST_BACKOFF_MS * 2 ** (consecutiveFailures - 1), MAX_BACKOFF_MS);
+export function backoffMs(consecutiveFailures: number, policy: BackoffPolicy = DEFAULT_BACKOFF): number {
+  return Math.min(policy.firstMs * 2 ** (consecutiveFailures - 1), policy.maxMs);
 }
 
 /** The record of `error` after `previousCount` earlier consecutive failures; undefined for errors that are not WeChat's. */
-export function recordFailure(error: unknown, previousCount: number, now = Date.now()): RecordedFailure | undefined {
+export function recordFailure(error: unknown, previousCount: number, policy: BackoffPolicy = DEFAULT_BACKOFF, now = Date.now()): RecordedFailure | undefined {
   const count = previousCount + 1;
-  const until = now + backoffMs(count);
+  const until = now + backoffMs(count, policy);
   if (error instanceof WechatApiError) {
     return { kind: 'api', endpoint: error.endpoint, errcode: error.errcode, errmsg: error.errmsg, count, until };
   }

@@ -21,9 +21,10 @@ import type { StoreKeys } from '../store/store-keys.js';
 import type { MintedToken } from '../wechat/component-api.js';
 import { type Metrics, unobserved } from '../observability/metrics.js';
 import { inSpan } from '../observability/tracing.js';
-import { MAX_BACKOFF_MS, decodeFailure, recordFailure, replayFailure } from './refresh-failure.js';
+import { SingleFlight } from '../single-flight.js';
+import { type BackoffPolicy, DEFAULT_BACKOFF, decodeFailure, recordFailure, replayFailure } from './refresh-failure.js';
 import { TokenSourceError } from './token-source-error.js';
-import { type TokenRecord, decodeTokenRecord, encodeTokenRecord, newTokenRecord } from './token-record.js';
+import { REFRESH_AT_FRACTION, type TokenRecord, decodeTokenRecord, encodeTokenRecord, newTokenRecord } from './token-record.js';
 
 export interface SharedTokenCacheOptions {
   readonly store: KeyValueStore;
@@ -35,13 +36,19 @@ export interface SharedTokenCacheOptions {
   /** How long a caller waits for another replica's refresh before giving up. */
   readonly lockWaitMs?: number;
   readonly pollMs?: number;
+  /** Share of a token's life after which it is refreshed ahead (TOKEN_REFRESH_AT_PERCENT / 100); default 0.85. */
+  readonly refreshAtFraction?: number;
+  /** Back-off after a failed refresh (TOKEN_REFRESH_BACKOFF_MS, TOKEN_REFRESH_MAX_BACKOFF_MS); default 1 s doubling to 60 s. */
+  readonly backoff?: BackoffPolicy;
 }
 
 export class SharedTokenCache {
-  private readonly inflight = new Map<string, Promise<string>>();
+  private readonly flights: SingleFlight<string>;
   private readonly lockTtlMs: number;
   private readonly lockWaitMs: number;
   private readonly pollMs: number;
+  private readonly refreshAtFraction: number;
+  private readonly backoff: BackoffPolicy;
   private readonly metrics: Metrics;
 
   constructor(private readonly options: SharedTokenCacheOptions) {
@@ -49,6 +56,9 @@ export class SharedTokenCache {
     this.lockTtlMs = options.lockTtlMs ?? 15_000;
     this.lockWaitMs = options.lockWaitMs ?? 10_000;
     this.pollMs = options.pollMs ?? 25;
+    this.refreshAtFraction = options.refreshAtFraction ?? REFRESH_AT_FRACTION;
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.flights = new SingleFlight({ onJoin: () => this.metrics.singleFlightJoins.inc({ kind: 'token' }) });
   }
 
   /** A current token for `key`, minting one with `mint` only when no caller anywhere already is. */
@@ -80,15 +90,9 @@ export class SharedTokenCache {
     return removed;
   }
 
+  /** One refresh per key in this process; other callers join it. */
   private refresh(key: string, mint: () => Promise<MintedToken>, stale: string | undefined): Promise<string> {
-    let flight = this.inflight.get(key);
-    if (flight) {
-      this.metrics.singleFlightJoins.inc({ kind: 'token' });
-      return flight;
-    }
-    flight = this.refreshAcrossReplicas(key, mint, stale).finally(() => this.inflight.delete(key));
-    this.inflight.set(key, flight);
-    return flight;
+    return this.flights.run(key, () => this.refreshAcrossReplicas(key, mint, stale));
   }
 
   private async refreshAcrossReplicas(key: string, mint: () => Promise<MintedToken>, stale: string | undefined): Promise<string> {
@@ -136,7 +140,7 @@ export class SharedTokenCache {
       throw error;
     }
     this.metrics.tokenRefreshes.inc({ kind, outcome: 'minted' });
-    const record = newTokenRecord(minted.token, minted.expiresInSeconds);
+    const record = newTokenRecord(minted.token, minted.expiresInSeconds, this.refreshAtFraction);
     await store.set(key, encodeTokenRecord(record), { ttlMs: record.expiresAt - Date.now() });
     if (failures > 0) await store.delete(keys.failure(key));
     logger.info({ key: this.describe(key), expiresInSeconds: minted.expiresInSeconds }, 'token refreshed');
@@ -163,9 +167,9 @@ export class SharedTokenCache {
   private async rememberFailure(key: string, error: unknown, previous?: number): Promise<void> {
     const { store, keys } = this.options;
     const count = previous ?? decodeFailure(await store.get(keys.failure(key)).catch(() => undefined))?.count ?? 0;
-    const failure = recordFailure(error, count);
+    const failure = recordFailure(error, count, this.backoff);
     if (!failure) return;
-    await store.set(keys.failure(key), JSON.stringify(failure), { ttlMs: failure.until - Date.now() + MAX_BACKOFF_MS }).catch(() => undefined);
+    await store.set(keys.failure(key), JSON.stringify(failure), { ttlMs: failure.until - Date.now() + this.backoff.maxMs }).catch(() => undefined);
   }
 
   /** A record that is not the stale token and has not expired. */

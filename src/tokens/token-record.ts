@@ -1,7 +1,8 @@
 /**
  * How a cached token is kept in the store: the token with the instants it should be
- * refreshed and it expires. Refreshing at ~85% of its life means callers never hold a
- * token WeChat is about to expire, and a slow refresh still has time to finish.
+ * refreshed and it expires. Refreshing at ~85% of its life (TOKEN_REFRESH_AT_PERCENT) means
+ * callers never hold a token WeChat is about to expire, and a slow refresh still has time
+ * to finish.
  */
 export interface TokenRecord {
   readonly token: string;
@@ -13,9 +14,9 @@ export interface TokenRecord {
 
 export const REFRESH_AT_FRACTION = 0.85;
 
-export function newTokenRecord(token: string, expiresInSeconds: number, now = Date.now()): TokenRecord {
+export function newTokenRecord(token: string, expiresInSeconds: number, refreshAtFraction = REFRESH_AT_FRACTION, now = Date.now()): TokenRecord {
   const lifetimeMs = expiresInSeconds * 1000;
-  return { token, refreshAt: now + lifetimeMs * REFRESH_AT_FRACTION, expiresAt: now + lifetimeMs };
+  return { token, refreshAt: now + lifetimeMs * refreshAtFraction, expiresAt: now + lifetimeMs };
 }
 
 export function encodeTokenRecord(record: TokenRecord): string {

@@ -1,15 +1,21 @@
 /**
- * Two subgraph replicas, each its own Node process started as `npm start` would, sharing
- * one Redis and one simulated WeChat. Whatever the two race for, WeChat sees one refresh
- * per authorizer: a second, independent refresh would invalidate the first replica's token.
+ * Two subgraph replicas, assembled exactly as `npm start` does, sharing one Redis and one
+ * simulated WeChat. Each has its own in-process caches and single-flight, so the only
+ * thing they share is what a second process would share: Redis. Whatever the two race for,
+ * WeChat sees one refresh per authorizer: a second, independent refresh would invalidate
+ * the first replica's token. (They run in this process to keep the suite fast; starting
+ * and stopping a real process is covered by test/boot.)
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type TemporaryAuthorizersFile, simulatedWechatEnv, writeTemporaryAuthorizersFile } from '../../tools/simulated-wechat-env.js';
+import { type RunningSubgraph, startSubgraph } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
 import { WechatSimulator } from '../../src/simulator/index.js';
+import { type TemporaryAuthorizersFile, simulatedWechatEnv, writeTemporaryAuthorizersFile } from '../../tools/simulated-wechat-env.js';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
+import { captureLogs } from '../support/log-capture.js';
 import { TEST_COMPONENT, appIdOf, testMerchants, tokenEndpointCalls, type TestMerchant } from '../support/merchants.js';
 import { REDIS_TEST_URL, deletePrefix, describeWithRedis, uniquePrefix } from '../support/redis.js';
-import { type SpawnedSubgraph, spawnSubgraph, waitForOutput } from '../support/spawn-subgraph.js';
+import { registerSecrets } from '../support/suite-capture.js';
 
 const TWENTY = Array.from({ length: 20 }, (_, index): TestMerchant => ({ merchantId: `m_${index}`, authorizer: `a${index}` }));
 const { authorizers, entries } = testMerchants(TWENTY, 'refresh');
@@ -18,36 +24,33 @@ describeWithRedis('two replicas sharing one Redis', () => {
   const prefix = uniquePrefix('replicas');
   const simulator = new WechatSimulator({ authorizers, component: TEST_COMPONENT });
   let authorizersFile: TemporaryAuthorizersFile | undefined;
-  let replicas: SpawnedSubgraph[] = [];
-  let urls: string[] = [];
+  let replicas: RunningSubgraph[] = [];
 
   /** The same merchant's operation, sent to replica `index % 2`. */
   const query = (index: number, merchantId: string) =>
-    postGraphQL(urls[index % 2]!, ENTITIES_QUERY, { representations: merchantRepresentations(merchantId) });
+    postGraphQL(replicas[index % 2]!.url, ENTITIES_QUERY, { representations: merchantRepresentations(merchantId) });
 
   beforeAll(async () => {
     const simulatorUrl = await simulator.start({ port: 0 });
     authorizersFile = await writeTemporaryAuthorizersFile(entries);
-    const env = {
+    registerSecrets(TEST_COMPONENT.appSecret, ...entries.map((entry) => entry.authorizerRefreshToken));
+    const config = loadConfig({
       PORT: '0',
       HOST: '127.0.0.1',
       NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
       CLOUDENV_CACHE_TTL_MS: '0', // the test counts token refreshes, not cache hits
+      REQUEST_DEADLINE_MS: '60000', // 200 operations in one process on a busy machine: counts matter here, not latency
       ...simulatedWechatEnv(simulatorUrl, authorizersFile.path, TEST_COMPONENT),
       REDIS_URL: REDIS_TEST_URL,
       WECHAT_REDIS_PREFIX: prefix,
-    };
-    replicas = [spawnSubgraph(env), spawnSubgraph(env)];
-    const ready = await Promise.all(replicas.map((replica) => waitForOutput(replica, /subgraph ready at (http:\S+\/graphql)/, 45_000)));
-    urls = ready.map(([, url]) => url!);
+    });
+    replicas = await Promise.all([startSubgraph(config, captureLogs('info').logger), startSubgraph(config, captureLogs('info').logger)]);
   }, 60_000);
 
   afterAll(async () => {
-    // A replica still running here means a test failed before stopping it.
-    for (const replica of replicas) if (replica.child.exitCode === null && replica.child.signalCode === null) replica.child.kill('SIGKILL');
-    await Promise.all(replicas.map((replica) => replica.exited));
+    await Promise.all(replicas.map((replica) => replica.close()));
     await simulator.stop();
+    registerSecrets(...simulator.calls.map((call) => call.accessToken));
     await deletePrefix(prefix);
     await authorizersFile?.remove();
   }, 30_000);
@@ -77,9 +80,4 @@ describeWithRedis('two replicas sharing one Redis', () => {
     expect(tokenEndpointCalls(simulator).byAuthorizer.get(appId)).toBe(before + 1);
     expect(simulator.issuedTokenCount('authorizer', appId)).toBe(before + 1);
   }, 60_000);
-
-  it('stops both replicas cleanly on SIGTERM', async () => {
-    for (const replica of replicas) replica.child.kill('SIGTERM');
-    expect(await Promise.all(replicas.map((replica) => replica.exited))).toEqual([0, 0]);
-  }, 30_000);
 });

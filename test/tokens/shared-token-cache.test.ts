@@ -114,6 +114,42 @@ function behaviours(name: string, open: () => Promise<{ store: KeyValueStore; ke
       await close();
     });
 
+    it('schedules the refresh ahead at the configured share of a token’s life', async () => {
+      const { store, keys, key, close } = await replicas();
+      const cache = new SharedTokenCache({ store, keys, logger, refreshAtFraction: 0.5 });
+      const before = Date.now();
+      await cache.get(key, async () => ({ token: 'halfway', expiresInSeconds: 100 }));
+      const record = JSON.parse((await store.get(key))!) as { refreshAt: number; expiresAt: number };
+      expect(record.refreshAt - before).toBeGreaterThanOrEqual(50_000);
+      expect(record.refreshAt - before).toBeLessThan(51_000);
+      expect(record.expiresAt - record.refreshAt).toBeGreaterThanOrEqual(49_000);
+      await close();
+    });
+
+    it('backs off for the configured first wait, doubling up to the configured ceiling', async () => {
+      const { store, keys, key, close } = await replicas();
+      const cache = new SharedTokenCache({ store, keys, logger, backoff: { firstMs: 60, maxMs: 70 } });
+      let calls = 0;
+      const failing = async () => {
+        calls += 1;
+        throw new WechatApiError('/cgi-bin/component/api_authorizer_token', -1, 'system error');
+      };
+      await expect(cache.get(key, failing)).rejects.toMatchObject({ errcode: -1 });
+      await expect(cache.get(key, failing)).rejects.toMatchObject({ errcode: -1 });
+      expect(calls).toBe(1);
+      await sleep(80);
+      const second = Date.now();
+      await expect(cache.get(key, failing)).rejects.toMatchObject({ errcode: -1 });
+      const after = Date.now();
+      expect(calls).toBe(2);
+      const failure = JSON.parse((await store.get(keys.failure(key)))!) as { count: number; until: number };
+      expect(failure.count).toBe(2);
+      // 60 ms doubled is 120 ms, held to the 70 ms ceiling.
+      expect(failure.until).toBeGreaterThanOrEqual(second + 70);
+      expect(failure.until).toBeLessThanOrEqual(after + 70);
+      await close();
+    });
+
     it('backs off when even a freshly minted token was rejected', async () => {
       const { one, key, close } = await replicas();
       const { mint, calls } = minter();
