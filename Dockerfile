@@ -1,7 +1,8 @@
 # The cloud-environments subgraph, production image.
-# Build: the same steps CI runs (npm ci, npm run build); run: only the built code, as a non-root user.
+# Build: the same steps CI runs (npm ci, npm run build); run: only the built code, as a non-root user,
+# on Node 24 LTS (CI runs the test suite under Node 24 as well as the machine's Node 20).
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -9,7 +10,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production PORT=4001
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -15,8 +15,8 @@
  * Everything runs in this process: simulator, subgraph, merchants stand-in, gateway and the
  * clients; WeChat calls time out after SOAK_WECHAT_TIMEOUT_MS (2 s, soak-stack.ts says why
  * not less). `npm run soak` runs the full size (`--operations 5000 --concurrency 32
- * --fault-fraction 0.2` by default) and exits 1 when any check failed; test/soak runs a
- * short variant in CI.
+ * --fault-fraction 0.2` by default) and exits 1 when any check failed; test/soak runs it
+ * short in `npm test` and at full size in `npm run test:slow`.
  */
 import { realpathSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -10,7 +10,10 @@ import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support
 import { testMerchants } from '../support/merchants.js';
 import { spawnSubgraph, waitForOutput } from '../support/spawn-subgraph.js';
 
-const { authorizers, entries } = testMerchants(Array.from({ length: 10 }, (_, index) => ({ merchantId: `m_${index}`, authorizer: `a${index}` })));
+// One authorizer per operation: each accepted operation makes exactly one getenvinfo call,
+// so the simulator's call count says when all of them are in flight.
+const OPERATIONS = 30;
+const { authorizers, entries } = testMerchants(Array.from({ length: OPERATIONS }, (_, index) => ({ merchantId: `m_${index}`, authorizer: `a${index}` })));
 const simulator = new WechatSimulator({ authorizers });
 let authorizersFile: TemporaryAuthorizersFile;
 
@@ -25,8 +28,8 @@ afterAll(async () => {
 
 describe('SIGTERM', () => {
   it('finishes every accepted operation, refuses new ones, and exits 0', async () => {
-    // Every WeChat call takes 600 ms, so operations are in flight when the signal lands.
-    for (const authorizer of authorizers) simulator.injectFault(authorizer.accessToken!, { kind: 'delay', ms: 600 });
+    // Every WeChat call takes 2 s, so operations are in flight when the signal lands.
+    for (const authorizer of authorizers) simulator.injectFault(authorizer.accessToken!, { kind: 'delay', ms: 2_000 });
     const subgraph = spawnSubgraph({
       PORT: '0',
       HOST: '127.0.0.1',
@@ -34,14 +37,20 @@ describe('SIGTERM', () => {
       LOG_LEVEL: 'info',
       WECHAT_API_BASE_URL: simulator.url,
       AUTHORIZERS_FILE: authorizersFile.path,
-      SHUTDOWN_TIMEOUT_MS: '5000',
+      SHUTDOWN_TIMEOUT_MS: '20000',
     });
     const [, url] = await waitForOutput(subgraph, /subgraph ready at (http:\/\/\S+\/graphql)/);
 
-    const inFlight = Array.from({ length: 30 }, (_, index) =>
-      postGraphQL(url!, ENTITIES_QUERY, { representations: merchantRepresentations(`m_${index % 10}`) }),
+    const inFlight = Array.from({ length: OPERATIONS }, (_, index) =>
+      postGraphQL(url!, ENTITIES_QUERY, { representations: merchantRepresentations(`m_${index}`) }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Signal only once the subgraph has accepted every operation (each is waiting on WeChat):
+    // a fixed pause raced the requests on a busy machine.
+    const deadline = Date.now() + 30_000;
+    while (simulator.callCount('/tcb/getenvinfo') < OPERATIONS) {
+      if (Date.now() > deadline) throw new Error(`only ${simulator.callCount('/tcb/getenvinfo')} of ${OPERATIONS} operations reached WeChat:\n${subgraph.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     subgraph.child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 150));
     // Still answering the operations in flight, but no longer accepting connections.
@@ -52,12 +61,12 @@ describe('SIGTERM', () => {
     expect([503, 'refused']).toContain(refused);
 
     const answers = await Promise.all(inFlight);
-    expect(answers.map((answer) => answer.status)).toEqual(Array(30).fill(200));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(OPERATIONS).fill(200));
     expect(answers.flatMap((answer) => answer.body.errors ?? [])).toEqual([]);
     expect(answers.every((answer) => answer.body.data._entities[0].cloudEnvironments.length === 1)).toBe(true);
 
     expect(await subgraph.exited).toBe(0);
     expect(subgraph.output()).toMatch(/shutting down/);
     expect(subgraph.output()).not.toMatch(/did not finish in time/);
-  });
+  }, 90_000); // the spawned process may take tens of seconds to start on a busy machine
 });

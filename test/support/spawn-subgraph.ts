@@ -30,8 +30,12 @@ export function spawnSubgraph(env: Record<string, string>): SpawnedSubgraph {
   return { child, output: () => output, exited };
 }
 
-/** Waits until the output matches `pattern`; rejects with the output so far if the process exits or time runs out. */
-export async function waitForOutput(spawned: SpawnedSubgraph, pattern: RegExp, timeoutMs = 15_000): Promise<RegExpExecArray> {
+/**
+ * Waits until the output matches `pattern`; rejects with the output so far if the process
+ * exits or time runs out. Generous by default: a process that loads the whole stack through
+ * tsx takes many seconds to start on a busy two-core machine.
+ */
+export async function waitForOutput(spawned: SpawnedSubgraph, pattern: RegExp, timeoutMs = 60_000): Promise<RegExpExecArray> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
   void spawned.exited.then(() => (exited = true));
