@@ -60,3 +60,19 @@ const ACCESS_TOKEN_PARAM = /((?:component_)?access_token=)[^&\s"']+/gi;
 export function scrubTokens(text: string): string {
   return text.toLowerCase().includes('access_token=') ? text.replace(ACCESS_TOKEN_PARAM, '$1[REDACTED]') : text;
 }
+
+/**
+ * The call was not made: the authorizer's recent calls kept failing (after their retries),
+ * so it is held back until `retryAfterMs` has passed. Carries the failure that put it
+ * there, so its callers keep seeing what is wrong with it (a busy WeChat stays busy).
+ */
+export class AuthorizerHeldBackError extends Error {
+  constructor(
+    readonly authorizerAppId: string,
+    readonly lastFailure: WechatError,
+    readonly retryAfterMs: number,
+  ) {
+    super(`WeChat calls for authorizer ${authorizerAppId} are held back after repeated failures (last: ${lastFailure.message}); retry in ${retryAfterMs} ms`);
+    this.name = 'AuthorizerHeldBackError';
+  }
+}

@@ -1,7 +1,8 @@
 /**
  * The one HTTP client for WeChat: it owns the connection pool, the per-call timeout and
  * the caller's deadline, retries with backoff and jitter, the upstream guard (bounded
- * concurrency, circuit breaker), and keeping access tokens out of every error and log.
+ * concurrency, bulkhead, per-authorizer back-off, host circuits, the disaster-recovery
+ * host), and keeping access tokens out of every error and log.
  * It knows WeChat's wire contract and nothing of GraphQL.
  */
 import { EventEmitter } from 'node:events';
@@ -28,6 +29,18 @@ export interface WechatClientOptions {
   readonly maxQueue?: number;
   /** How long the circuit stays open before a probe. */
   readonly circuitResetMs?: number;
+  /** WeChat's disaster-recovery origin, used while the primary's circuit is open. */
+  readonly fallbackBaseUrl?: string;
+  /** Most calls in flight at once for one authorizer; default an eighth of maxConcurrency (at least 1). */
+  readonly maxConcurrencyPerAuthorizer?: number;
+  /** When a host's circuit opens (see HostCircuit); defaults as in config. */
+  readonly circuitWindow?: number;
+  readonly circuitMinFailures?: number;
+  readonly circuitMinAuthorizers?: number;
+  readonly circuitFailurePercent?: number;
+  /** Per-authorizer back-off after its first failed call, doubling up to the maximum. */
+  readonly authorizerBackoffBaseMs?: number;
+  readonly authorizerBackoffMaxMs?: number;
   readonly logger: Logger;
   readonly metrics?: Metrics;
 }
@@ -41,6 +54,11 @@ export interface CallOptions {
    * retried only on errcodes that say WeChat did nothing (-1, -1000), never on transport failures.
    */
   readonly idempotent?: boolean;
+  /**
+   * The authorizer (appid) the call is made for: its failures hold back only it, and it
+   * holds only its share of the pool. Unset for calls made for the platform itself.
+   */
+  readonly authorizer?: string;
 }
 
 const GET_ENV_INFO = '/tcb/getenvinfo';
@@ -87,11 +105,20 @@ export class WechatClient {
   constructor(private readonly options: WechatClientOptions) {
     this.metrics = options.metrics ?? unobserved();
     this.agent = new Agent({ connections: options.maxConnections, keepAliveTimeout: 30_000, pipelining: 1 });
+    const maxConcurrency = options.maxConcurrency ?? options.maxConnections;
     this.guard = new UpstreamGuard({
-      host: new URL(options.baseUrl).host,
-      maxConcurrency: options.maxConcurrency ?? options.maxConnections,
+      baseUrls: options.fallbackBaseUrl === undefined ? [options.baseUrl] : [options.baseUrl, options.fallbackBaseUrl],
+      maxConcurrency,
+      maxConcurrencyPerAuthorizer: options.maxConcurrencyPerAuthorizer ?? Math.max(1, Math.ceil(maxConcurrency / 8)),
       maxQueue: options.maxQueue ?? 1_000,
       resetMs: options.circuitResetMs ?? 5_000,
+      circuit: {
+        window: options.circuitWindow ?? 40,
+        minFailures: options.circuitMinFailures ?? 10,
+        minAuthorizers: options.circuitMinAuthorizers ?? 3,
+        failurePercent: options.circuitFailurePercent ?? 50,
+      },
+      authorizerBackoff: { baseMs: options.authorizerBackoffBaseMs ?? 1_000, maxMs: options.authorizerBackoffMaxMs ?? 60_000 },
       logger: options.logger,
       metrics: this.metrics,
     });
@@ -131,13 +158,20 @@ export class WechatClient {
    * The retry loop is written out rather than taken from p-retry: it runs on every call,
    * and p-retry's per-call option copying and validation cost more than this loop does.
    */
-  async post(path: string, query: Readonly<Record<string, string>>, payload: object, call: CallOptions = {}): Promise<Record<string, unknown>> {
+  post(path: string, query: Readonly<Record<string, string>>, payload: object, call: CallOptions = {}): Promise<Record<string, unknown>> {
     const deadline = call.deadline ?? Number.POSITIVE_INFINITY;
-    const url = `${this.options.baseUrl}${path}${queryString(query)}`;
+    const pathAndQuery = `${path}${queryString(query)}`;
     const body = JSON.stringify(payload);
+    return this.guard.call(path, call.authorizer, (attempt) =>
+      this.retrying(path, deadline, call, () => attempt((baseUrl) => this.postOnce(path, `${baseUrl}${pathAndQuery}`, body, deadline))),
+    );
+  }
+
+  /** Makes attempts until one succeeds or the failure is not worth another (see retryDelayMs). */
+  private async retrying<T>(path: string, deadline: number, call: CallOptions, once: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.guard.run(path, () => this.postOnce(path, url, body, deadline));
+        return await once();
       } catch (error) {
         const delayMs = this.retryDelayMs(error, attempt, deadline, call);
         if (delayMs === undefined) throw error;
@@ -206,7 +240,6 @@ export class WechatClient {
 
   /** Closes pooled connections; in-flight calls finish first. */
   async close(): Promise<void> {
-    this.guard.shutdown();
     await this.agent.close();
   }
 }
