@@ -37,16 +37,20 @@ export class AuthorizerBackoff {
 
   constructor(private readonly options: AuthorizerBackoffOptions) {}
 
-  /** Throws AuthorizerHeldBackError while the authorizer is held back; lets one probe through once its back-off has passed. */
-  admit(authorizerAppId: string): void {
+  /**
+   * Throws AuthorizerHeldBackError while the authorizer is held back; once its back-off has
+   * passed, lets one probe through (returns true: the probe is one attempt, not retried).
+   */
+  admit(authorizerAppId: string): boolean {
     const hold = this.holds.get(authorizerAppId);
-    if (hold === undefined) return;
+    if (hold === undefined) return false;
     const now = Date.now();
     if (now < hold.until || hold.probing) {
       const retryAfterMs = hold.probing ? this.delayMs(hold.failures) : hold.until - now;
       throw new AuthorizerHeldBackError(authorizerAppId, hold.lastFailure, retryAfterMs);
     }
     hold.probing = true;
+    return true;
   }
 
   /** The authorizer answered: it is no longer held back. */

@@ -84,10 +84,11 @@ export class UpstreamGuard {
   /**
    * Runs one logical call made for `authorizer` (undefined for calls made for the platform,
    * such as token endpoints): refused at once while the authorizer is held back; otherwise
-   * `run` makes its attempts through `attempt`, and the outcome is recorded once.
+   * `run` makes its attempts through `attempt` (only one when `probe`: the held-back
+   * authorizer's one probe), and the outcome is recorded once.
    */
-  async call<T>(endpoint: string, authorizer: string | undefined, run: (attempt: Attempt) => Promise<T>): Promise<T> {
-    if (authorizer !== undefined) this.backoff.admit(authorizer);
+  async call<T>(endpoint: string, authorizer: string | undefined, run: (attempt: Attempt, probe: boolean) => Promise<T>): Promise<T> {
+    const probe = authorizer !== undefined && this.backoff.admit(authorizer);
     const last: { upstream?: Upstream } = {};
     const attempt: Attempt = (call) =>
       this.attempt(endpoint, authorizer, (upstream) => {
@@ -96,7 +97,7 @@ export class UpstreamGuard {
       });
     let value: T;
     try {
-      value = await run(attempt);
+      value = await run(attempt, probe);
     } catch (error) {
       this.settleFailure(authorizer ?? endpoint, authorizer, last.upstream, error);
       throw error;

@@ -162,9 +162,10 @@ export class WechatClient {
     const deadline = call.deadline ?? Number.POSITIVE_INFINITY;
     const pathAndQuery = `${path}${queryString(query)}`;
     const body = JSON.stringify(payload);
-    return this.guard.call(path, call.authorizer, (attempt) =>
-      this.retrying(path, deadline, call, () => attempt((baseUrl) => this.postOnce(path, `${baseUrl}${pathAndQuery}`, body, deadline))),
-    );
+    return this.guard.call(path, call.authorizer, (attempt, probe) => {
+      const once = () => attempt((baseUrl) => this.postOnce(path, `${baseUrl}${pathAndQuery}`, body, deadline));
+      return probe ? once() : this.retrying(path, deadline, call, once);
+    });
   }
 
   /** Makes attempts until one succeeds or the failure is not worth another (see retryDelayMs). */
