@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { Agent, request } from 'undici';
 import { type CloudEnvironment, CloudEnvironmentStatus, EnvInfoShapeError, readCloudEnvironment } from './cloud-environment.js';
 import { WechatApiError, WechatTransportError, scrubTokens } from './errors.js';
+import { decodeAnswer, queryString } from './wechat-answer.js';
 import { retriesForError } from './retry-policy.js';
 import { UpstreamGuard } from './upstream-guard.js';
 import { type Metrics, unobserved } from '../observability/metrics.js';
@@ -63,39 +64,6 @@ export interface CallOptions {
 
 const GET_ENV_INFO = '/tcb/getenvinfo';
 const JSON_CONTENT = { 'content-type': 'application/json' };
-
-/** `?a=1&b=2`, or '' for no parameters. */
-function queryString(query: Readonly<Record<string, string>>): string {
-  let search = '';
-  for (const name in query) search += `${search ? '&' : '?'}${encodeURIComponent(name)}=${encodeURIComponent(query[name]!)}`;
-  return search;
-}
-
-/** A successful answer's decoded body; throws for an HTTP error, a body that is not a JSON object, or an errcode. */
-function decodeAnswer(path: string, status: number, text: string): Record<string, unknown> {
-  if (status !== 200) {
-    throw new WechatTransportError(path, 'http-status', `HTTP ${status}`, status);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new WechatTransportError(path, 'invalid-body', `answer is not JSON (${text.length} bytes)`, status);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new WechatTransportError(path, 'invalid-body', 'answer is not a JSON object', status);
-  }
-  const record = parsed as Record<string, unknown>;
-  const errcode = record['errcode'] ?? 0;
-  if (typeof errcode !== 'number') {
-    throw new WechatTransportError(path, 'invalid-body', 'errcode is not a number', status);
-  }
-  if (errcode !== 0) {
-    const errmsg = typeof record['errmsg'] === 'string' ? scrubTokens(record['errmsg']) : '';
-    throw new WechatApiError(path, errcode, errmsg);
-  }
-  return record;
-}
 
 export class WechatClient {
   private readonly agent: Agent;
