@@ -45,6 +45,16 @@ export class WechatTransportError extends Error {
   }
 }
 
+/**
+ * The caller's deadline passed while the call waited for a slot: it was never sent, so it
+ * says nothing about WeChat or the authorizer (only that the subgraph is overloaded).
+ */
+export class DeadlinePassedError extends WechatTransportError {
+  constructor(endpoint: string) {
+    super(endpoint, 'timeout', 'the operation deadline passed before the call');
+  }
+}
+
 export type WechatError = WechatApiError | WechatTransportError;
 
 const ACCESS_TOKEN_PARAM = /((?:component_)?access_token=)[^&\s"']+/gi;

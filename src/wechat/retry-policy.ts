@@ -3,7 +3,7 @@
  * transport failures (within the operation's deadline). Everything else is answered at
  * once: retrying a quota or permission error only burns quota.
  */
-import { WechatApiError, WechatTransportError } from './errors.js';
+import { DeadlinePassedError, WechatApiError, WechatTransportError } from './errors.js';
 
 const RETRIES_BY_ERRCODE: ReadonlyMap<number, number> = new Map([
   [-1, 2], // system busy: back off and ask again
@@ -34,7 +34,13 @@ export function retriesForError(error: unknown): number {
  */
 export function isUpstreamFailure(error: unknown): boolean {
   if (error instanceof WechatApiError) return RETRIES_BY_ERRCODE.has(error.errcode);
-  return error instanceof WechatTransportError && error.failure !== 'circuit-open' && error.failure !== 'overloaded';
+  return isCallMade(error) && error instanceof WechatTransportError;
+}
+
+/** False for a call that was never sent: refused by an open circuit or a full queue, or its deadline passed while it waited. */
+export function isCallMade(error: unknown): boolean {
+  if (error instanceof DeadlinePassedError) return false;
+  return !(error instanceof WechatTransportError && (error.failure === 'circuit-open' || error.failure === 'overloaded'));
 }
 
 /** 45011: this authorizer's per-minute quota of the API is spent. Not WeChat's trouble, but asking again only keeps it spent. */

@@ -18,7 +18,7 @@ import { AuthorizerBackoff } from './authorizer-backoff.js';
 import { AuthorizerBulkhead } from './authorizer-bulkhead.js';
 import { WechatApiError, type WechatError, WechatTransportError } from './errors.js';
 import { HostCircuit, type HostCircuitRule } from './host-circuit.js';
-import { isAuthorizerTrouble, isUpstreamFailure } from './retry-policy.js';
+import { isAuthorizerTrouble, isCallMade, isUpstreamFailure } from './retry-policy.js';
 
 export interface UpstreamGuardOptions {
   /** The primary WeChat origin, then the disaster-recovery origin if there is one. */
@@ -46,8 +46,6 @@ interface Upstream {
 
 /** Makes one attempt of a logical call, on the origin the guard picks for it. */
 export type Attempt = <T>(call: (baseUrl: string) => Promise<T>) => Promise<T>;
-
-const neverMade = (error: unknown) => error instanceof WechatTransportError && (error.failure === 'circuit-open' || error.failure === 'overloaded');
 
 export class UpstreamGuard {
   private readonly limit: LimitFunction;
@@ -108,7 +106,7 @@ export class UpstreamGuard {
   }
 
   private settleFailure(key: string, authorizer: string | undefined, upstream: Upstream | undefined, error: unknown): void {
-    const made = upstream !== undefined && !neverMade(error);
+    const made = upstream !== undefined && isCallMade(error);
     if (made) upstream.circuit.record(key, isUpstreamFailure(error));
     if (authorizer === undefined) return;
     // Held against the authorizer only while its host's circuit stays closed: an open one means WeChat-wide trouble.

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Agent, request } from 'undici';
 import { type CloudEnvironment, CloudEnvironmentStatus, EnvInfoShapeError, readCloudEnvironment } from './cloud-environment.js';
-import { WechatApiError, WechatTransportError, scrubTokens } from './errors.js';
+import { DeadlinePassedError, WechatApiError, WechatTransportError, scrubTokens } from './errors.js';
 import { decodeAnswer, queryString } from './wechat-answer.js';
 import { retriesForError } from './retry-policy.js';
 import { UpstreamGuard } from './upstream-guard.js';
@@ -175,7 +175,7 @@ export class WechatClient {
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeoutMs = Math.min(this.options.timeoutMs, deadline - Date.now());
-      if (timeoutMs <= 0) throw new WechatTransportError(path, 'timeout', 'the operation deadline passed before the call');
+      if (timeoutMs <= 0) throw new DeadlinePassedError(path);
       // undici takes any EventEmitter that emits 'abort' as a signal: far cheaper per call than an AbortController.
       const abort = new EventEmitter();
       let timedOut = false;

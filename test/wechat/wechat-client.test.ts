@@ -468,6 +468,21 @@ describe('WechatClient holding back an authorizer whose calls keep failing', () 
     }
   });
 
+  it('holds back nobody for a call whose deadline passed while it waited for a slot (it was never sent)', async () => {
+    const held = newClient({ maxConcurrency: 1, timeoutMs: 300, authorizerBackoffBaseMs: 10_000, authorizerBackoffMaxMs: 10_000 });
+    try {
+      simulator.injectFault(TOKEN, { kind: 'hang' }, { times: 1 });
+      const hanging = held.getEnvInfo(TOKEN, undefined, { authorizer: 'wx-hanging' }).catch((error: unknown) => error);
+      while (simulator.callCount() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      const late = await held.getEnvInfo(TOKEN, undefined, { authorizer: AUTHORIZER, deadline: Date.now() + 50 }).catch((error: unknown) => error);
+      expect(late).toMatchObject({ failure: 'timeout', message: expect.stringMatching(/deadline passed before the call/) });
+      await expect(call(held)).resolves.toHaveLength(4);
+      await hanging;
+    } finally {
+      await held.close();
+    }
+  });
+
   it('holds back nobody for calls made without an authorizer (the platform’s own)', async () => {
     simulator.injectFault(TOKEN, { kind: 'errcode', errcode: 45011 });
     await expect(client.getEnvInfo(TOKEN)).rejects.toMatchObject({ errcode: 45011 });
