@@ -95,7 +95,7 @@ function describeTransport(error: WechatTransportError): string {
     case 'connection':
       return 'connection failed';
     case 'circuit-open':
-      return 'failing fast after sustained WeChat failures';
+      return 'failing fast: WeChat is failing for many merchants at once';
     case 'overloaded':
       return 'too many WeChat calls waiting';
   }

@@ -25,7 +25,7 @@ export type TransportFailure =
   | 'http-status'
   | 'invalid-body'
   | 'connection'
-  /** The circuit breaker is open after sustained failures: the call was not made. */
+  /** The host's circuit is open after WeChat-wide failures (and no other host can take the call): the call was not made. */
   | 'circuit-open'
   /** Too many calls were already waiting for a connection: the call was not made. */
   | 'overloaded';

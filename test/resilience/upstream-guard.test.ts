@@ -42,7 +42,7 @@ describe('the operation deadline', () => {
 });
 
 describe('the circuit breaker', () => {
-  it('opens after sustained failures, fails fast without calling WeChat, and closes after a good probe', async () => {
+  it('opens when every authorizer fails, fails fast without calling WeChat, and closes after a good probe', async () => {
     const { stack, query } = await start({ WECHAT_CIRCUIT_RESET_MS: '500' });
     for (const token of authorizers.map((authorizer) => authorizer.accessToken!)) {
       stack.simulator.injectFault(token, { kind: 'http', status: 503, body: '<html>503</html>' });
