@@ -21,6 +21,7 @@ import { StoreKeys } from './store/store-keys.js';
 import { AuthorizerTokens } from './tokens/authorizer-tokens.js';
 import { SharedTokenCache } from './tokens/shared-token-cache.js';
 import { ComponentApi } from './wechat/component-api.js';
+import { SharedHolds } from './wechat/shared-holds.js';
 import { WechatClient } from './wechat/wechat-client.js';
 
 export interface RunningSubgraph {
@@ -67,7 +68,8 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
   );
 
   const metrics = new Metrics({ processMetrics: true });
-  const wechat = new WechatClient({ ...config.wechat, baseUrl, logger, metrics });
+  const sharedHolds = config.store.redisUrl ? new SharedHolds(store, keys.heldBack, config.wechat.authorizerBackoffMaxMs) : undefined;
+  const wechat = new WechatClient({ ...config.wechat, baseUrl, logger, metrics, ...(sharedHolds ? { sharedHolds } : {}) });
   const tokens = new AuthorizerTokens({
     store,
     keys,

@@ -19,6 +19,7 @@ import { AuthorizerBulkhead } from './authorizer-bulkhead.js';
 import { WechatApiError, type WechatError, WechatTransportError } from './errors.js';
 import { HostCircuit, type HostCircuitRule } from './host-circuit.js';
 import { isAuthorizerTrouble, isCallMade, isUpstreamFailure } from './retry-policy.js';
+import type { SharedHolds } from './shared-holds.js';
 
 export interface UpstreamGuardOptions {
   /** The primary WeChat origin, then the disaster-recovery origin if there is one. */
@@ -34,7 +35,7 @@ export interface UpstreamGuardOptions {
   /** When a host's circuit opens. */
   readonly circuit: HostCircuitRule;
   /** Per-authorizer back-off: after the first failure, doubling up to the maximum. */
-  readonly authorizerBackoff: { readonly baseMs: number; readonly maxMs: number };
+  readonly authorizerBackoff: { readonly baseMs: number; readonly maxMs: number; readonly shared?: { readonly holds: SharedHolds; readonly syncMs: number } };
   readonly logger: Logger;
   readonly metrics: Metrics;
 }
@@ -164,6 +165,11 @@ export class UpstreamGuard {
         primary ? 'WeChat calls are back on the primary host' : "WeChat calls now go to the disaster-recovery host while the primary's circuit is open",
       );
     }
+  }
+
+  /** Stops reading the shared holds. */
+  close(): void {
+    this.backoff.close();
   }
 
   private circuitOpen(endpoint: string): WechatTransportError {

@@ -13,6 +13,7 @@ import { type CloudEnvironment, CloudEnvironmentStatus, EnvInfoShapeError, readC
 import { DeadlinePassedError, WechatApiError, WechatTransportError, scrubTokens } from './errors.js';
 import { decodeAnswer, queryString } from './wechat-answer.js';
 import { retriesForError } from './retry-policy.js';
+import type { SharedHolds } from './shared-holds.js';
 import { UpstreamGuard } from './upstream-guard.js';
 import { type Metrics, unobserved } from '../observability/metrics.js';
 
@@ -42,6 +43,9 @@ export interface WechatClientOptions {
   /** Per-authorizer back-off after its first failed call, doubling up to the maximum. */
   readonly authorizerBackoffBaseMs?: number;
   readonly authorizerBackoffMaxMs?: number;
+  /** Held-back authorizers shared with other replicas (Redis), read every sharedHoldsSyncMs (default 1 s). */
+  readonly sharedHolds?: SharedHolds;
+  readonly sharedHoldsSyncMs?: number;
   readonly logger: Logger;
   readonly metrics?: Metrics;
 }
@@ -86,7 +90,11 @@ export class WechatClient {
         minAuthorizers: options.circuitMinAuthorizers ?? 3,
         failurePercent: options.circuitFailurePercent ?? 50,
       },
-      authorizerBackoff: { baseMs: options.authorizerBackoffBaseMs ?? 1_000, maxMs: options.authorizerBackoffMaxMs ?? 60_000 },
+      authorizerBackoff: {
+        baseMs: options.authorizerBackoffBaseMs ?? 1_000,
+        maxMs: options.authorizerBackoffMaxMs ?? 60_000,
+        ...(options.sharedHolds ? { shared: { holds: options.sharedHolds, syncMs: options.sharedHoldsSyncMs ?? 1_000 } } : {}),
+      },
       logger: options.logger,
       metrics: this.metrics,
     });
@@ -209,6 +217,7 @@ export class WechatClient {
 
   /** Closes pooled connections; in-flight calls finish first. */
   async close(): Promise<void> {
+    this.guard.close();
     await this.agent.close();
   }
 }
