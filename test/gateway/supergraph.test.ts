@@ -109,7 +109,7 @@ describe('through @apollo/gateway', () => {
     }
     expect(callsPerToken.get('demo-token-personal-plan')).toBe(1);
     expect([[], [3]]).toContainEqual([...callsPerToken.values()].filter((count) => count !== 1));
-    expect(callsPerToken.size).toBeGreaterThanOrEqual(5);
+    expect(callsPerToken.size).toBeGreaterThanOrEqual(4); // 5 when the busy one was called
   });
 });
 
