@@ -75,11 +75,6 @@ export class UpstreamGuard {
     this.use(this.upstreams[0]!);
   }
 
-  /** The host calls go to now (the primary unless its circuit is open). */
-  get hostInUse(): string {
-    return this.inUse!.circuit.host;
-  }
-
   /**
    * Runs one logical call made for `authorizer` (undefined for calls made for the platform,
    * such as token endpoints): refused at once while the authorizer is held back; otherwise
