@@ -27,6 +27,7 @@ import { ComponentEventHandler } from './events/component-event-handler.js';
 import { COMPONENT_EVENTS_PATH, componentEventsRoute } from './events/component-events-route.js';
 import { MessageCrypto } from './events/message-crypto.js';
 import { ticketReadiness } from './events/ticket-readiness.js';
+import { SharedHolds } from './wechat/shared-holds.js';
 import { WechatClient } from './wechat/wechat-client.js';
 
 export interface RunningSubgraph {
@@ -76,7 +77,8 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
   );
 
   const metrics = new Metrics({ processMetrics: true });
-  const wechat = new WechatClient({ ...config.wechat, baseUrl, logger, metrics });
+  const sharedHolds = config.store.redisUrl ? new SharedHolds(store, keys.heldBack, config.wechat.authorizerBackoffMaxMs) : undefined;
+  const wechat = new WechatClient({ ...config.wechat, baseUrl, logger, metrics, ...(sharedHolds ? { sharedHolds } : {}) });
   const componentApi = component ? new ComponentApi(wechat, component) : undefined;
   const ownTokens = platformTokens
     ? undefined

@@ -5,6 +5,8 @@
 import { z } from 'zod';
 
 const WECHAT_PRODUCTION_URL = 'https://api.weixin.qq.com';
+/** WeChat's published disaster-recovery domain for api.weixin.qq.com. */
+const WECHAT_FALLBACK_URL = 'https://api2.weixin.qq.com';
 
 const integer = (name: string, min: number, max: number, fallback: number) =>
   z
@@ -68,6 +70,18 @@ const environmentModel = z.object({
   WECHAT_MAX_CONCURRENCY: integer('WECHAT_MAX_CONCURRENCY', 1, 1_024, 32),
   WECHAT_MAX_QUEUE: integer('WECHAT_MAX_QUEUE', 0, 100_000, 1_000),
   WECHAT_CIRCUIT_RESET_MS: integer('WECHAT_CIRCUIT_RESET_MS', 100, 600_000, 5_000),
+  WECHAT_API_FALLBACK_BASE_URL: optionalString.refine(
+    (value) => value === undefined || value === 'none' || /^https?:\/\/[^/?#]+\/?$/.test(value),
+    'WECHAT_API_FALLBACK_BASE_URL must be an http(s) origin such as https://api2.weixin.qq.com (no path or query), or none',
+  ),
+  WECHAT_CIRCUIT_WINDOW: integer('WECHAT_CIRCUIT_WINDOW', 2, 10_000, 40),
+  WECHAT_CIRCUIT_MIN_FAILURES: integer('WECHAT_CIRCUIT_MIN_FAILURES', 1, 10_000, 10),
+  WECHAT_CIRCUIT_MIN_AUTHORIZERS: integer('WECHAT_CIRCUIT_MIN_AUTHORIZERS', 1, 10_000, 3),
+  WECHAT_CIRCUIT_FAILURE_PERCENT: integer('WECHAT_CIRCUIT_FAILURE_PERCENT', 1, 100, 50),
+  WECHAT_AUTHORIZER_BACKOFF_BASE_MS: integer('WECHAT_AUTHORIZER_BACKOFF_BASE_MS', 10, 600_000, 1_000),
+  WECHAT_AUTHORIZER_BACKOFF_MAX_MS: integer('WECHAT_AUTHORIZER_BACKOFF_MAX_MS', 10, 3_600_000, 60_000),
+  /** 0 (unset): an eighth of WECHAT_MAX_CONCURRENCY, at least 1. */
+  WECHAT_MAX_CONCURRENCY_PER_AUTHORIZER: integer('WECHAT_MAX_CONCURRENCY_PER_AUTHORIZER', 1, 1_024, 0),
   CLOUDENV_BATCHING: z
     .enum(['true', 'false', ''], { message: 'CLOUDENV_BATCHING must be true or false' })
     .optional()
@@ -136,6 +150,18 @@ export interface Config {
     readonly maxQueue: number;
     /** How long the circuit stays open before a probe call is let through. */
     readonly circuitResetMs: number;
+    /** WeChat's disaster-recovery origin, used while the primary host's circuit is open; undefined: none. */
+    readonly fallbackBaseUrl: string | undefined;
+    /** A host's circuit opens when, of its last circuitWindow logical calls, circuitMinFailures failed, for circuitMinAuthorizers distinct authorizers or more, being circuitFailurePercent % of those seen. */
+    readonly circuitWindow: number;
+    readonly circuitMinFailures: number;
+    readonly circuitMinAuthorizers: number;
+    readonly circuitFailurePercent: number;
+    /** An authorizer whose calls keep failing is held back this long, doubling per failure up to the maximum. */
+    readonly authorizerBackoffBaseMs: number;
+    readonly authorizerBackoffMaxMs: number;
+    /** Most calls in flight at once for one authorizer (the bulkhead). */
+    readonly maxConcurrencyPerAuthorizer: number;
   };
   /** How long a getEnvInfo answer is reused across operations; 0 disables the cache (single-flight stays). */
   readonly cacheTtlMs: number;
@@ -273,6 +299,28 @@ function missingAuthorizersFile(env: NodeJS.ProcessEnv): string | undefined {
   return undefined;
 }
 
+/** The resilience settings that must agree with each other. */
+function resilienceProblems(parsed: z.infer<typeof environmentModel>): string[] {
+  const problems: string[] = [];
+  if (parsed.WECHAT_AUTHORIZER_BACKOFF_BASE_MS > parsed.WECHAT_AUTHORIZER_BACKOFF_MAX_MS) {
+    problems.push(`WECHAT_AUTHORIZER_BACKOFF_BASE_MS (${parsed.WECHAT_AUTHORIZER_BACKOFF_BASE_MS}) must not exceed WECHAT_AUTHORIZER_BACKOFF_MAX_MS (${parsed.WECHAT_AUTHORIZER_BACKOFF_MAX_MS})`);
+  }
+  if (parsed.WECHAT_CIRCUIT_MIN_FAILURES > parsed.WECHAT_CIRCUIT_WINDOW) {
+    problems.push(`WECHAT_CIRCUIT_MIN_FAILURES (${parsed.WECHAT_CIRCUIT_MIN_FAILURES}) must not exceed WECHAT_CIRCUIT_WINDOW (${parsed.WECHAT_CIRCUIT_WINDOW}): the circuit could never open`);
+  }
+  if (parsed.WECHAT_MAX_CONCURRENCY_PER_AUTHORIZER > parsed.WECHAT_MAX_CONCURRENCY) {
+    problems.push(`WECHAT_MAX_CONCURRENCY_PER_AUTHORIZER (${parsed.WECHAT_MAX_CONCURRENCY_PER_AUTHORIZER}) must not exceed WECHAT_MAX_CONCURRENCY (${parsed.WECHAT_MAX_CONCURRENCY})`);
+  }
+  return problems;
+}
+
+/** The disaster-recovery origin: as set ("none" for none), else api2 for the real WeChat, else none. */
+function fallbackBaseUrl(configured: string | undefined, primary: string | undefined): string | undefined {
+  if (configured === 'none') return undefined;
+  if (configured !== undefined) return configured.replace(/\/$/, '');
+  return primary === WECHAT_PRODUCTION_URL ? WECHAT_FALLBACK_URL : undefined;
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
@@ -298,6 +346,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = environmentModel.safeParse(env);
   const problems = result.success ? [] : result.error.issues.map((issue) => issue.message);
   problems.push(...crossVariableProblems(env));
+  if (result.success) problems.push(...resilienceProblems(result.data));
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
 
   const parsed = result.data;
@@ -317,6 +366,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxConcurrency: parsed.WECHAT_MAX_CONCURRENCY,
       maxQueue: parsed.WECHAT_MAX_QUEUE,
       circuitResetMs: parsed.WECHAT_CIRCUIT_RESET_MS,
+      fallbackBaseUrl: fallbackBaseUrl(parsed.WECHAT_API_FALLBACK_BASE_URL, parsed.WECHAT_API_BASE_URL?.replace(/\/$/, '') ?? (production ? WECHAT_PRODUCTION_URL : undefined)),
+      circuitWindow: parsed.WECHAT_CIRCUIT_WINDOW,
+      circuitMinFailures: parsed.WECHAT_CIRCUIT_MIN_FAILURES,
+      circuitMinAuthorizers: parsed.WECHAT_CIRCUIT_MIN_AUTHORIZERS,
+      circuitFailurePercent: parsed.WECHAT_CIRCUIT_FAILURE_PERCENT,
+      authorizerBackoffBaseMs: parsed.WECHAT_AUTHORIZER_BACKOFF_BASE_MS,
+      authorizerBackoffMaxMs: parsed.WECHAT_AUTHORIZER_BACKOFF_MAX_MS,
+      maxConcurrencyPerAuthorizer: parsed.WECHAT_MAX_CONCURRENCY_PER_AUTHORIZER || Math.max(1, Math.ceil(parsed.WECHAT_MAX_CONCURRENCY / 8)),
     }),
     cacheTtlMs: parsed.CLOUDENV_BATCHING ? parsed.CLOUDENV_CACHE_TTL_MS : 0,
     batching: parsed.CLOUDENV_BATCHING,

@@ -213,6 +213,23 @@ describe('injected faults', () => {
   it('refuses a times below 1', () => {
     expect(() => simulator.injectFault('token-healthy', { kind: 'hang' }, { times: 0 })).toThrow(/at least 1/);
   });
+
+  it('strikes one request in `every` with every: n, the first first', async () => {
+    simulator.injectFault('token-healthy', { kind: 'errcode', errcode: -1 }, { every: 2 });
+    const seen: number[] = [];
+    for (let call = 0; call < 4; call += 1) seen.push(((await (await getEnvInfo('token-healthy')).json()) as { errcode: number }).errcode);
+    expect(seen).toEqual([-1, 0, -1, 0]);
+    expect(() => simulator.injectFault('token-healthy', { kind: 'hang' }, { every: 0 })).toThrow(/every/);
+  });
+
+  it('fails every request, whatever its token or path, during an outage, until it ends', async () => {
+    simulator.injectFault('token-healthy', { kind: 'errcode', errcode: 45011 });
+    simulator.startOutage({ kind: 'errcode', errcode: -1000 });
+    expect(await errcodeOf(await getEnvInfo('token-healthy'))).toBe(-1000);
+    expect(await errcodeOf(await getEnvInfo('token-no-cloud'))).toBe(-1000);
+    simulator.endOutage();
+    expect(await errcodeOf(await getEnvInfo('token-healthy'))).toBe(45011);
+  });
 });
 
 describe('random faults', () => {

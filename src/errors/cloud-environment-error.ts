@@ -4,7 +4,7 @@
  * WeChat failures the errcode, errmsg and rid support will ask for.
  */
 import { GraphQLError } from 'graphql';
-import { WechatApiError, WechatTransportError } from '../wechat/errors.js';
+import { AuthorizerHeldBackError, WechatApiError, WechatTransportError } from '../wechat/errors.js';
 import { StoreUnavailableError } from '../store/key-value-store.js';
 import { TokenSourceError } from '../tokens/token-source-error.js';
 import { type ErrorCode, TOKEN_SOURCE_RULES, TOKEN_STORE_UNAVAILABLE, WECHAT_UNAVAILABLE, ruleForErrcode } from './error-codes.js';
@@ -53,6 +53,12 @@ export class MerchantNotAuthorizedError extends CloudEnvironmentError {
 /** The field error for a failure to read WeChat or get a token; anything else is rethrown untouched (a bug, masked by the server). */
 export function toCloudEnvironmentError(error: unknown, merchantId: string): CloudEnvironmentError {
   if (error instanceof CloudEnvironmentError) return error;
+  if (error instanceof AuthorizerHeldBackError) {
+    // The code of the failure that put it there (WECHAT_BUSY stays WECHAT_BUSY); retrying is worth it once the back-off has passed.
+    const last = toCloudEnvironmentError(error.lastFailure, merchantId);
+    const message = `${last.message} Calls for this merchant are held back after repeated failures; retry after ${error.retryAfterMs} ms.`;
+    return new CloudEnvironmentError(message, { ...last.extensions, retryable: true, retryAfterMs: error.retryAfterMs }, last.ourBug);
+  }
   if (error instanceof WechatApiError) {
     const rule = ruleForErrcode(error.errcode);
     const wechat: WechatErrorDetails = { errcode: error.errcode, errmsg: error.errmsg, ...(error.rid ? { rid: error.rid } : {}) };
@@ -89,7 +95,7 @@ function describeTransport(error: WechatTransportError): string {
     case 'connection':
       return 'connection failed';
     case 'circuit-open':
-      return 'failing fast after sustained WeChat failures';
+      return 'failing fast: WeChat is failing for many merchants at once';
     case 'overloaded':
       return 'too many WeChat calls waiting';
   }

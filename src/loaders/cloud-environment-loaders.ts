@@ -48,7 +48,7 @@ export class CloudEnvironmentLoaders {
 
   private async fetchUnbatched(authorizerAppId: string, query: EnvironmentQuery): Promise<CloudEnvironment[]> {
     const env = upstreamEnvFor([query]);
-    const environments = await this.withFreshToken(authorizerAppId, (token) => this.sources.wechat.getEnvInfo(token, env, { deadline: this.deadline.at }));
+    const environments = await this.withFreshToken(authorizerAppId, (token) => this.sources.wechat.getEnvInfo(token, env, { deadline: this.deadline.at, authorizer: authorizerAppId }));
     return answerQuery(query, environments);
   }
 
@@ -64,7 +64,7 @@ export class CloudEnvironmentLoaders {
   private async fetch(authorizerAppId: string, queries: readonly EnvironmentQuery[]): Promise<CloudEnvironment[][]> {
     this.sources.metrics.batchSize.observe(queries.length);
     const env = upstreamEnvFor(queries);
-    const call = { deadline: this.deadline.at };
+    const call = { deadline: this.deadline.at, authorizer: authorizerAppId };
     const environments = await this.sources.envInfo.get(authorizerAppId, env, () =>
       inSpan('wechat getEnvInfo', { 'wechat.authorizer_appid': authorizerAppId, 'cloudenv.batch_size': queries.length }, () =>
         this.withFreshToken(authorizerAppId, (token) => this.sources.wechat.getEnvInfo(token, env, call)),

@@ -55,6 +55,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly authorizersHeldBack = new Gauge({
+    name: 'wechat_authorizers_held_back',
+    help: 'Authorizers whose WeChat calls are held back after repeated failures of their own',
+    registers: [this.registry],
+  });
+
+  readonly upstreamHostInUse = new Gauge({
+    name: 'wechat_upstream_host_in_use',
+    help: "1 for the WeChat host calls go to now (the primary, or the disaster-recovery host while the primary's circuit is open), 0 for the other",
+    labelNames: ['host'] as const,
+    registers: [this.registry],
+  });
+
   readonly operations = new Histogram({
     name: 'graphql_operation_duration_seconds',
     help: 'GraphQL operations by name and outcome (ok, field_errors, request_error)',

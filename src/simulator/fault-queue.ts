@@ -1,7 +1,9 @@
 /**
  * Injected faults, queued under a key (an access token, or an endpoint path) and consumed
  * in order by the requests that match it. A fault with uses left stays at the head, so an
- * unlimited fault blocks those behind it.
+ * unlimited fault blocks those behind it. A fault given `every: n` strikes the first of
+ * every n matching requests and lets the others through (a flaky authorizer whose retry
+ * succeeds); only strikes use it up.
  */
 
 export type SimulatedFault =
@@ -21,17 +23,23 @@ export type SimulatedFault =
 interface QueuedFault {
   fault: SimulatedFault;
   usesLeft: number;
+  every: number;
+  /** Matching requests seen so far. */
+  seen: number;
 }
 
 export class FaultQueue {
   readonly #byKey = new Map<string, QueuedFault[]>();
 
-  add(key: string, fault: SimulatedFault, times = Number.POSITIVE_INFINITY): void {
+  add(key: string, fault: SimulatedFault, times = Number.POSITIVE_INFINITY, every = 1): void {
     if (!(times >= 1)) {
       throw new RangeError(`a fault's times must be at least 1 (got ${times}); omit it for a fault that never wears off`);
     }
+    if (!Number.isInteger(every) || every < 1) {
+      throw new RangeError(`a fault's every must be a whole number of at least 1 (got ${every}); 2 strikes every other request`);
+    }
     const queue = this.#byKey.get(key) ?? [];
-    queue.push({ fault, usesLeft: times });
+    queue.push({ fault, usesLeft: times, every, seen: 0 });
     this.#byKey.set(key, queue);
   }
 
@@ -40,6 +48,8 @@ export class FaultQueue {
     const queue = this.#byKey.get(key);
     const head = queue?.[0];
     if (!queue || !head) return undefined;
+    head.seen += 1;
+    if ((head.seen - 1) % head.every !== 0) return undefined;
     head.usesLeft -= 1;
     if (head.usesLeft <= 0) queue.shift();
     if (queue.length === 0) this.#byKey.delete(key);

@@ -4,7 +4,8 @@
  * every request, issues component and authorizer tokens, and lets tests inject faults and
  * change the platform's state mid-run.
  *
- * Order of handling: the request is read in full and recorded; then the next injected fault
+ * Order of handling: the request is read in full and recorded; then a WeChat-wide outage
+ * (startOutage) strikes it, else the next injected fault
  * for its `access_token` (if any), else for its path (if any), is consumed, else a random
  * fault may strike (injectRandomFaults), whatever the method, because faults stand for the
  * network and gateways in front of WeChat; only then does the route run its WeChat checks
@@ -54,6 +55,7 @@ export class WechatSimulator {
   readonly #tokenFaults = new FaultQueue();
   readonly #endpointFaults = new FaultQueue();
   #randomFaults: RandomFaults | undefined;
+  #outage: SimulatedFault | undefined;
   readonly #latencyMs: number;
   #calls: RecordedCall[] = [];
   #server: Server | undefined;
@@ -123,9 +125,21 @@ export class WechatSimulator {
     this.#state.authorizers.add(authorizer);
   }
 
-  /** Queues a fault for requests carrying this access token; `times` defaults to never wearing off. */
-  injectFault(accessToken: string, fault: SimulatedFault, options: { times?: number } = {}): void {
-    this.#tokenFaults.add(accessToken, fault, options.times);
+  /**
+   * Queues a fault for requests carrying this access token; `times` defaults to never
+   * wearing off; with `every: n` it strikes one request in n (the first, then every nth).
+   */
+  injectFault(accessToken: string, fault: SimulatedFault, options: { times?: number; every?: number } = {}): void {
+    this.#tokenFaults.add(accessToken, fault, options.times, options.every);
+  }
+
+  /** WeChat as a whole is down: every request, whatever its path or token, meets `fault` until endOutage(). */
+  startOutage(fault: SimulatedFault): void {
+    this.#outage = fault;
+  }
+
+  endOutage(): void {
+    this.#outage = undefined;
   }
 
   /** Queues a fault for any request on this path (e.g. api_authorizer_token); a matching per-token fault goes first. */
@@ -147,8 +161,9 @@ export class WechatSimulator {
     return this.#randomFaults?.injected ?? 0;
   }
 
-  /** Drops every queued fault, per token and per endpoint, and ends random faults. */
+  /** Drops every queued fault, per token and per endpoint, and ends random faults and any outage. */
   clearFaults(): void {
+    this.#outage = undefined;
     this.#tokenFaults.clear();
     this.#endpointFaults.clear();
     this.#randomFaults = undefined;
@@ -222,6 +237,7 @@ export class WechatSimulator {
       const accessToken = request.query.get('access_token') ?? undefined;
       this.#calls.push({ method: request.method, path: request.path, accessToken, body: request.body, at: Date.now() });
       const fault =
+        this.#outage ??
         (accessToken === undefined ? undefined : this.#tokenFaults.take(accessToken)) ??
         this.#endpointFaults.take(request.path) ??
         this.#randomFaults?.take(request.path);

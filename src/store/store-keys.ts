@@ -12,6 +12,7 @@
  *   {prefix}lock:{key}                          refresh lock (SET NX PX, owner token)
  *   {prefix}failure:{key}                       last refresh failure, for back-off across replicas (TTL)
  *   {prefix}envinfo:{appid}:{env|*}             a getEnvInfo answer (TTL = CLOUDENV_CACHE_TTL_MS)
+ *   {prefix}held-back                           hash: authorizer appid → its WeChat back-off, shared by replicas
  */
 export class StoreKeys {
   constructor(readonly prefix: string) {}
@@ -48,6 +49,11 @@ export class StoreKeys {
   /** The prefix under which getEnvInfo answers are cached. */
   get envInfo(): string {
     return `${this.prefix}envinfo:`;
+  }
+
+  /** The hash of authorizers held back after repeated WeChat failures. */
+  get heldBack(): string {
+    return `${this.prefix}held-back`;
   }
 
   lock(key: string): string {

@@ -25,7 +25,7 @@ export type TransportFailure =
   | 'http-status'
   | 'invalid-body'
   | 'connection'
-  /** The circuit breaker is open after sustained failures: the call was not made. */
+  /** The host's circuit is open after WeChat-wide failures (and no other host can take the call): the call was not made. */
   | 'circuit-open'
   /** Too many calls were already waiting for a connection: the call was not made. */
   | 'overloaded';
@@ -45,6 +45,16 @@ export class WechatTransportError extends Error {
   }
 }
 
+/**
+ * The caller's deadline passed while the call waited for a slot: it was never sent, so it
+ * says nothing about WeChat or the authorizer (only that the subgraph is overloaded).
+ */
+export class DeadlinePassedError extends WechatTransportError {
+  constructor(endpoint: string) {
+    super(endpoint, 'timeout', 'the operation deadline passed before the call');
+  }
+}
+
 export type WechatError = WechatApiError | WechatTransportError;
 
 const ACCESS_TOKEN_PARAM = /((?:component_)?access_token=)[^&\s"']+/gi;
@@ -59,4 +69,20 @@ const ACCESS_TOKEN_PARAM = /((?:component_)?access_token=)[^&\s"']+/gi;
  */
 export function scrubTokens(text: string): string {
   return text.toLowerCase().includes('access_token=') ? text.replace(ACCESS_TOKEN_PARAM, '$1[REDACTED]') : text;
+}
+
+/**
+ * The call was not made: the authorizer's recent calls kept failing (after their retries),
+ * so it is held back until `retryAfterMs` has passed. Carries the failure that put it
+ * there, so its callers keep seeing what is wrong with it (a busy WeChat stays busy).
+ */
+export class AuthorizerHeldBackError extends Error {
+  constructor(
+    readonly authorizerAppId: string,
+    readonly lastFailure: WechatError,
+    readonly retryAfterMs: number,
+  ) {
+    super(`WeChat calls for authorizer ${authorizerAppId} are held back after repeated failures (last: ${lastFailure.message}); retry in ${retryAfterMs} ms`);
+    this.name = 'AuthorizerHeldBackError';
+  }
 }

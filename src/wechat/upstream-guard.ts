@@ -1,94 +1,174 @@
 /**
- * What stands between the subgraph and a struggling WeChat: a bounded pool of calls in
- * flight with a bounded queue behind it (excess fails at once instead of growing memory),
- * and a circuit breaker that, after sustained failures, fails calls fast until a probe
- * succeeds. One guard per upstream host.
+ * What stands between the subgraph and a struggling WeChat, so trouble stays where it is:
+ *
+ * - a bounded pool of calls in flight, with a bounded queue behind it (excess fails at once);
+ * - a bulkhead: one authorizer holds at most a few of the pool's slots;
+ * - per-authorizer back-off: an authorizer whose calls keep failing is held back on its own;
+ * - one circuit per WeChat host, opened only by failures spread over many authorizers;
+ * - WeChat's disaster-recovery host: while the primary's circuit is open, calls go there,
+ *   and the primary is probed and taken back once it answers.
+ *
+ * A logical call (one call and its retries) is one outcome for the circuit and the back-off;
+ * each attempt picks its host anew, so a retry can go to the fallback.
  */
-import CircuitBreaker from 'opossum';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
-import { WechatTransportError } from './errors.js';
-import { isUpstreamFailure } from './retry-policy.js';
 import type { Metrics } from '../observability/metrics.js';
+import { AuthorizerBackoff } from './authorizer-backoff.js';
+import { AuthorizerBulkhead } from './authorizer-bulkhead.js';
+import { WechatApiError, type WechatError, WechatTransportError } from './errors.js';
+import { HostCircuit, type HostCircuitRule } from './host-circuit.js';
+import { isAuthorizerTrouble, isCallMade, isUpstreamFailure } from './retry-policy.js';
+import type { SharedHolds } from './shared-holds.js';
 
 export interface UpstreamGuardOptions {
-  readonly host: string;
+  /** The primary WeChat origin, then the disaster-recovery origin if there is one. */
+  readonly baseUrls: readonly string[];
   /** Most calls in flight at once. */
   readonly maxConcurrency: number;
+  /** Most calls in flight at once for one authorizer (the bulkhead). */
+  readonly maxConcurrencyPerAuthorizer: number;
   /** Most calls waiting for a slot; one more fails with `overloaded`. */
   readonly maxQueue: number;
-  /** How long the circuit stays open before one probe call is let through. */
+  /** How long a host's circuit stays open before one probe call is let through. */
   readonly resetMs: number;
+  /** When a host's circuit opens. */
+  readonly circuit: HostCircuitRule;
+  /** Per-authorizer back-off: after the first failure, doubling up to the maximum. */
+  readonly authorizerBackoff: { readonly baseMs: number; readonly maxMs: number; readonly shared?: { readonly holds: SharedHolds; readonly syncMs: number } };
   readonly logger: Logger;
   readonly metrics: Metrics;
 }
 
-export type CircuitState = 'closed' | 'open' | 'half-open';
+interface Upstream {
+  readonly baseUrl: string;
+  readonly circuit: HostCircuit;
+}
+
+/** Makes one attempt of a logical call, on the origin the guard picks for it. */
+export type Attempt = <T>(call: (baseUrl: string) => Promise<T>) => Promise<T>;
 
 export class UpstreamGuard {
   private readonly limit: LimitFunction;
-  private readonly breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
-  private openedAt = 0;
+  private readonly bulkhead: AuthorizerBulkhead;
+  readonly backoff: AuthorizerBackoff;
+  private readonly upstreams: readonly Upstream[];
+  private inUse: Upstream | undefined;
 
   constructor(private readonly options: UpstreamGuardOptions) {
+    const { logger, metrics } = options;
     this.limit = pLimit(options.maxConcurrency);
-    this.breaker = new CircuitBreaker((task: () => Promise<unknown>) => task(), {
-      timeout: false, // each call has its own deadline
-      errorThresholdPercentage: 50,
-      volumeThreshold: 10, // at least this many calls in the window before the circuit may open
-      rollingCountTimeout: 10_000,
-      resetTimeout: options.resetMs,
-      // Only the counts decide; latency percentiles and per-second snapshots would sort every
-      // call of the window each second for numbers no one reads (upstream latency is in /metrics).
-      rollingPercentilesEnabled: false,
-      enableSnapshots: false,
-      // Only WeChat's own trouble opens the circuit; a merchant's permission error does not.
-      errorFilter: (error: unknown) => !isUpstreamFailure(error),
-    });
-    const gauge = options.metrics.circuitState.labels({ host: options.host });
-    gauge.set(0);
-    this.breaker.on('open', () => {
-      gauge.set(2);
-      this.openedAt = Date.now();
-      options.logger.warn({ host: options.host, resetMs: options.resetMs }, 'WeChat circuit opened after sustained failures; failing fast');
-    });
-    this.breaker.on('halfOpen', () => {
-      gauge.set(1);
-      options.logger.info({ host: options.host }, 'WeChat circuit half-open; probing');
-    });
-    this.breaker.on('close', () => {
-      gauge.set(0);
-      options.logger.info({ host: options.host }, 'WeChat circuit closed; calls flow again');
-    });
+    this.bulkhead = new AuthorizerBulkhead(options.maxConcurrencyPerAuthorizer);
+    this.backoff = new AuthorizerBackoff({ ...options.authorizerBackoff, logger, metrics });
+    this.upstreams = options.baseUrls.map((baseUrl) => ({
+      baseUrl,
+      circuit: new HostCircuit({
+        ...options.circuit,
+        host: new URL(baseUrl).host,
+        resetMs: options.resetMs,
+        logger,
+        metrics,
+        // Trouble WeChat-wide is not held against the authorizers that met it.
+        onOpen: (evidenceSince) => this.backoff.forgiveSince(evidenceSince),
+      }),
+    }));
+    this.use(this.upstreams[0]!);
   }
 
-  get state(): CircuitState {
-    if (this.breaker.opened) return 'open';
-    return this.breaker.halfOpen ? 'half-open' : 'closed';
+  /**
+   * Runs one logical call made for `authorizer` (undefined for calls made for the platform,
+   * such as token endpoints): refused at once while the authorizer is held back; otherwise
+   * `run` makes its attempts through `attempt` (only one when `probe`: the held-back
+   * authorizer's one probe), and the outcome is recorded once.
+   */
+  async call<T>(endpoint: string, authorizer: string | undefined, run: (attempt: Attempt, probe: boolean) => Promise<T>): Promise<T> {
+    const probe = authorizer !== undefined && this.backoff.admit(authorizer);
+    const last: { upstream?: Upstream } = {};
+    const attempt: Attempt = (call) =>
+      this.attempt(endpoint, authorizer, (upstream) => {
+        last.upstream = upstream;
+        return call(upstream.baseUrl);
+      });
+    let value: T;
+    try {
+      value = await run(attempt, probe);
+    } catch (error) {
+      this.settleFailure(authorizer ?? endpoint, authorizer, last.upstream, error);
+      throw error;
+    }
+    last.upstream?.circuit.record(authorizer ?? endpoint, false);
+    if (authorizer !== undefined) this.backoff.succeeded(authorizer);
+    return value;
   }
 
-  /** Runs `call` within the pool and the breaker; rejects at once when the circuit is open or the queue is full. */
-  run<T>(endpoint: string, call: () => Promise<T>): Promise<T> {
-    if (this.breaker.opened) return Promise.reject(this.circuitOpen(endpoint));
-    if (this.limit.pendingCount >= this.options.maxQueue) {
-      return Promise.reject(
-        new WechatTransportError(endpoint, 'overloaded', `${this.limit.pendingCount} calls already waiting (WECHAT_MAX_QUEUE)`, undefined, 1_000),
+  private settleFailure(key: string, authorizer: string | undefined, upstream: Upstream | undefined, error: unknown): void {
+    const made = upstream !== undefined && isCallMade(error);
+    if (made) upstream.circuit.record(key, isUpstreamFailure(error));
+    if (authorizer === undefined) return;
+    // Held against the authorizer only while its host's circuit stays closed: an open one means WeChat-wide trouble.
+    if (made && isAuthorizerTrouble(error) && upstream.circuit.state === 'closed') this.backoff.failed(authorizer, error as WechatError);
+    else if (error instanceof WechatApiError) this.backoff.succeeded(authorizer); // an answer, not trouble
+    else this.backoff.released(authorizer);
+  }
+
+  /** One attempt: fails at once when every host's circuit is open or the queue is full; otherwise waits for its slots. */
+  private attempt<T>(endpoint: string, authorizer: string | undefined, call: (upstream: Upstream) => Promise<T>): Promise<T> {
+    if (!this.upstreams.some((upstream) => upstream.circuit.accepting)) return Promise.reject(this.circuitOpen(endpoint));
+    const waiting = this.limit.pendingCount + this.bulkhead.totalWaiting;
+    if (waiting >= this.options.maxQueue) {
+      return Promise.reject(new WechatTransportError(endpoint, 'overloaded', `${waiting} calls already waiting (WECHAT_MAX_QUEUE)`, undefined, 1_000));
+    }
+    const inPool = () => this.limit(() => this.onPickedHost(endpoint, call));
+    return authorizer === undefined ? inPool() : this.bulkhead.run(authorizer, inPool);
+  }
+
+  /** Picks the host once the call holds its slot (circuits may have changed while it waited), and settles a probe. */
+  private async onPickedHost<T>(endpoint: string, call: (upstream: Upstream) => Promise<T>): Promise<T> {
+    const { upstream, probe } = this.pick(endpoint);
+    if (!probe) return call(upstream);
+    try {
+      const value = await call(upstream);
+      upstream.circuit.settleProbe(false);
+      return value;
+    } catch (error) {
+      upstream.circuit.settleProbe(isUpstreamFailure(error));
+      throw error;
+    }
+  }
+
+  /** The first host whose circuit admits the call (the primary first), or a circuit-open failure. */
+  private pick(endpoint: string): { upstream: Upstream; probe: boolean } {
+    for (const upstream of this.upstreams) {
+      const admission = upstream.circuit.admit();
+      if (admission === 'refuse') continue;
+      if (admission === 'call' && upstream !== this.inUse) this.use(upstream);
+      return { upstream, probe: admission === 'probe' };
+    }
+    throw this.circuitOpen(endpoint);
+  }
+
+  private use(upstream: Upstream): void {
+    const previous = this.inUse;
+    this.inUse = upstream;
+    for (const candidate of this.upstreams) {
+      this.options.metrics.upstreamHostInUse.labels({ host: candidate.circuit.host }).set(candidate === upstream ? 1 : 0);
+    }
+    if (previous !== undefined) {
+      const primary = upstream === this.upstreams[0];
+      this.options.logger.warn(
+        { host: upstream.circuit.host, previous: previous.circuit.host },
+        primary ? 'WeChat calls are back on the primary host' : "WeChat calls now go to the disaster-recovery host while the primary's circuit is open",
       );
     }
-    // Plain promise chains, not async wrappers: this runs for every WeChat call.
-    return this.limit(() =>
-      this.breaker.fire(call).catch((error: unknown) => {
-        throw (error as { code?: string }).code === 'EOPENBREAKER' ? this.circuitOpen(endpoint) : error;
-      }),
-    ) as Promise<T>;
+  }
+
+  /** Stops reading the shared holds. */
+  close(): void {
+    this.backoff.close();
   }
 
   private circuitOpen(endpoint: string): WechatTransportError {
-    const retryAfterMs = Math.max(0, this.openedAt + this.options.resetMs - Date.now());
-    return new WechatTransportError(endpoint, 'circuit-open', 'failing fast after sustained failures', undefined, retryAfterMs);
-  }
-
-  shutdown(): void {
-    this.breaker.shutdown();
+    const retryAfterMs = Math.min(...this.upstreams.map((upstream) => upstream.circuit.retryAfterMs));
+    return new WechatTransportError(endpoint, 'circuit-open', 'failing fast after WeChat-wide failures', undefined, retryAfterMs);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The one HTTP client for WeChat: it owns the connection pool, the per-call timeout and
  * the caller's deadline, retries with backoff and jitter, the upstream guard (bounded
- * concurrency, circuit breaker), and keeping access tokens out of every error and log.
+ * concurrency, bulkhead, per-authorizer back-off, host circuits, the disaster-recovery
+ * host), and keeping access tokens out of every error and log.
  * It knows WeChat's wire contract and nothing of GraphQL.
  */
 import { EventEmitter } from 'node:events';
@@ -9,8 +10,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Agent, request } from 'undici';
 import { type CloudEnvironment, CloudEnvironmentStatus, EnvInfoShapeError, readCloudEnvironment } from './cloud-environment.js';
-import { WechatApiError, WechatTransportError, scrubTokens } from './errors.js';
+import { DeadlinePassedError, WechatApiError, WechatTransportError, scrubTokens } from './errors.js';
+import { decodeAnswer, queryString } from './wechat-answer.js';
 import { retriesForError } from './retry-policy.js';
+import type { SharedHolds } from './shared-holds.js';
 import { UpstreamGuard } from './upstream-guard.js';
 import { type Metrics, unobserved } from '../observability/metrics.js';
 
@@ -28,6 +31,21 @@ export interface WechatClientOptions {
   readonly maxQueue?: number;
   /** How long the circuit stays open before a probe. */
   readonly circuitResetMs?: number;
+  /** WeChat's disaster-recovery origin, used while the primary's circuit is open. */
+  readonly fallbackBaseUrl?: string;
+  /** Most calls in flight at once for one authorizer; default an eighth of maxConcurrency (at least 1). */
+  readonly maxConcurrencyPerAuthorizer?: number;
+  /** When a host's circuit opens (see HostCircuit); defaults as in config. */
+  readonly circuitWindow?: number;
+  readonly circuitMinFailures?: number;
+  readonly circuitMinAuthorizers?: number;
+  readonly circuitFailurePercent?: number;
+  /** Per-authorizer back-off after its first failed call, doubling up to the maximum. */
+  readonly authorizerBackoffBaseMs?: number;
+  readonly authorizerBackoffMaxMs?: number;
+  /** Held-back authorizers shared with other replicas (Redis), read every sharedHoldsSyncMs (default 1 s). */
+  readonly sharedHolds?: SharedHolds;
+  readonly sharedHoldsSyncMs?: number;
   readonly logger: Logger;
   readonly metrics?: Metrics;
 }
@@ -41,43 +59,15 @@ export interface CallOptions {
    * retried only on errcodes that say WeChat did nothing (-1, -1000), never on transport failures.
    */
   readonly idempotent?: boolean;
+  /**
+   * The authorizer (appid) the call is made for: its failures hold back only it, and it
+   * holds only its share of the pool. Unset for calls made for the platform itself.
+   */
+  readonly authorizer?: string;
 }
 
 const GET_ENV_INFO = '/tcb/getenvinfo';
 const JSON_CONTENT = { 'content-type': 'application/json' };
-
-/** `?a=1&b=2`, or '' for no parameters. */
-function queryString(query: Readonly<Record<string, string>>): string {
-  let search = '';
-  for (const name in query) search += `${search ? '&' : '?'}${encodeURIComponent(name)}=${encodeURIComponent(query[name]!)}`;
-  return search;
-}
-
-/** A successful answer's decoded body; throws for an HTTP error, a body that is not a JSON object, or an errcode. */
-function decodeAnswer(path: string, status: number, text: string): Record<string, unknown> {
-  if (status !== 200) {
-    throw new WechatTransportError(path, 'http-status', `HTTP ${status}`, status);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new WechatTransportError(path, 'invalid-body', `answer is not JSON (${text.length} bytes)`, status);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new WechatTransportError(path, 'invalid-body', 'answer is not a JSON object', status);
-  }
-  const record = parsed as Record<string, unknown>;
-  const errcode = record['errcode'] ?? 0;
-  if (typeof errcode !== 'number') {
-    throw new WechatTransportError(path, 'invalid-body', 'errcode is not a number', status);
-  }
-  if (errcode !== 0) {
-    const errmsg = typeof record['errmsg'] === 'string' ? scrubTokens(record['errmsg']) : '';
-    throw new WechatApiError(path, errcode, errmsg);
-  }
-  return record;
-}
 
 export class WechatClient {
   private readonly agent: Agent;
@@ -87,11 +77,24 @@ export class WechatClient {
   constructor(private readonly options: WechatClientOptions) {
     this.metrics = options.metrics ?? unobserved();
     this.agent = new Agent({ connections: options.maxConnections, keepAliveTimeout: 30_000, pipelining: 1 });
+    const maxConcurrency = options.maxConcurrency ?? options.maxConnections;
     this.guard = new UpstreamGuard({
-      host: new URL(options.baseUrl).host,
-      maxConcurrency: options.maxConcurrency ?? options.maxConnections,
+      baseUrls: options.fallbackBaseUrl === undefined ? [options.baseUrl] : [options.baseUrl, options.fallbackBaseUrl],
+      maxConcurrency,
+      maxConcurrencyPerAuthorizer: options.maxConcurrencyPerAuthorizer ?? Math.max(1, Math.ceil(maxConcurrency / 8)),
       maxQueue: options.maxQueue ?? 1_000,
       resetMs: options.circuitResetMs ?? 5_000,
+      circuit: {
+        window: options.circuitWindow ?? 40,
+        minFailures: options.circuitMinFailures ?? 10,
+        minAuthorizers: options.circuitMinAuthorizers ?? 3,
+        failurePercent: options.circuitFailurePercent ?? 50,
+      },
+      authorizerBackoff: {
+        baseMs: options.authorizerBackoffBaseMs ?? 1_000,
+        maxMs: options.authorizerBackoffMaxMs ?? 60_000,
+        ...(options.sharedHolds ? { shared: { holds: options.sharedHolds, syncMs: options.sharedHoldsSyncMs ?? 1_000 } } : {}),
+      },
       logger: options.logger,
       metrics: this.metrics,
     });
@@ -131,13 +134,21 @@ export class WechatClient {
    * The retry loop is written out rather than taken from p-retry: it runs on every call,
    * and p-retry's per-call option copying and validation cost more than this loop does.
    */
-  async post(path: string, query: Readonly<Record<string, string>>, payload: object, call: CallOptions = {}): Promise<Record<string, unknown>> {
+  post(path: string, query: Readonly<Record<string, string>>, payload: object, call: CallOptions = {}): Promise<Record<string, unknown>> {
     const deadline = call.deadline ?? Number.POSITIVE_INFINITY;
-    const url = `${this.options.baseUrl}${path}${queryString(query)}`;
+    const pathAndQuery = `${path}${queryString(query)}`;
     const body = JSON.stringify(payload);
+    return this.guard.call(path, call.authorizer, (attempt, probe) => {
+      const once = () => attempt((baseUrl) => this.postOnce(path, `${baseUrl}${pathAndQuery}`, body, deadline));
+      return probe ? once() : this.retrying(path, deadline, call, once);
+    });
+  }
+
+  /** Makes attempts until one succeeds or the failure is not worth another (see retryDelayMs). */
+  private async retrying<T>(path: string, deadline: number, call: CallOptions, once: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.guard.run(path, () => this.postOnce(path, url, body, deadline));
+        return await once();
       } catch (error) {
         const delayMs = this.retryDelayMs(error, attempt, deadline, call);
         if (delayMs === undefined) throw error;
@@ -172,7 +183,7 @@ export class WechatClient {
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeoutMs = Math.min(this.options.timeoutMs, deadline - Date.now());
-      if (timeoutMs <= 0) throw new WechatTransportError(path, 'timeout', 'the operation deadline passed before the call');
+      if (timeoutMs <= 0) throw new DeadlinePassedError(path);
       // undici takes any EventEmitter that emits 'abort' as a signal: far cheaper per call than an AbortController.
       const abort = new EventEmitter();
       let timedOut = false;
@@ -206,7 +217,7 @@ export class WechatClient {
 
   /** Closes pooled connections; in-flight calls finish first. */
   async close(): Promise<void> {
-    this.guard.shutdown();
+    this.guard.close();
     await this.agent.close();
   }
 }

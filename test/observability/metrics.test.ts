@@ -51,6 +51,12 @@ describe('GET /metrics', () => {
     expect(sample(/^wechat_circuit_state\{host="127\.0\.0\.1:\d+"\} 0$/)).toHaveLength(1);
   });
 
+  it('shows how many authorizers are held back (the always-busy one) and which WeChat host is in use, naming no authorizer', () => {
+    expect(sample(/^wechat_authorizers_held_back \d+$/).map(value)).toEqual([1]);
+    expect(sample(/^wechat_upstream_host_in_use\{host="127\.0\.0\.1:\d+"\} 1$/)).toHaveLength(1);
+    expect(metrics).not.toContain('wxd3a85b16f2e0c749');
+  });
+
   it('counts operations by name and outcome, and exposes process metrics', () => {
     expect(value(sample(/^graphql_operation_duration_seconds_count\{operation="MerchantPage",outcome="field_errors"\}/)[0])).toBe(3);
     expect(value(sample(/^graphql_operation_duration_seconds_count\{operation="MerchantPage",outcome="ok"\}/)[0])).toBe(1);

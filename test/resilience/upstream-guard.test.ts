@@ -1,7 +1,8 @@
 /**
  * A struggling WeChat must not take the subgraph down with it: operations answer by
- * their deadline, a sustained outage opens the circuit (fail fast, with a retry hint)
- * and a probe closes it again, and calls beyond the pool wait in a bounded queue.
+ * their deadline, a WeChat-wide outage opens the circuit (fail fast, with a retry hint)
+ * and a probe closes it again, calls beyond the pool wait in a bounded queue, and one
+ * hanging authorizer holds no more than its share of the pool.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
@@ -41,7 +42,7 @@ describe('the operation deadline', () => {
 });
 
 describe('the circuit breaker', () => {
-  it('opens after sustained failures, fails fast without calling WeChat, and closes after a good probe', async () => {
+  it('opens when every authorizer fails, fails fast without calling WeChat, and closes after a good probe', async () => {
     const { stack, query } = await start({ WECHAT_CIRCUIT_RESET_MS: '500' });
     for (const token of authorizers.map((authorizer) => authorizer.accessToken!)) {
       stack.simulator.injectFault(token, { kind: 'http', status: 503, body: '<html>503</html>' });
@@ -63,6 +64,51 @@ describe('the circuit breaker', () => {
     expect(recovered.body.errors).toBeUndefined();
     const after = await query(...ids);
     expect(after.body.errors).toBeUndefined();
+  });
+
+  it('opens on a WeChat-wide outage within a bounded number of calls, stops calling, and serves data again after recovery', async () => {
+    // A long authorizer back-off: were the outage held against the authorizers that met it, they would stay held back after recovery.
+    const { stack, query } = await start({ WECHAT_CIRCUIT_RESET_MS: '500', WECHAT_AUTHORIZER_BACKOFF_BASE_MS: '30000', WECHAT_AUTHORIZER_BACKOFF_MAX_MS: '60000' });
+    stack.simulator.startOutage({ kind: 'http', status: 502, body: '<html>502 Bad Gateway</html>' });
+    const first = await query(...ids);
+    expect(new Set(codesOf(first.body.errors))).toEqual(new Set(['WECHAT_UNAVAILABLE']));
+    const callsToOpen = stack.simulator.callCount(GET_ENV_INFO);
+    // WECHAT_CIRCUIT_MIN_FAILURES (10) logical calls, each with its two retries, and no more than the 12 that were in flight.
+    expect(callsToOpen).toBeLessThanOrEqual(12 * 3);
+
+    for (let round = 0; round < 3; round += 1) {
+      const started = Date.now();
+      const { body } = await query(...ids);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(body.errors).toHaveLength(12);
+      for (const error of body.errors!) {
+        expect(error.extensions).toMatchObject({ code: 'WECHAT_UNAVAILABLE', retryable: true, retryAfterMs: expect.any(Number) });
+        expect(error.message).toMatch(/failing fast/);
+      }
+    }
+    expect(stack.simulator.callCount(GET_ENV_INFO)).toBe(callsToOpen); // the upstream call count stops growing
+
+    stack.simulator.endOutage();
+    const recovered = Date.now();
+    let body = (await query(...ids)).body;
+    while (body.errors !== undefined && Date.now() - recovered < 500 + 2_000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      body = (await query(...ids)).body;
+    }
+    expect(body.errors).toBeUndefined(); // every merchant, those that met the outage first included
+    expect(body.data._entities.every((entity: { cloudEnvironments: unknown[] }) => entity.cloudEnvironments.length === 1)).toBe(true);
+  });
+
+  it('stays closed when a minority of authorizers keeps failing, however often they are asked', async () => {
+    const { stack, query } = await start({ WECHAT_AUTHORIZER_BACKOFF_BASE_MS: '10', WECHAT_AUTHORIZER_BACKOFF_MAX_MS: '10' });
+    for (const authorizer of authorizers.slice(0, 4)) stack.simulator.injectFault(authorizer.accessToken!, { kind: 'errcode', errcode: -1 });
+    for (let round = 0; round < 8; round += 1) {
+      const { body } = await query(...ids);
+      expect(codesOf(body.errors)).toEqual(['WECHAT_BUSY', 'WECHAT_BUSY', 'WECHAT_BUSY', 'WECHAT_BUSY']);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(stack.simulator.callCount(GET_ENV_INFO)).toBeGreaterThan(8 * 4); // the failing four were asked again and again
+    expect(stack.logs.lines.filter((line) => line.includes('WeChat circuit opened'))).toEqual([]);
   });
 
   it('stays closed when merchants fail for their own reasons (permission, quota)', async () => {
@@ -87,5 +133,30 @@ describe('bounded concurrency', () => {
     expect(body.errors).toHaveLength(8);
     expect(body.errors![0]!.message).toMatch(/too many WeChat calls waiting/);
     expect(stack.simulator.callCount(GET_ENV_INFO)).toBe(4);
+  });
+});
+
+describe('the bulkhead', () => {
+  it('lets a hanging authorizer hold at most its cap of the pool while the others are served', async () => {
+    const { stack, query } = await start({ WECHAT_MAX_CONCURRENCY: '4', WECHAT_MAX_CONCURRENCY_PER_AUTHORIZER: '2', WECHAT_TIMEOUT_MS: '5000', REQUEST_DEADLINE_MS: '1000' });
+    stack.simulator.injectFault(tokenFor('a0'), { kind: 'hang' });
+    const finished: string[] = [];
+    // Four operations that each need their own call for the hanging authorizer (distinct env arguments).
+    const hanging = ['e1', 'e2', 'e3', 'e4'].map((env) =>
+      postGraphQL(stack.subgraph.url, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Merchant { cloudEnvironments(env: "${env}") { env } } } }`, {
+        r: merchantRepresentations('m_0'),
+      }).then((response) => {
+        finished.push(env);
+        return response;
+      }),
+    );
+    const hangingCalls = () => stack.simulator.calls.filter((call) => call.accessToken === tokenFor('a0')).length;
+    while (hangingCalls() < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    const { body } = await query(...ids.slice(1, 9));
+    finished.push('healthy');
+    expect(body.errors).toBeUndefined();
+    expect(hangingCalls()).toBe(2); // its other two calls wait in its own line, not in the pool
+    await Promise.all(hanging);
+    expect(finished[0]).toBe('healthy');
   });
 });

@@ -12,6 +12,17 @@ function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
   throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
 }
 
+/** The resilience settings' defaults (their own tests are at the end of this file). */
+const RESILIENCE_DEFAULTS = {
+  fallbackBaseUrl: undefined,
+  circuitWindow: 40,
+  circuitMinFailures: 10,
+  circuitMinAuthorizers: 3,
+  circuitFailurePercent: 50,
+  authorizerBackoffBaseMs: 1000,
+  authorizerBackoffMaxMs: 60000,
+};
+
 describe('loadConfig defaults', () => {
   it('runs in demo mode when no WeChat URL is set outside production', () => {
     expect(loadConfig({}).demo).toBe(true);
@@ -80,7 +91,16 @@ describe('loadConfig with values', () => {
       host: '127.0.0.1',
       logLevel: 'debug',
       demo: false,
-      wechat: { baseUrl: 'http://127.0.0.1:9000', timeoutMs: 250, maxConnections: 8, maxConcurrency: 16, maxQueue: 100, circuitResetMs: 2000 },
+      wechat: {
+        baseUrl: 'http://127.0.0.1:9000',
+        timeoutMs: 250,
+        maxConnections: 8,
+        maxConcurrency: 16,
+        maxQueue: 100,
+        circuitResetMs: 2000,
+        ...RESILIENCE_DEFAULTS,
+        maxConcurrencyPerAuthorizer: 2,
+      },
       limits: { requestDeadlineMs: 3000, maxBodyBytes: 65536, maxEntities: 200, maxQueryDepth: 8, maxCloudEnvironmentFields: 10 },
       cacheTtlMs: 1500,
       batching: true,
@@ -242,6 +262,51 @@ describe('loadConfig for the WeChat event receiver', () => {
   it('refuses a message token WeChat would not accept', () => {
     expect(problemsOf({ ...component, WECHAT_COMPONENT_MESSAGE_TOKEN: 'has spaces in it', WECHAT_COMPONENT_ENCODING_AES_KEY: AES_KEY })).toEqual([
       expect.stringContaining('WECHAT_COMPONENT_MESSAGE_TOKEN must be the message token set at WeChat'),
+    ]);
+  });
+});
+
+describe('resilience settings', () => {
+  const production = { NODE_ENV: 'production', AUTHORIZERS_FILE: 'a.json' };
+
+  it("falls back to WeChat's disaster-recovery domain only for the real WeChat", () => {
+    expect(loadConfig(production).wechat.fallbackBaseUrl).toBe('https://api2.weixin.qq.com');
+    expect(loadConfig({ ...production, WECHAT_API_BASE_URL: 'https://api.weixin.qq.com/' }).wechat.fallbackBaseUrl).toBe('https://api2.weixin.qq.com');
+    expect(loadConfig({ ...production, WECHAT_API_BASE_URL: 'http://wechat-proxy.internal' }).wechat.fallbackBaseUrl).toBeUndefined();
+    expect(loadConfig({ ...production, WECHAT_API_FALLBACK_BASE_URL: 'none' }).wechat.fallbackBaseUrl).toBeUndefined();
+    expect(loadConfig({ ...production, WECHAT_API_FALLBACK_BASE_URL: 'http://127.0.0.1:9001/' }).wechat.fallbackBaseUrl).toBe('http://127.0.0.1:9001');
+  });
+
+  it('sizes the bulkhead at an eighth of the pool unless told', () => {
+    expect(loadConfig({}).wechat.maxConcurrencyPerAuthorizer).toBe(4);
+    expect(loadConfig({ WECHAT_MAX_CONCURRENCY: '4' }).wechat.maxConcurrencyPerAuthorizer).toBe(1);
+    expect(loadConfig({ WECHAT_MAX_CONCURRENCY_PER_AUTHORIZER: '6' }).wechat.maxConcurrencyPerAuthorizer).toBe(6);
+  });
+
+  it('defaults the back-off and the circuit rule', () => {
+    expect(loadConfig({}).wechat).toMatchObject(RESILIENCE_DEFAULTS);
+  });
+
+  it.each([
+    ['WECHAT_API_FALLBACK_BASE_URL', 'https://api2.weixin.qq.com/cgi-bin'],
+    ['WECHAT_CIRCUIT_WINDOW', '1'],
+    ['WECHAT_CIRCUIT_MIN_FAILURES', '0'],
+    ['WECHAT_CIRCUIT_MIN_AUTHORIZERS', 'many'],
+    ['WECHAT_CIRCUIT_FAILURE_PERCENT', '101'],
+    ['WECHAT_AUTHORIZER_BACKOFF_BASE_MS', '5'],
+    ['WECHAT_AUTHORIZER_BACKOFF_MAX_MS', '-1'],
+    ['WECHAT_MAX_CONCURRENCY_PER_AUTHORIZER', '0'],
+  ])('names %s when it is out of range', (name, value) => {
+    expect(problemsOf({ [name]: value })).toEqual([expect.stringContaining(name)]);
+  });
+
+  it('refuses settings that contradict each other, naming both', () => {
+    expect(problemsOf({ WECHAT_AUTHORIZER_BACKOFF_BASE_MS: '5000', WECHAT_AUTHORIZER_BACKOFF_MAX_MS: '1000' })).toEqual([
+      expect.stringMatching(/WECHAT_AUTHORIZER_BACKOFF_BASE_MS.*WECHAT_AUTHORIZER_BACKOFF_MAX_MS/),
+    ]);
+    expect(problemsOf({ WECHAT_CIRCUIT_WINDOW: '5', WECHAT_CIRCUIT_MIN_FAILURES: '6' })).toEqual([expect.stringMatching(/WECHAT_CIRCUIT_MIN_FAILURES.*WECHAT_CIRCUIT_WINDOW/)]);
+    expect(problemsOf({ WECHAT_MAX_CONCURRENCY: '4', WECHAT_MAX_CONCURRENCY_PER_AUTHORIZER: '5' })).toEqual([
+      expect.stringMatching(/WECHAT_MAX_CONCURRENCY_PER_AUTHORIZER.*WECHAT_MAX_CONCURRENCY/),
     ]);
   });
 });

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type SimulatedAuthorizer, type SimulatedFault, WechatSimulator } from '../../src/simulator/index.js';
 import { CloudEnvironmentStatus } from '../../src/wechat/cloud-environment.js';
-import { WechatApiError, WechatTransportError } from '../../src/wechat/errors.js';
+import { AuthorizerHeldBackError, WechatApiError, WechatTransportError } from '../../src/wechat/errors.js';
 import { WechatClient, type WechatClientOptions } from '../../src/wechat/wechat-client.js';
 
 /** Distinctive, so any echo of it anywhere is unmistakable. */
@@ -400,6 +400,96 @@ async function closedPortUrl(): Promise<string> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://127.0.0.1:${port}`;
 }
+
+describe('WechatClient holding back an authorizer whose calls keep failing', () => {
+  const AUTHORIZER = storefront.appId;
+  const heldClient = () => newClient({ authorizerBackoffBaseMs: 300, authorizerBackoffMaxMs: 300 });
+  const call = (held: WechatClient) => held.getEnvInfo(TOKEN, undefined, { authorizer: AUTHORIZER });
+
+  it('answers at once with the last failure while held back, then lets one probe through, whose success clears it', async () => {
+    const held = heldClient();
+    try {
+      simulator.injectFault(TOKEN, { kind: 'errcode', errcode: -1 });
+      await expect(call(held)).rejects.toMatchObject({ errcode: -1 });
+      expect(simulator.callCount()).toBe(3); // the call and its two retries: one failure
+      const refused = await call(held).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(AuthorizerHeldBackError);
+      expect((refused as AuthorizerHeldBackError).lastFailure).toMatchObject({ errcode: -1 });
+      expect((refused as AuthorizerHeldBackError).retryAfterMs).toBeLessThanOrEqual(300);
+      expect(simulator.callCount()).toBe(3);
+      expect(logLines.filter((line) => line.includes('holding it back'))).toEqual([expect.stringContaining(AUTHORIZER)]);
+
+      await new Promise((resolve) => setTimeout(resolve, 320));
+      simulator.clearFaults();
+      await expect(call(held)).resolves.toHaveLength(4); // the probe: one call
+      await expect(call(held)).resolves.toHaveLength(4);
+      expect(simulator.callCount()).toBe(5);
+    } finally {
+      await held.close();
+    }
+  });
+
+  it('makes the probe a single call and holds back longer when it fails', async () => {
+    const held = newClient({ authorizerBackoffBaseMs: 100, authorizerBackoffMaxMs: 10_000 });
+    try {
+      simulator.injectFault(TOKEN, { kind: 'http', status: 502, body: 'bad gateway' });
+      await expect(call(held)).rejects.toMatchObject({ failure: 'http-status' });
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      await expect(call(held)).rejects.toMatchObject({ failure: 'http-status' });
+      expect(simulator.callCount()).toBe(4);
+      const refused = (await call(held).catch((error: unknown) => error)) as AuthorizerHeldBackError;
+      expect(refused.retryAfterMs).toBeGreaterThan(90); // the second back-off: 100–200 ms
+    } finally {
+      await held.close();
+    }
+  });
+
+  it.each([61007, 85088, 45009, 40001])('never holds back on errcode %i: it is an answer, not trouble', async (errcode) => {
+    const held = heldClient();
+    try {
+      simulator.injectFault(TOKEN, { kind: 'errcode', errcode });
+      await expect(call(held)).rejects.toBeInstanceOf(WechatApiError);
+      await expect(call(held)).rejects.toBeInstanceOf(WechatApiError);
+      expect(simulator.callCount()).toBe(2);
+    } finally {
+      await held.close();
+    }
+  });
+
+  it('holds back on 45011: asking again within the minute only keeps the quota spent', async () => {
+    const held = heldClient();
+    try {
+      simulator.injectFault(TOKEN, { kind: 'errcode', errcode: 45011 });
+      await expect(call(held)).rejects.toMatchObject({ errcode: 45011 });
+      await expect(call(held)).rejects.toBeInstanceOf(AuthorizerHeldBackError);
+      expect(simulator.callCount()).toBe(1);
+    } finally {
+      await held.close();
+    }
+  });
+
+  it('holds back nobody for a call whose deadline passed while it waited for a slot (it was never sent)', async () => {
+    const held = newClient({ maxConcurrency: 1, timeoutMs: 300, authorizerBackoffBaseMs: 10_000, authorizerBackoffMaxMs: 10_000 });
+    try {
+      simulator.injectFault(TOKEN, { kind: 'hang' }, { times: 1 });
+      const hanging = held.getEnvInfo(TOKEN, undefined, { authorizer: 'wx-hanging' }).catch((error: unknown) => error);
+      while (simulator.callCount() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      const late = await held.getEnvInfo(TOKEN, undefined, { authorizer: AUTHORIZER, deadline: Date.now() + 50 }).catch((error: unknown) => error);
+      expect(late).toMatchObject({ failure: 'timeout', message: expect.stringMatching(/deadline passed before the call/) });
+      await expect(call(held)).resolves.toHaveLength(4);
+      await hanging;
+    } finally {
+      await held.close();
+    }
+  });
+
+  it('holds back nobody for calls made without an authorizer (the platform’s own)', async () => {
+    simulator.injectFault(TOKEN, { kind: 'errcode', errcode: 45011 });
+    await expect(client.getEnvInfo(TOKEN)).rejects.toMatchObject({ errcode: 45011 });
+    await expect(client.getEnvInfo(TOKEN)).rejects.toMatchObject({ errcode: 45011 });
+    expect(simulator.callCount()).toBe(2);
+  });
+});
 
 describe('WechatClient keeping the access token secret', () => {
   const failures: ReadonlyArray<readonly [string, () => Promise<Error>]> = [

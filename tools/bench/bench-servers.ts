@@ -72,6 +72,8 @@ export function startServer(key: ServerKey, setting: ServerSetting): Promise<Ser
       // The guard's limits sized like the floor's pool, and a queue deep enough that baseline
       // (a)'s hundred calls per operation wait rather than fail.
       WECHAT_MAX_CONCURRENCY: String(setting.upstreamConnections),
+      // The unbatched baseline makes many calls per authorizer at once: the bulkhead would measure itself, not batching.
+      WECHAT_MAX_CONCURRENCY_PER_AUTHORIZER: String(setting.upstreamConnections),
       WECHAT_MAX_QUEUE: '100000',
       CLOUDENV_BATCHING: key === 'unbatched' ? 'false' : 'true',
       CLOUDENV_CACHE_TTL_MS: key === 'subgraph' ? String(setting.cacheTtlMs) : '0',

@@ -1,0 +1,83 @@
+/**
+ * The host circuit's decision rule, outcome by outcome: it opens only when failures spread
+ * over enough distinct authorizers, and a real outage opens it within about 20 failed calls
+ * even when the window was full of healthy authorizers.
+ */
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+import { Metrics } from '../../src/observability/metrics.js';
+import { HostCircuit } from '../../src/wechat/host-circuit.js';
+
+function circuit(resetMs = 60_000) {
+  const opened: number[] = [];
+  const host = new HostCircuit({
+    host: 'api.weixin.qq.com',
+    resetMs,
+    window: 40,
+    minFailures: 10,
+    minAuthorizers: 3,
+    failurePercent: 50,
+    logger: createLogger({ level: 'silent' }),
+    metrics: new Metrics(),
+    onOpen: (since) => opened.push(since),
+  });
+  return { host, opened };
+}
+
+describe('the host circuit', () => {
+  it('stays closed however often two authorizers fail, even with nothing else calling', () => {
+    const { host } = circuit();
+    for (let round = 0; round < 100; round += 1) host.record(`broken${round % 2}`, true);
+    expect(host.state).toBe('closed');
+  });
+
+  it('stays closed while the failing authorizers are under half of those calling', () => {
+    const { host } = circuit();
+    for (let round = 0; round < 10; round += 1) {
+      for (let healthy = 0; healthy < 10; healthy += 1) host.record(`healthy${healthy}`, false);
+      for (let broken = 0; broken < 6; broken += 1) host.record(`broken${broken}`, true);
+    }
+    expect(host.state).toBe('closed');
+  });
+
+  it('opens on the 10th failure when every authorizer fails', () => {
+    const { host, opened } = circuit();
+    for (let index = 0; index < 9; index += 1) host.record(`a${index}`, true);
+    expect(host.state).toBe('closed');
+    host.record('a9', true);
+    expect(host.state).toBe('open');
+    expect(opened).toHaveLength(1);
+    expect(host.admit()).toBe('refuse');
+  });
+
+  it('opens within 20 failures of an outage when the window was full of distinct healthy authorizers', () => {
+    const { host } = circuit();
+    for (let index = 0; index < 40; index += 1) host.record(`healthy${index}`, false);
+    let failures = 0;
+    while (host.state === 'closed' && failures < 100) host.record(`failing${failures++}`, true);
+    expect(failures).toBeLessThanOrEqual(20);
+  });
+
+  it('counts an authorizer that recovered as healthy', () => {
+    const { host } = circuit();
+    for (let index = 0; index < 9; index += 1) host.record(`a${index % 3}`, true);
+    for (let index = 0; index < 3; index += 1) host.record(`a${index}`, false);
+    host.record('a3', true);
+    expect(host.state).toBe('closed'); // 10 failures, but only a3 is failing now
+  });
+
+  it('lets one probe through after the reset: its failure opens it again, its success closes it', async () => {
+    const { host } = circuit(50);
+    for (let index = 0; index < 10; index += 1) host.record(`a${index}`, true);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(host.admit()).toBe('probe');
+    expect(host.admit()).toBe('refuse');
+    host.settleProbe(true);
+    expect(host.state).toBe('open');
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(host.admit()).toBe('probe');
+    host.settleProbe(false);
+    expect(host.state).toBe('closed');
+    expect(host.admit()).toBe('call');
+  });
+});
