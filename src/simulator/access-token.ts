@@ -3,7 +3,7 @@
  * a fixed token first (it never lapses), then the authorizer token the component last
  * minted. Everything else, superseded and revoked tokens included, is 40001.
  */
-import type { SimulatedAuthorizer } from './authorizer-registry.js';
+import type { SimulatedAuthorizer } from './simulated-authorizers.js';
 import type { SimulatorState } from './routes.js';
 
 export function resolveAccessToken(

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { answerAuthorizerToken } from './authorizer-token.js';
-import type { AuthorizerRegistry } from './authorizer-registry.js';
+import type { SimulatedAuthorizers } from './simulated-authorizers.js';
 import type { ComponentAccount } from './component-account.js';
 import { answerComponentToken } from './component-token.js';
 import { answerGetEnvInfo } from './get-env-info.js';
@@ -23,7 +23,7 @@ export interface SimulatedRequest {
 
 /** The simulator's state that routes may read and, for token issuance, change. */
 export interface SimulatorState {
-  authorizers: AuthorizerRegistry;
+  authorizers: SimulatedAuthorizers;
   component: ComponentAccount;
   tokens: TokenIssuer;
   /** Whether api_authorizer_token hands out a new refresh token every time. */

@@ -15,7 +15,7 @@ import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AuthorizerRegistry, type SimulatedAuthorizer } from './authorizer-registry.js';
+import { SimulatedAuthorizers, type SimulatedAuthorizer } from './simulated-authorizers.js';
 import { ComponentAccount, type SimulatedComponent } from './component-account.js';
 import { answerWithFault } from './fault-answer.js';
 import { FaultQueue, type SimulatedFault } from './fault-queue.js';
@@ -62,7 +62,7 @@ export class WechatSimulator {
 
   constructor(options: WechatSimulatorOptions = {}) {
     this.#state = {
-      authorizers: new AuthorizerRegistry(options.authorizers),
+      authorizers: new SimulatedAuthorizers(options.authorizers),
       component: new ComponentAccount(options.component),
       tokens: new TokenIssuer(options.tokenLifetimeSeconds),
       rotateRefreshTokens: options.rotateRefreshTokens ?? false,
