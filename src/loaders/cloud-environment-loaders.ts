@@ -7,7 +7,7 @@
  */
 import DataLoader from 'dataloader';
 import type { AuthorizerTokenSource } from '../tokens/token-source.js';
-import type { CloudEnvironment } from '../wechat/cloud-environment.js';
+import type { EnvInfo } from '../wechat/env-info.js';
 import { WechatApiError } from '../wechat/errors.js';
 import { isTokenRejection } from '../wechat/retry-policy.js';
 import type { WechatClient } from '../wechat/wechat-client.js';
@@ -36,7 +36,7 @@ export interface OperationStats {
 const isRejectedToken = (error: unknown) => error instanceof WechatApiError && isTokenRejection(error.errcode);
 
 export class CloudEnvironmentLoaders {
-  private readonly byAuthorizer = new Map<string, DataLoader<EnvironmentQuery, CloudEnvironment[]>>();
+  private readonly byAuthorizer = new Map<string, DataLoader<EnvironmentQuery, EnvInfo[]>>();
 
   constructor(
     private readonly sources: CloudEnvironmentSources,
@@ -45,19 +45,19 @@ export class CloudEnvironmentLoaders {
   ) {}
 
   /** The authorizer's environments; with `env`, at most that one. Fails once the operation's deadline passes. */
-  load(authorizerAppId: string, env?: string): Promise<CloudEnvironment[]> {
+  load(authorizerAppId: string, env?: string): Promise<EnvInfo[]> {
     const query = env ?? ALL_ENVIRONMENTS;
     // The deadline races each batch (one per authorizer), not each field: fields share their batch's fate.
     return this.sources.batching ? this.loaderFor(authorizerAppId).load(query) : this.deadline.race(this.fetchUnbatched(authorizerAppId, query));
   }
 
-  private async fetchUnbatched(authorizerAppId: string, query: EnvironmentQuery): Promise<CloudEnvironment[]> {
+  private async fetchUnbatched(authorizerAppId: string, query: EnvironmentQuery): Promise<EnvInfo[]> {
     const env = upstreamEnvFor([query]);
     const environments = await this.withFreshToken(authorizerAppId, (token) => this.sources.wechat.getEnvInfo(token, env, { deadline: this.deadline.at }));
     return answerQuery(query, environments);
   }
 
-  private loaderFor(authorizerAppId: string): DataLoader<EnvironmentQuery, CloudEnvironment[]> {
+  private loaderFor(authorizerAppId: string): DataLoader<EnvironmentQuery, EnvInfo[]> {
     let loader = this.byAuthorizer.get(authorizerAppId);
     if (!loader) {
       loader = new DataLoader((queries) => this.deadline.race(this.fetch(authorizerAppId, queries)));
@@ -66,7 +66,7 @@ export class CloudEnvironmentLoaders {
     return loader;
   }
 
-  private async fetch(authorizerAppId: string, queries: readonly EnvironmentQuery[]): Promise<CloudEnvironment[][]> {
+  private async fetch(authorizerAppId: string, queries: readonly EnvironmentQuery[]): Promise<EnvInfo[][]> {
     this.sources.metrics.batchSize.observe(queries.length);
     const env = upstreamEnvFor(queries);
     const call = { deadline: this.deadline.at };

@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Agent, request } from 'undici';
-import { type CloudEnvironment, CloudEnvironmentStatus, EnvInfoShapeError, readCloudEnvironment } from './cloud-environment.js';
+import { type EnvInfo, CloudEnvironmentStatus, EnvInfoShapeError, readEnvInfo } from './env-info.js';
 import { WechatApiError, WechatTransportError, scrubTokens } from './errors.js';
 import { retriesForError } from './retry-policy.js';
 import { UpstreamGuard } from './upstream-guard.js';
@@ -98,14 +98,14 @@ export class WechatClient {
   }
 
   /** The authorizer's cloud environments; with `env`, at most that one. */
-  async getEnvInfo(accessToken: string, env?: string, call: CallOptions = {}): Promise<CloudEnvironment[]> {
+  async getEnvInfo(accessToken: string, env?: string, call: CallOptions = {}): Promise<EnvInfo[]> {
     const body = await this.post(GET_ENV_INFO, { access_token: accessToken }, env === undefined ? {} : { env }, call);
     const infoList = body['info_list'] ?? [];
     if (!Array.isArray(infoList)) {
       throw new WechatTransportError(GET_ENV_INFO, 'invalid-body', 'info_list is not an array');
     }
     try {
-      const environments = infoList.map(readCloudEnvironment);
+      const environments = infoList.map(readEnvInfo);
       for (const environment of environments) {
         if (environment.status === CloudEnvironmentStatus.UNKNOWN) {
           this.options.logger.warn(
