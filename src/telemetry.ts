@@ -11,7 +11,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { scrubTokens } from './wechat/errors.js';
+import { scrubTokens } from './observability/scrub-secrets.js';
 
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 let sdk: NodeSDK | undefined;
