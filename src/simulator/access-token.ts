@@ -4,7 +4,7 @@
  * minted. Everything else, superseded and revoked tokens included, is 40001.
  */
 import type { SimulatedAuthorizer } from './simulated-authorizers.js';
-import type { SimulatorState } from './routes.js';
+import type { SimulatorState } from './simulated-route.js';
 
 export function resolveAccessToken(
   accessToken: string,

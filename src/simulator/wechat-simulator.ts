@@ -20,7 +20,8 @@ import { ComponentAccount, type SimulatedComponent } from './component-account.j
 import { answerWithFault } from './fault-answer.js';
 import { FaultQueue, type SimulatedFault } from './fault-queue.js';
 import { type RandomFaultOptions, RandomFaults } from './random-faults.js';
-import { receiveRequest, routeRequest, type SimulatorState } from './routes.js';
+import { routeRequest } from './routes.js';
+import { receiveRequest, type SimulatorState } from './simulated-route.js';
 import { TokenIssuer, type TokenKind } from './token-issuer.js';
 import { errorAnswer, writeAnswer } from './wechat-answer.js';
 
