@@ -1,6 +1,7 @@
 /**
  * Assembles a running subgraph from a Config: in demo mode the embedded WeChat simulator
- * with its demo merchants and platform credentials; then the store (memory or Redis),
+ * with its demo merchants and platform credentials (imported only then: a production
+ * process never loads it); then the store (memory or Redis),
  * the registry filled from AUTHORIZERS_FILE, the token layer, the WeChat client, the
  * schema and the HTTP server. Tests start it exactly as `npm start` does.
  */
@@ -13,7 +14,6 @@ import { MemoryEnvInfoCache, SharedEnvInfo, StoreEnvInfoCache } from './loaders/
 import { Metrics } from './observability/metrics.js';
 import { buildCloudEnvironmentsSchema } from './schema/build-schema.js';
 import { createServer } from './server/server.js';
-import { DEMO_AUTHORIZERS_FILE, DEMO_COMPONENT, WechatSimulator, demoSimulatorOptions } from './simulator/index.js';
 import type { KeyValueStore } from './store/key-value-store.js';
 import { MemoryStore } from './store/memory-store.js';
 import { RedisStore } from './store/redis-store.js';
@@ -32,12 +32,14 @@ export interface RunningSubgraph {
 }
 
 export async function startSubgraph(config: Config, logger: Logger): Promise<RunningSubgraph> {
-  let simulator: WechatSimulator | undefined;
+  let simulator: { stop(): Promise<void> } | undefined;
   let { baseUrl } = config.wechat;
   let { authorizersFile, component, verifyTicket } = config;
   if (config.demo) {
-    simulator = new WechatSimulator(demoSimulatorOptions());
-    baseUrl = await simulator.start();
+    const { DEMO_AUTHORIZERS_FILE, DEMO_COMPONENT, WechatSimulator, demoSimulatorOptions } = await import('./simulator/index.js');
+    const demo = new WechatSimulator(demoSimulatorOptions());
+    simulator = demo;
+    baseUrl = await demo.start();
     authorizersFile ??= DEMO_AUTHORIZERS_FILE;
     component ??= DEMO_COMPONENT;
     verifyTicket ??= DEMO_COMPONENT.verifyTicket;
