@@ -83,7 +83,7 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
   let draining = false;
   const server = await createServer({
     schema: buildCloudEnvironmentsSchema(),
-    sources: { registry, tokens, wechat, envInfo, batching: config.batching, metrics, logger, requestDeadlineMs: config.limits.requestDeadlineMs, cacheTtlMs: config.cacheTtlMs },
+    sources: { registry, tokens, wechat, envInfo, metrics, logger, requestDeadlineMs: config.limits.requestDeadlineMs, cacheTtlMs: config.cacheTtlMs },
     logger,
     metrics,
     nodeEnv: config.nodeEnv,

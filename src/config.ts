@@ -59,10 +59,6 @@ const environmentModel = z.object({
   WECHAT_MAX_CONCURRENCY: integer('WECHAT_MAX_CONCURRENCY', 1, 1_024, 32),
   WECHAT_MAX_QUEUE: integer('WECHAT_MAX_QUEUE', 0, 100_000, 1_000),
   WECHAT_CIRCUIT_RESET_MS: integer('WECHAT_CIRCUIT_RESET_MS', 100, 600_000, 5_000),
-  CLOUDENV_BATCHING: z
-    .enum(['true', 'false', ''], { message: 'CLOUDENV_BATCHING must be true or false' })
-    .optional()
-    .transform((value) => value !== 'false'),
   CLOUDENV_CACHE_TTL_MS: integer('CLOUDENV_CACHE_TTL_MS', 0, 300_000, 3_000),
   REQUEST_DEADLINE_MS: integer('REQUEST_DEADLINE_MS', 100, 120_000, 10_000),
   SHUTDOWN_TIMEOUT_MS: integer('SHUTDOWN_TIMEOUT_MS', 0, 120_000, 10_000),
@@ -97,11 +93,6 @@ export interface Config {
   };
   /** How long a getEnvInfo answer is reused across operations; 0 disables the cache (single-flight stays). */
   readonly cacheTtlMs: number;
-  /**
-   * false: one getEnvInfo call per field, no batching, single-flight or cache. Only for
-   * measuring what batching saves (the benchmark's baseline); never in production.
-   */
-  readonly batching: boolean;
   /** Limits that keep one operation from costing more than a gateway's real fetches. */
   readonly limits: {
     /** After this long, an operation's unfinished fields fail with WECHAT_UNAVAILABLE. */
@@ -188,8 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxQueue: parsed.WECHAT_MAX_QUEUE,
       circuitResetMs: parsed.WECHAT_CIRCUIT_RESET_MS,
     }),
-    cacheTtlMs: parsed.CLOUDENV_BATCHING ? parsed.CLOUDENV_CACHE_TTL_MS : 0,
-    batching: parsed.CLOUDENV_BATCHING,
+    cacheTtlMs: parsed.CLOUDENV_CACHE_TTL_MS,
     limits: Object.freeze({
       requestDeadlineMs: parsed.REQUEST_DEADLINE_MS,
       maxBodyBytes: parsed.MAX_BODY_BYTES,

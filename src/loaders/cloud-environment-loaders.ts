@@ -22,8 +22,6 @@ export interface CloudEnvironmentSources {
   readonly wechat: Pick<WechatClient, 'getEnvInfo'>;
   /** Single-flight and short-lived cache across operations. */
   readonly envInfo: SharedEnvInfo;
-  /** false: every field calls WeChat itself (the benchmark's no-batching baseline). */
-  readonly batching: boolean;
   readonly metrics: Metrics;
 }
 
@@ -48,13 +46,7 @@ export class CloudEnvironmentLoaders {
   load(authorizerAppId: string, env?: string): Promise<EnvInfo[]> {
     const query = env ?? ALL_ENVIRONMENTS;
     // The deadline races each batch (one per authorizer), not each field: fields share their batch's fate.
-    return this.sources.batching ? this.loaderFor(authorizerAppId).load(query) : this.deadline.race(this.fetchUnbatched(authorizerAppId, query));
-  }
-
-  private async fetchUnbatched(authorizerAppId: string, query: EnvironmentQuery): Promise<EnvInfo[]> {
-    const env = upstreamEnvFor([query]);
-    const environments = await this.withFreshToken(authorizerAppId, (token) => this.sources.wechat.getEnvInfo(token, env, { deadline: this.deadline.at }));
-    return answerQuery(query, environments);
+    return this.loaderFor(authorizerAppId).load(query);
   }
 
   private loaderFor(authorizerAppId: string): DataLoader<EnvironmentQuery, EnvInfo[]> {

@@ -83,7 +83,6 @@ describe('loadConfig with values', () => {
       wechat: { baseUrl: 'http://127.0.0.1:9000', timeoutMs: 250, maxConnections: 8, maxConcurrency: 16, maxQueue: 100, circuitResetMs: 2000 },
       limits: { requestDeadlineMs: 3000, maxBodyBytes: 65536, maxEntities: 200, maxQueryDepth: 8, maxCloudEnvironmentFields: 10 },
       cacheTtlMs: 1500,
-      batching: true,
       routerSecret: 'a-router-secret-of-32-characters',
       introspection: true,
       shutdownTimeoutMs: 5000,
