@@ -1,19 +1,16 @@
 /**
- * Which failures are worth asking WeChat again, and how often: busy/system errcodes and
- * transport failures (within the operation's deadline). Everything else is answered at
- * once: retrying a quota or permission error only burns quota.
+ * Which failures are worth asking WeChat again, and how often: the errcodes the errcode
+ * table gives retries (busy, system error) and transport failures (within the
+ * operation's deadline). Everything else is answered at once. What each errcode means is
+ * the table's to say; this module only reads it.
  */
+import { ruleForErrcode } from '../errors/error-codes.js';
 import { WechatApiError, WechatTransportError } from './errors.js';
-
-const RETRIES_BY_ERRCODE: ReadonlyMap<number, number> = new Map([
-  [-1, 2], // system busy: back off and ask again
-  [-1000, 1], // system error: one more try
-]);
 
 const TRANSPORT_RETRIES = 2;
 
 export function retriesFor(errcode: number): number {
-  return RETRIES_BY_ERRCODE.get(errcode) ?? 0;
+  return ruleForErrcode(errcode).retries ?? 0;
 }
 
 /** How many times a call that failed with `error` may be retried (0: never). */
@@ -28,13 +25,11 @@ export function retriesForError(error: unknown): number {
 
 /** Failures that say WeChat itself is in trouble, and so count towards opening the circuit. */
 export function isUpstreamFailure(error: unknown): boolean {
-  if (error instanceof WechatApiError) return RETRIES_BY_ERRCODE.has(error.errcode);
+  if (error instanceof WechatApiError) return retriesFor(error.errcode) > 0;
   return error instanceof WechatTransportError && error.failure !== 'circuit-open' && error.failure !== 'overloaded';
 }
 
-const TOKEN_REJECTIONS: ReadonlySet<number> = new Set([40001, 40014, 42001]);
-
 /** WeChat refused the access token itself: a fresh token may succeed where this one failed. */
 export function isTokenRejection(errcode: number): boolean {
-  return TOKEN_REJECTIONS.has(errcode);
+  return ruleForErrcode(errcode).tokenRejected === true;
 }
