@@ -1,19 +1,19 @@
 /**
- * Assembles a running subgraph from a Config: in demo mode the embedded WeChat simulator
- * with its demo merchants and platform credentials (imported only then: a production
- * process never loads it); then the store (memory or Redis),
- * the registry filled from AUTHORIZERS_FILE, the token layer, the WeChat client, the
- * schema and the HTTP server. Tests start it exactly as `npm start` does.
+ * Assembles a running subgraph from a Config and its checked start plan (start-up.ts): in
+ * demo mode the embedded WeChat simulator with its demo merchants and platform
+ * credentials; then the store (memory or Redis), the registry filled from
+ * AUTHORIZERS_FILE, the token layer, the WeChat client, the schema and the HTTP server.
+ * Tests start it exactly as `npm start` does.
  */
 import type { Logger } from 'pino';
 import { AuthorizerRegistry } from './authorizers/authorizer-registry.js';
-import { readAuthorizersFile } from './authorizers/authorizers-file.js';
 import { type ImportedAuthorizers, importAuthorizersFile } from './authorizers/import-authorizers-file.js';
 import type { Config } from './config.js';
 import { MemoryEnvInfoCache, SharedEnvInfo, StoreEnvInfoCache } from './loaders/shared-env-info.js';
 import { Metrics } from './observability/metrics.js';
 import { buildCloudEnvironmentsSchema } from './schema/build-schema.js';
 import { createServer } from './server/server.js';
+import { type StartPlan, planStart } from './start-up.js';
 import type { KeyValueStore } from './store/key-value-store.js';
 import { MemoryStore } from './store/memory-store.js';
 import { RedisStore } from './store/redis-store.js';
@@ -31,36 +31,34 @@ export interface RunningSubgraph {
   close(): Promise<void>;
 }
 
-export async function startSubgraph(config: Config, logger: Logger): Promise<RunningSubgraph> {
-  let simulator: { stop(): Promise<void> } | undefined;
+/** `plan` defaults to checking `config` now (tests and tools); `npm start` checks first, then passes it. */
+export async function startSubgraph(config: Config, logger: Logger, plan?: StartPlan): Promise<RunningSubgraph> {
+  const { entries, authorizersFile, component, verifyTicket, simulator: demo } = plan ?? (await planStart(config));
   let { baseUrl } = config.wechat;
-  let { authorizersFile, component, verifyTicket } = config;
-  if (config.demo) {
-    const { DEMO_AUTHORIZERS_FILE, DEMO_COMPONENT, WechatSimulator, demoSimulatorOptions } = await import('./simulator/index.js');
-    const demo = new WechatSimulator(demoSimulatorOptions());
-    simulator = demo;
-    baseUrl = await demo.start();
-    authorizersFile ??= DEMO_AUTHORIZERS_FILE;
-    component ??= DEMO_COMPONENT;
-    verifyTicket ??= DEMO_COMPONENT.verifyTicket;
+  let simulator: { stop(): Promise<void> } | undefined;
+  if (demo) {
+    const started = await demo.start();
+    simulator = started;
+    baseUrl = started.baseUrl;
     logger.info({ simulatorUrl: baseUrl, authorizersFile }, 'demo mode: WECHAT_API_BASE_URL is unset, so WeChat is the embedded simulator');
   }
   if (baseUrl === undefined) throw new Error('unreachable: config guarantees a WeChat URL outside demo mode');
 
-  const entries = authorizersFile === undefined ? [] : await readAuthorizersFile(authorizersFile);
-  const store: KeyValueStore = config.store.redisUrl ? await RedisStore.connect({ url: config.store.redisUrl, logger }) : new MemoryStore();
+  let store: KeyValueStore;
+  try {
+    store = config.store.redisUrl ? await RedisStore.connect({ url: config.store.redisUrl, logger }) : new MemoryStore();
+  } catch (error) {
+    await simulator?.stop();
+    throw error;
+  }
   const keys = new StoreKeys(config.store.prefix);
   const registry = new AuthorizerRegistry(store, keys);
   let imported: ImportedAuthorizers;
   try {
     imported = await importAuthorizersFile(entries, registry);
-    if (imported.needsComponent && !component) {
-      throw new Error(
-        `AUTHORIZERS_FILE ${authorizersFile}: entries with authorizerRefreshToken need WECHAT_COMPONENT_APPID and WECHAT_COMPONENT_APPSECRET to mint access tokens`,
-      );
-    }
   } catch (error) {
     await store.close();
+    await simulator?.stop();
     throw error;
   }
   logger.info(

@@ -199,3 +199,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     store: Object.freeze({ redisUrl: parsed.REDIS_URL, prefix: parsed.WECHAT_REDIS_PREFIX }),
   });
 }
+
+/**
+ * AUTHORIZERS_FILE as given, even when other variables are invalid: start-up then checks
+ * the file as well, so that one message names every problem.
+ */
+export function declaredAuthorizersFile(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env['AUTHORIZERS_FILE']?.trim();
+  return value ? value : undefined;
+}
