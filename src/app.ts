@@ -16,7 +16,6 @@ import { createServer } from './server/server.js';
 import { type StartPlan, planStart } from './start-up.js';
 import type { KeyValueStore } from './store/key-value-store.js';
 import { MemoryStore } from './store/memory-store.js';
-import { RedisStore } from './store/redis-store.js';
 import { StoreKeys } from './store/store-keys.js';
 import { AuthorizerTokens } from './tokens/authorizer-tokens.js';
 import { SharedTokenCache } from './tokens/shared-token-cache.js';
@@ -46,7 +45,8 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
 
   let store: KeyValueStore;
   try {
-    store = config.store.redisUrl ? await RedisStore.connect({ url: config.store.redisUrl, logger }) : new MemoryStore();
+    // The Redis client is loaded only when there is a Redis to talk to.
+    store = config.store.redisUrl ? await (await import('./store/redis-store.js')).RedisStore.connect({ url: config.store.redisUrl, logger }) : new MemoryStore();
   } catch (error) {
     await simulator?.stop();
     throw error;

@@ -89,6 +89,10 @@ describe('a production start (node --import dist/telemetry.js dist/main.js)', ()
     expect([...loaded].filter((module) => module.startsWith('src/simulator/'))).toEqual([]);
   });
 
+  it('loads no Redis client: app.ts imports it when REDIS_URL is set', () => {
+    expect([...loaded].filter((module) => module === 'ioredis' || module === 'src/store/redis-store.ts')).toEqual([]);
+  });
+
   it('loads no OpenTelemetry SDK, exporter or instrumentation: telemetry.ts imports them only when an exporter is configured', () => {
     expect([...loaded].filter((module) => /^@opentelemetry\/(?!api$)/.test(module))).toEqual([]);
   });
