@@ -80,6 +80,13 @@ describe('start-up checks', () => {
     expect(problems.join('\n')).not.toContain(REFRESH_TOKEN);
   });
 
+  it('needs no component credentials when every entry has a fixed access token', async () => {
+    const file = await authorizersFile('fixed-tokens', [badEntries[0]]);
+    const { config, plan } = await checkStartup({ NODE_ENV: 'production', AUTHORIZERS_FILE: file });
+    expect(config.component).toBeUndefined();
+    expect(plan).toMatchObject({ entries: [badEntries[0]], component: undefined, simulator: undefined });
+  });
+
   it('starts no simulator and logs nothing in demo mode when the authorizers file is bad', async () => {
     const file = await authorizersFile('bad-demo', badEntries);
     const logs = captureLogs('debug');
