@@ -6,9 +6,11 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { missingOutputs } from '../../tools/build-outputs.js';
-import { REPOSITORY_ROOT } from '../support/module-graph.js';
+
+const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const directories: string[] = [];
 afterAll(async () => {
