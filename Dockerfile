@@ -8,6 +8,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY tools/build.ts ./tools/
 RUN npm run build
 
 FROM node:24-bookworm-slim AS runtime

@@ -1,22 +1,21 @@
 /**
- * Assembles a running subgraph from a Config: in demo mode the embedded WeChat simulator
- * with its demo merchants and platform credentials; then the store (memory or Redis),
- * the registry filled from AUTHORIZERS_FILE, the token layer, the WeChat client, the
- * schema and the HTTP server. Tests start it exactly as `npm start` does.
+ * Assembles a running subgraph from a Config and its checked start plan (start-up.ts): in
+ * demo mode the embedded WeChat simulator with its demo merchants and platform
+ * credentials; then the store (memory or Redis), the registry filled from
+ * AUTHORIZERS_FILE, the token layer, the WeChat client, the schema and the HTTP server.
+ * Tests start it exactly as `npm start` does.
  */
 import type { Logger } from 'pino';
 import { AuthorizerRegistry } from './authorizers/authorizer-registry.js';
-import { readAuthorizersFile } from './authorizers/authorizers-file.js';
 import { type ImportedAuthorizers, importAuthorizersFile } from './authorizers/import-authorizers-file.js';
 import type { Config } from './config.js';
 import { MemoryEnvInfoCache, SharedEnvInfo, StoreEnvInfoCache } from './loaders/shared-env-info.js';
 import { Metrics } from './observability/metrics.js';
 import { buildCloudEnvironmentsSchema } from './schema/build-schema.js';
 import { createServer } from './server/server.js';
-import { DEMO_AUTHORIZERS_FILE, DEMO_COMPONENT, DEMO_COMPONENT_EVENTS, DEMO_TICKET_PUSH_INTERVAL_MS, WechatSimulator, demoSimulatorOptions } from './simulator/index.js';
+import { type DemoSimulator, type StartPlan, planStart } from './start-up.js';
 import type { KeyValueStore } from './store/key-value-store.js';
 import { MemoryStore } from './store/memory-store.js';
-import { RedisStore } from './store/redis-store.js';
 import { StoreKeys } from './store/store-keys.js';
 import { AuthorizerTokens } from './tokens/authorizer-tokens.js';
 import { connectPlatformTokens } from './tokens/connect-platform-tokens.js';
@@ -38,23 +37,26 @@ export interface RunningSubgraph {
   close(): Promise<void>;
 }
 
-export async function startSubgraph(config: Config, logger: Logger): Promise<RunningSubgraph> {
-  let simulator: WechatSimulator | undefined;
+/** `plan` defaults to checking `config` now (tests and tools); `npm start` checks first, then passes it. */
+export async function startSubgraph(config: Config, logger: Logger, plan?: StartPlan): Promise<RunningSubgraph> {
+  const { entries, authorizersFile, component, verifyTicket, componentEvents, simulator: demo } = plan ?? (await planStart(config));
   let { baseUrl } = config.wechat;
-  let { authorizersFile, component, verifyTicket, componentEvents } = config;
-  if (config.demo) {
-    simulator = new WechatSimulator(demoSimulatorOptions());
-    baseUrl = await simulator.start();
-    authorizersFile ??= DEMO_AUTHORIZERS_FILE;
-    component ??= DEMO_COMPONENT;
-    // No ticket given: the simulator pushes it to the receiver, as WeChat would.
-    componentEvents ??= DEMO_COMPONENT_EVENTS;
+  let simulator: DemoSimulator | undefined;
+  if (demo) {
+    simulator = await demo.start();
+    baseUrl = simulator.baseUrl;
     logger.info({ simulatorUrl: baseUrl, authorizersFile }, 'demo mode: WECHAT_API_BASE_URL is unset, so WeChat is the embedded simulator');
   }
   if (baseUrl === undefined) throw new Error('unreachable: config guarantees a WeChat URL outside demo mode');
 
-  const entries = authorizersFile === undefined ? [] : await readAuthorizersFile(authorizersFile, { platformTokens: config.tokens.source === 'platform' });
-  const store: KeyValueStore = config.store.redisUrl ? await RedisStore.connect({ url: config.store.redisUrl, logger }) : new MemoryStore();
+  let store: KeyValueStore;
+  try {
+    // The Redis client is loaded only when there is a Redis to talk to.
+    store = config.store.redisUrl ? await (await import('./store/redis-store.js')).RedisStore.connect({ url: config.store.redisUrl, logger }) : new MemoryStore();
+  } catch (error) {
+    await simulator?.stop();
+    throw error;
+  }
   const keys = new StoreKeys(config.store.prefix);
   const registry = new AuthorizerRegistry(store, keys, { checkRevocations: componentEvents !== undefined });
   let imported: ImportedAuthorizers;
@@ -62,13 +64,9 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
   try {
     imported = await importAuthorizersFile(entries, registry);
     if (config.tokens.platform) platformTokens = await connectPlatformTokens(config.tokens.platform, { timeoutMs: config.wechat.timeoutMs, logger });
-    if (imported.needsComponent && !component && !config.tokens.platform) {
-      throw new Error(
-        `AUTHORIZERS_FILE ${authorizersFile}: entries without authorizerAccessToken need WECHAT_COMPONENT_APPID and WECHAT_COMPONENT_APPSECRET to mint access tokens`,
-      );
-    }
   } catch (error) {
     await store.close();
+    await simulator?.stop();
     throw error;
   }
   logger.info(
@@ -96,7 +94,7 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
   let draining = false;
   const server = await createServer({
     schema: buildCloudEnvironmentsSchema(),
-    sources: { registry, tokens, wechat, envInfo, batching: config.batching, metrics, logger, requestDeadlineMs: config.limits.requestDeadlineMs, cacheTtlMs: config.cacheTtlMs },
+    sources: { registry, tokens, wechat, envInfo, metrics, logger, requestDeadlineMs: config.limits.requestDeadlineMs, cacheTtlMs: config.cacheTtlMs },
     logger,
     metrics,
     nodeEnv: config.nodeEnv,
@@ -129,7 +127,7 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
   const url = `${address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost')}/graphql`;
   if (simulator && componentEvents) {
     const pushUrl = `${address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '[::1]')}${COMPONENT_EVENTS_PATH}`;
-    const pushed = await simulator.pushes.startTicketPushes({ url: pushUrl, ...componentEvents }, DEMO_TICKET_PUSH_INTERVAL_MS);
+    const pushed = await simulator.startTicketPushes({ url: pushUrl, ...componentEvents });
     logger.info({ status: pushed.status }, 'demo mode: the simulator pushed its component_verify_ticket to /wechat/component/events');
   }
 

@@ -82,10 +82,6 @@ const environmentModel = z.object({
   WECHAT_AUTHORIZER_BACKOFF_MAX_MS: integer('WECHAT_AUTHORIZER_BACKOFF_MAX_MS', 10, 3_600_000, 60_000),
   /** 0 (unset): an eighth of WECHAT_MAX_CONCURRENCY, at least 1. */
   WECHAT_MAX_CONCURRENCY_PER_AUTHORIZER: integer('WECHAT_MAX_CONCURRENCY_PER_AUTHORIZER', 1, 1_024, 0),
-  CLOUDENV_BATCHING: z
-    .enum(['true', 'false', ''], { message: 'CLOUDENV_BATCHING must be true or false' })
-    .optional()
-    .transform((value) => value !== 'false'),
   CLOUDENV_CACHE_TTL_MS: integer('CLOUDENV_CACHE_TTL_MS', 0, 300_000, 3_000),
   REQUEST_DEADLINE_MS: integer('REQUEST_DEADLINE_MS', 100, 120_000, 10_000),
   SHUTDOWN_TIMEOUT_MS: integer('SHUTDOWN_TIMEOUT_MS', 0, 120_000, 10_000),
@@ -165,11 +161,6 @@ export interface Config {
   };
   /** How long a getEnvInfo answer is reused across operations; 0 disables the cache (single-flight stays). */
   readonly cacheTtlMs: number;
-  /**
-   * false: one getEnvInfo call per field, no batching, single-flight or cache. Only for
-   * measuring what batching saves (the benchmark's baseline); never in production.
-   */
-  readonly batching: boolean;
   /** Limits that keep one operation from costing more than a gateway's real fetches. */
   readonly limits: {
     /** After this long, an operation's unfinished fields fail with WECHAT_UNAVAILABLE. */
@@ -375,8 +366,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       authorizerBackoffMaxMs: parsed.WECHAT_AUTHORIZER_BACKOFF_MAX_MS,
       maxConcurrencyPerAuthorizer: parsed.WECHAT_MAX_CONCURRENCY_PER_AUTHORIZER || Math.max(1, Math.ceil(parsed.WECHAT_MAX_CONCURRENCY / 8)),
     }),
-    cacheTtlMs: parsed.CLOUDENV_BATCHING ? parsed.CLOUDENV_CACHE_TTL_MS : 0,
-    batching: parsed.CLOUDENV_BATCHING,
+    cacheTtlMs: parsed.CLOUDENV_CACHE_TTL_MS,
     limits: Object.freeze({
       requestDeadlineMs: parsed.REQUEST_DEADLINE_MS,
       maxBodyBytes: parsed.MAX_BODY_BYTES,
@@ -405,4 +395,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       platform: parsed.TOKEN_SOURCE === 'platform' ? platformTokensConfig(parsed) : undefined,
     }),
   });
+}
+
+/**
+ * AUTHORIZERS_FILE as given, even when other variables are invalid: start-up then checks
+ * the file as well, so that one message names every problem.
+ */
+export function declaredAuthorizersFile(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env['AUTHORIZERS_FILE']?.trim();
+  return value ? value : undefined;
 }

@@ -5,7 +5,7 @@
  * query strings inside any message or top-level string.
  */
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { scrubTokens } from './wechat/errors.js';
+import { scrubTokens } from './observability/scrub-secrets.js';
 
 const SECRET_FIELDS: ReadonlySet<string> = new Set([
   'accessToken',

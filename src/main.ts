@@ -1,11 +1,12 @@
 /**
- * `npm start`: read the configuration, start the subgraph, stop cleanly on SIGTERM/SIGINT.
- * A bad configuration or authorizers file stops start-up with a message naming it.
+ * `npm start`: check the configuration (variables and authorizers file) before anything
+ * starts, start the subgraph, stop cleanly on SIGTERM/SIGINT. A bad configuration stops
+ * start-up with one message naming every problem.
  */
 import 'reflect-metadata';
 import { startSubgraph } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { checkStartup } from './start-up.js';
 import { shutdownTelemetry } from './telemetry.js';
 
 function fail(message: string): never {
@@ -13,16 +14,17 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-let config;
+let checked;
 try {
-  config = loadConfig();
+  checked = await checkStartup(process.env);
 } catch (error) {
-  fail(error instanceof ConfigError ? error.message : String(error));
+  fail(error instanceof Error ? error.message : String(error));
 }
+const { config, plan } = checked;
 
 const logger = createLogger({ level: config.logLevel, pretty: config.nodeEnv === 'development' });
 try {
-  const subgraph = await startSubgraph(config, logger);
+  const subgraph = await startSubgraph(config, logger, plan);
   logger.info({ url: subgraph.url }, `subgraph ready at ${subgraph.url}`);
   let stopping = false;
   const stop = async (signal: string) => {

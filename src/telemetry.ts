@@ -1,29 +1,34 @@
 /**
  * OpenTelemetry, loaded before the app (`node --import ./dist/telemetry.js dist/main.js`,
  * as `npm start` does) so HTTP, undici and GraphQL are instrumented from the first import.
- * It exports traces over OTLP/HTTP only when OTEL_EXPORTER_OTLP_ENDPOINT is set, and does
- * nothing otherwise. Like every OpenTelemetry SDK it reads the standard OTEL_* variables
- * itself. Access tokens in WeChat URLs never reach a span: the undici hook scrubs them.
+ * It exports traces over OTLP/HTTP only when OTEL_EXPORTER_OTLP_ENDPOINT (or its traces
+ * variant) is set, and does nothing otherwise. Like every OpenTelemetry SDK it reads the
+ * standard OTEL_* variables itself. Access tokens in WeChat URLs never reach a span: the undici hook scrubs them.
+ *
+ * The SDK, the exporter and the instrumentations are imported only when an endpoint is
+ * set: without one they would cost a production process tens of megabytes for nothing.
  */
 import { register } from 'node:module';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { scrubTokens } from './wechat/errors.js';
+import { scrubTokens } from './observability/scrub-secrets.js';
 
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
-let sdk: NodeSDK | undefined;
+let sdk: { shutdown(): Promise<void> } | undefined;
 
-if (process.env['OTEL_EXPORTER_OTLP_ENDPOINT']) {
+if (process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] || process.env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) {
+  const [{ NodeSDK }, { OTLPTraceExporter }, { GraphQLInstrumentation }, { HttpInstrumentation }, { UndiciInstrumentation }] = await Promise.all([
+    import('@opentelemetry/sdk-node'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/instrumentation-graphql'),
+    import('@opentelemetry/instrumentation-http'),
+    import('@opentelemetry/instrumentation-undici'),
+  ]);
   // Metrics are Prometheus's (GET /metrics) and logs are pino's: OTLP carries traces only,
   // unless the operator asks for more with the standard variables.
   process.env['OTEL_METRICS_EXPORTER'] ??= 'none';
   process.env['OTEL_LOGS_EXPORTER'] ??= 'none';
   // ESM modules are instrumented through a loader hook, registered before the app is imported.
   register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
-  sdk = new NodeSDK({
+  const started = new NodeSDK({
     serviceName: process.env['OTEL_SERVICE_NAME'] ?? 'cloud-environments-subgraph',
     traceExporter: new OTLPTraceExporter(),
     instrumentations: [
@@ -37,7 +42,8 @@ if (process.env['OTEL_EXPORTER_OTLP_ENDPOINT']) {
       new GraphQLInstrumentation({ ignoreTrivialResolveSpans: true, mergeItems: true }),
     ],
   });
-  sdk.start();
+  started.start();
+  sdk = started;
 }
 
 /** Flushes spans still buffered; main.ts calls it on shutdown. */

@@ -1,9 +1,10 @@
 /**
  * AUTHORIZERS_FILE: the JSON list of merchants, their authorizer appids, and for each
  * either the authorizer's refresh token (the subgraph mints access tokens from it) or a
- * fixed access token (with TOKEN_SOURCE=platform, neither: the platform owns the tokens).
+ * fixed access token (with TOKEN_SOURCE=platform, neither: the platform owns the tokens;
+ * with the event receiver, neither: an `authorized` push stores the refresh token).
  * Read and validated once at start-up; any problem stops the server with a message naming
- * the file and the entry, never a token.
+ * the file and every bad entry, never a token.
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -65,9 +66,19 @@ export interface ReadAuthorizersFileOptions {
 const fileModel = z.object({ merchants: z.array(z.unknown(), { message: '"merchants" must be an array' }) }, { message: 'the file must hold an object with a "merchants" array' });
 
 export class AuthorizersFileError extends Error {
-  constructor(file: string, problem: string) {
-    super(`AUTHORIZERS_FILE ${file}: ${problem}`);
+  /** Each problem found, every one naming the file. */
+  readonly problems: readonly string[];
+
+  constructor(
+    file: string,
+    problems: string | readonly string[],
+    /** The entries that were valid, so start-up can check them against the configuration too. */
+    readonly validEntries: readonly AuthorizersFileEntry[] = [],
+  ) {
+    const named = (typeof problems === 'string' ? [problems] : problems).map((problem) => `AUTHORIZERS_FILE ${file}: ${problem}`);
+    super(named.join('\n'));
     this.name = 'AuthorizersFileError';
+    this.problems = named;
   }
 }
 
@@ -105,31 +116,33 @@ export async function readAuthorizersFile(file: string, options: ReadAuthorizers
   if (!file_.success) throw new AuthorizersFileError(file, file_.error.issues[0]?.message ?? 'has the wrong shape');
 
   const entries: AuthorizersFileEntry[] = [];
+  // Every bad entry is named, not just the first: the operator fixes the file once.
+  const problems: string[] = [];
   const merchantIndex = new Map<string, number>();
   const credentialsByAppId = new Map<string, { credentials: string; index: number }>();
   file_.data.merchants.forEach((raw, index) => {
     const where = describeEntry(index, raw);
     const entry = (options.platformTokens ? platformEntryModel : entryModel).safeParse(raw);
     if (!entry.success) {
-      const problems = entry.error.issues.map((issue) => issue.message).join('; ');
-      throw new AuthorizersFileError(file, `${where}: ${problems}`);
+      problems.push(`${where}: ${entry.error.issues.map((issue) => issue.message).join('; ')}`);
+      return;
     }
     const { merchantId, authorizerAppId, authorizerRefreshToken, authorizerAccessToken } = entry.data;
     const earlier = merchantIndex.get(merchantId);
     if (earlier !== undefined) {
-      throw new AuthorizersFileError(file, `${where}: merchantId is already listed at merchants[${earlier}]; list each merchant once`);
+      problems.push(`${where}: merchantId is already listed at merchants[${earlier}]; list each merchant once`);
+      return;
     }
     const credentials = JSON.stringify([authorizerRefreshToken, authorizerAccessToken]);
     const shared = credentialsByAppId.get(authorizerAppId);
     if (shared !== undefined && shared.credentials !== credentials) {
-      throw new AuthorizersFileError(
-        file,
-        `${where}: authorizer ${authorizerAppId} has different tokens than at merchants[${shared.index}]; an authorizer has one set of tokens`,
-      );
+      problems.push(`${where}: authorizer ${authorizerAppId} has different tokens than at merchants[${shared.index}]; an authorizer has one set of tokens`);
+      return;
     }
     merchantIndex.set(merchantId, index);
     credentialsByAppId.set(authorizerAppId, { credentials, index });
     entries.push(entry.data);
   });
+  if (problems.length > 0) throw new AuthorizersFileError(file, problems, entries);
   return entries;
 }

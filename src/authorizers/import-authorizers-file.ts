@@ -10,8 +10,6 @@ export interface ImportedAuthorizers {
   readonly merchants: number;
   /** Authorizer appid → fixed access token. */
   readonly fixedTokens: ReadonlyMap<string, string>;
-  /** Whether any authorizer needs minted tokens (and so component credentials). */
-  readonly needsComponent: boolean;
 }
 
 export async function importAuthorizersFile(entries: readonly AuthorizersFileEntry[], registry: AuthorizerRegistry): Promise<ImportedAuthorizers> {
@@ -23,7 +21,5 @@ export async function importAuthorizersFile(entries: readonly AuthorizersFileEnt
   return {
     merchants: entries.length,
     fixedTokens,
-    // Without a fixed token, access tokens are minted: from the file's refresh token or the one an `authorized` push stores.
-    needsComponent: entries.some((entry) => entry.authorizerAccessToken === undefined),
   };
 }

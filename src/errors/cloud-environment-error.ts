@@ -4,6 +4,7 @@
  * WeChat failures the errcode, errmsg and rid support will ask for.
  */
 import { GraphQLError } from 'graphql';
+import { OperationDeadlineError } from '../loaders/operation-deadline.js';
 import { AuthorizerHeldBackError, WechatApiError, WechatTransportError } from '../wechat/errors.js';
 import { StoreUnavailableError } from '../store/key-value-store.js';
 import { TokenSourceError } from '../tokens/token-source-error.js';
@@ -70,6 +71,10 @@ export function toCloudEnvironmentError(error: unknown, merchantId: string): Clo
   }
   if (error instanceof StoreUnavailableError) {
     return new CloudEnvironmentError(TOKEN_STORE_UNAVAILABLE.message, { code: TOKEN_STORE_UNAVAILABLE.code, retryable: true, merchantId });
+  }
+  if (error instanceof OperationDeadlineError) {
+    // Told to the client as a WeChat that did not answer in time: that is what kept the field waiting.
+    return new CloudEnvironmentError(`${WECHAT_UNAVAILABLE.message} (no answer in time)`, { code: WECHAT_UNAVAILABLE.code, retryable: WECHAT_UNAVAILABLE.retryable, merchantId });
   }
   if (error instanceof WechatTransportError) {
     const extensions: CloudEnvironmentErrorExtensions = {

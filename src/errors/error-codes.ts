@@ -1,6 +1,9 @@
 /**
- * The errcode table: how each WeChat errcode reaches a GraphQL client. It is data, read
- * by one function; the README's error table documents the same rows for client developers.
+ * The errcode table: how each WeChat errcode reaches a GraphQL client, and what the rest
+ * of the subgraph must know of it (whether asking again can help, whether WeChat refused
+ * the token itself). It is data: the WeChat client's retry policy, the circuit breaker's
+ * failure filter, token healing and the GraphQL mapping all read these rows. The README's
+ * error table documents the same rows for client developers.
  */
 import type { TokenSourceFailure } from '../tokens/token-source-error.js';
 
@@ -37,6 +40,21 @@ export interface ErrorCodeRule {
   readonly message: string;
   /** Our own bug (a malformed call), not the merchant's or WeChat's: logged at error level. */
   readonly ourBug?: true;
+  /**
+   * WeChat did nothing and says it is in trouble (busy, system error): the call is asked
+   * again this many times within the operation's deadline, and the failure counts towards
+   * opening the circuit. Unset: asked once (retrying a quota or permission error only
+   * burns quota).
+   */
+  readonly retries?: number;
+  /** WeChat refused the access token itself: a fresh token may succeed where this one failed. */
+  readonly tokenRejected?: true;
+  /**
+   * Not WeChat's trouble, but asking again soon only meets it again (45011: this
+   * authorizer's per-minute quota is spent): when it repeats, the authorizer is held back
+   * like one WeChat keeps failing for, without counting towards the host's circuit.
+   */
+  readonly holdsAuthorizerBack?: true;
 }
 
 const rule = (code: ErrorCode, retryable: boolean, message: string, ourBug?: true): ErrorCodeRule =>
@@ -45,11 +63,11 @@ const rule = (code: ErrorCode, retryable: boolean, message: string, ourBug?: tru
 const OUR_BUG = rule('INTERNAL_SERVER_ERROR', false, 'The subgraph sent WeChat a malformed request; this is a bug on our side and has been logged.', true);
 
 export const ERRCODE_RULES: ReadonlyMap<number, ErrorCodeRule> = new Map([
-  [-1, rule('WECHAT_BUSY', true, 'WeChat is busy and still was after retrying; try again shortly.')],
-  [-1000, rule('WECHAT_SYSTEM_ERROR', true, 'WeChat reported a system error, also on retry; try again shortly.')],
-  [40001, rule('AUTHORIZER_TOKEN_INVALID', false, "WeChat rejected the merchant's authorizer access token as invalid or not the latest.")],
-  [40014, rule('AUTHORIZER_TOKEN_INVALID', false, "WeChat rejected the merchant's authorizer access token as invalid.")],
-  [42001, rule('AUTHORIZER_TOKEN_EXPIRED', false, "The merchant's authorizer access token has expired.")],
+  [-1, { ...rule('WECHAT_BUSY', true, 'WeChat is busy and still was after retrying; try again shortly.'), retries: 2 }],
+  [-1000, { ...rule('WECHAT_SYSTEM_ERROR', true, 'WeChat reported a system error, also on retry; try again shortly.'), retries: 1 }],
+  [40001, { ...rule('AUTHORIZER_TOKEN_INVALID', false, "WeChat rejected the merchant's authorizer access token as invalid or not the latest."), tokenRejected: true }],
+  [40014, { ...rule('AUTHORIZER_TOKEN_INVALID', false, "WeChat rejected the merchant's authorizer access token as invalid."), tokenRejected: true }],
+  [42001, { ...rule('AUTHORIZER_TOKEN_EXPIRED', false, "The merchant's authorizer access token has expired."), tokenRejected: true }],
   [41001, OUR_BUG],
   [43002, OUR_BUG],
   [44002, OUR_BUG],
@@ -57,7 +75,7 @@ export const ERRCODE_RULES: ReadonlyMap<number, ErrorCodeRule> = new Map([
   [40097, rule('BAD_USER_INPUT', false, 'WeChat refused the request arguments as invalid; check the env argument.')],
   [40101, rule('BAD_USER_INPUT', false, 'WeChat reported a missing request argument.')],
   [45009, rule('QUOTA_EXCEEDED', false, "The daily WeChat API quota for this call is used up; it resets at midnight China time.")],
-  [45011, rule('RATE_LIMITED', true, 'WeChat rate-limited this call (per-minute quota); retry in a minute.')],
+  [45011, { ...rule('RATE_LIMITED', true, 'WeChat rate-limited this call (per-minute quota); retry in a minute.'), holdsAuthorizerBack: true }],
   [48001, rule('API_UNAUTHORIZED', false, "The merchant's mini program does not have the getEnvInfo capability.")],
   [50001, rule('FORBIDDEN', false, 'WeChat refused access for this merchant (user unauthorized).')],
   [61003, rule('MERCHANT_NOT_AUTHORIZED', false, 'The merchant has not authorized (or has revoked) our WeChat third-party platform.')],

@@ -3,7 +3,7 @@
  * that asks for exactly one thing sends it as is; any larger batch asks for every
  * environment once and each request is answered from that list.
  */
-import type { CloudEnvironment } from '../wechat/cloud-environment.js';
+import type { EnvInfo } from '../wechat/env-info.js';
 
 /** The key for "every environment": `*` cannot be an env id, which are [A-Za-z0-9_-]. */
 export const ALL_ENVIRONMENTS = '*';
@@ -17,7 +17,7 @@ export function upstreamEnvFor(queries: readonly EnvironmentQuery[]): string | u
 }
 
 /** Answers one query from the environments one call returned. */
-export function answerQuery(query: EnvironmentQuery, environments: readonly CloudEnvironment[]): CloudEnvironment[] {
+export function answerQuery(query: EnvironmentQuery, environments: readonly EnvInfo[]): EnvInfo[] {
   if (query === ALL_ENVIRONMENTS) return [...environments];
   return environments.filter((environment) => environment.env === query);
 }

@@ -6,7 +6,7 @@
  */
 import DataLoader from 'dataloader';
 import type { AuthorizerTokenSource } from '../tokens/token-source.js';
-import type { CloudEnvironment } from '../wechat/cloud-environment.js';
+import type { EnvInfo } from '../wechat/env-info.js';
 import type { WechatClient } from '../wechat/wechat-client.js';
 import type { OperationDeadline } from './operation-deadline.js';
 import type { SharedEnvInfo } from './shared-env-info.js';
@@ -19,8 +19,6 @@ export interface CloudEnvironmentSources {
   readonly wechat: Pick<WechatClient, 'getEnvInfo'>;
   /** Single-flight and short-lived cache across operations. */
   readonly envInfo: SharedEnvInfo;
-  /** false: every field calls WeChat itself (the benchmark's no-batching baseline). */
-  readonly batching: boolean;
   readonly metrics: Metrics;
 }
 
@@ -31,7 +29,7 @@ export interface OperationStats {
 }
 
 export class CloudEnvironmentLoaders {
-  private readonly byAuthorizer = new Map<string, DataLoader<EnvironmentQuery, CloudEnvironment[]>>();
+  private readonly byAuthorizer = new Map<string, DataLoader<EnvironmentQuery, EnvInfo[]>>();
 
   constructor(
     private readonly sources: CloudEnvironmentSources,
@@ -40,19 +38,13 @@ export class CloudEnvironmentLoaders {
   ) {}
 
   /** The authorizer's environments; with `env`, at most that one. Fails once the operation's deadline passes. */
-  load(authorizerAppId: string, env?: string): Promise<CloudEnvironment[]> {
+  load(authorizerAppId: string, env?: string): Promise<EnvInfo[]> {
     const query = env ?? ALL_ENVIRONMENTS;
     // The deadline races each batch (one per authorizer), not each field: fields share their batch's fate.
-    return this.sources.batching ? this.loaderFor(authorizerAppId).load(query) : this.deadline.race(this.fetchUnbatched(authorizerAppId, query));
+    return this.loaderFor(authorizerAppId).load(query);
   }
 
-  private async fetchUnbatched(authorizerAppId: string, query: EnvironmentQuery): Promise<CloudEnvironment[]> {
-    const env = upstreamEnvFor([query]);
-    const environments = await this.withFreshToken(authorizerAppId, (token) => this.sources.wechat.getEnvInfo(token, env, { deadline: this.deadline.at, authorizer: authorizerAppId }));
-    return answerQuery(query, environments);
-  }
-
-  private loaderFor(authorizerAppId: string): DataLoader<EnvironmentQuery, CloudEnvironment[]> {
+  private loaderFor(authorizerAppId: string): DataLoader<EnvironmentQuery, EnvInfo[]> {
     let loader = this.byAuthorizer.get(authorizerAppId);
     if (!loader) {
       loader = new DataLoader((queries) => this.deadline.race(this.fetch(authorizerAppId, queries)));
@@ -61,7 +53,7 @@ export class CloudEnvironmentLoaders {
     return loader;
   }
 
-  private async fetch(authorizerAppId: string, queries: readonly EnvironmentQuery[]): Promise<CloudEnvironment[][]> {
+  private async fetch(authorizerAppId: string, queries: readonly EnvironmentQuery[]): Promise<EnvInfo[][]> {
     this.sources.metrics.batchSize.observe(queries.length);
     const env = upstreamEnvFor(queries);
     const call = { deadline: this.deadline.at, authorizer: authorizerAppId };

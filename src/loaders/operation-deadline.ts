@@ -3,7 +3,14 @@
  * any field still waiting when it passes (for a token, a queue slot, a retry) fails with
  * WECHAT_UNAVAILABLE instead of holding the whole response.
  */
-import { WechatTransportError } from '../wechat/errors.js';
+
+/** The operation ran out of time: no single call failed, the budget for all of them passed. */
+export class OperationDeadlineError extends Error {
+  constructor(readonly budgetMs: number) {
+    super(`the operation deadline of ${budgetMs} ms (REQUEST_DEADLINE_MS) passed; raise it if WeChat is slow but answering`);
+    this.name = 'OperationDeadlineError';
+  }
+}
 
 export class OperationDeadline {
   /** Epoch ms. */
@@ -19,10 +26,7 @@ export class OperationDeadline {
   race<T>(work: Promise<T>): Promise<T> {
     if (!this.passed) {
       this.passed = new Promise<never>((_resolve, reject) => {
-        this.timer = setTimeout(
-          () => reject(new WechatTransportError('operation', 'timeout', `the operation deadline of ${this.budgetMs} ms (REQUEST_DEADLINE_MS) passed`)),
-          Math.max(0, this.at - Date.now()),
-        );
+        this.timer = setTimeout(() => reject(new OperationDeadlineError(this.budgetMs)), Math.max(0, this.at - Date.now()));
         this.timer.unref();
       });
       this.passed.catch(() => undefined); // raced, never awaited alone

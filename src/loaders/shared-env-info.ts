@@ -9,24 +9,24 @@ import type { Logger } from 'pino';
 import { type Metrics, unobserved } from '../observability/metrics.js';
 import { SingleFlight } from '../single-flight.js';
 import type { KeyValueStore } from '../store/key-value-store.js';
-import type { CloudEnvironment } from '../wechat/cloud-environment.js';
+import type { EnvInfo } from '../wechat/env-info.js';
 import { ALL_ENVIRONMENTS } from './batch-rule.js';
 
 /** Where answers are kept between operations. */
 export interface EnvInfoCache {
-  get(key: string): Promise<readonly CloudEnvironment[] | undefined>;
-  set(key: string, environments: readonly CloudEnvironment[], ttlMs: number): Promise<void>;
+  get(key: string): Promise<readonly EnvInfo[] | undefined>;
+  set(key: string, environments: readonly EnvInfo[], ttlMs: number): Promise<void>;
 }
 
 /** One replica: a bounded LRU holding the answers as they are. */
 export class MemoryEnvInfoCache implements EnvInfoCache {
-  private readonly entries = new LRUCache<string, readonly CloudEnvironment[]>({ max: 10_000, ttlAutopurge: false });
+  private readonly entries = new LRUCache<string, readonly EnvInfo[]>({ max: 10_000, ttlAutopurge: false });
 
   async get(key: string) {
     return this.entries.get(key);
   }
 
-  async set(key: string, environments: readonly CloudEnvironment[], ttlMs: number) {
+  async set(key: string, environments: readonly EnvInfo[], ttlMs: number) {
     this.entries.set(key, environments, { ttl: ttlMs });
   }
 }
@@ -41,19 +41,19 @@ export class StoreEnvInfoCache implements EnvInfoCache {
   async get(key: string) {
     const raw = await this.store.get(`${this.prefix}${key}`);
     if (raw === undefined) return undefined;
-    return (JSON.parse(raw) as Array<Omit<CloudEnvironment, 'createTime' | 'updateTime'> & { createTime: number; updateTime: number }>).map(
+    return (JSON.parse(raw) as Array<Omit<EnvInfo, 'createTime' | 'updateTime'> & { createTime: number; updateTime: number }>).map(
       (environment) => ({ ...environment, createTime: new Date(environment.createTime), updateTime: new Date(environment.updateTime) }),
     );
   }
 
-  async set(key: string, environments: readonly CloudEnvironment[], ttlMs: number) {
+  async set(key: string, environments: readonly EnvInfo[], ttlMs: number) {
     const wire = environments.map((environment) => ({ ...environment, createTime: environment.createTime.getTime(), updateTime: environment.updateTime.getTime() }));
     await this.store.set(`${this.prefix}${key}`, JSON.stringify(wire), { ttlMs });
   }
 }
 
 export class SharedEnvInfo {
-  private readonly flights: SingleFlight<readonly CloudEnvironment[]>;
+  private readonly flights: SingleFlight<readonly EnvInfo[]>;
 
   constructor(
     private readonly cache: EnvInfoCache,
@@ -71,24 +71,24 @@ export class SharedEnvInfo {
   }
 
   /** The authorizer's environments (with `env`, as WeChat answers that query), fetched with `fetch` only when no one else is. */
-  get(authorizerAppId: string, env: string | undefined, fetch: () => Promise<CloudEnvironment[]>): Promise<readonly CloudEnvironment[]> {
+  get(authorizerAppId: string, env: string | undefined, fetch: () => Promise<EnvInfo[]>): Promise<readonly EnvInfo[]> {
     const key = `${authorizerAppId}:${env ?? ALL_ENVIRONMENTS}`;
     // With the cache off there is nothing to look up: straight to the flight, no extra awaits.
     return this.ttlMs > 0 ? this.cachedOrShared(key, authorizerAppId, env, fetch) : this.shared(key, fetch);
   }
 
-  private async cachedOrShared(key: string, authorizerAppId: string, env: string | undefined, fetch: () => Promise<CloudEnvironment[]>) {
+  private async cachedOrShared(key: string, authorizerAppId: string, env: string | undefined, fetch: () => Promise<EnvInfo[]>) {
     const cached = await this.cached(key, authorizerAppId, env);
     this.metrics.cacheLookups.inc({ result: cached ? 'hit' : 'miss' });
     return cached ?? this.shared(key, fetch);
   }
 
   /** Joins the call in flight for `key`, or makes it; a successful answer is cached. */
-  private shared(key: string, fetch: () => Promise<CloudEnvironment[]>): Promise<readonly CloudEnvironment[]> {
+  private shared(key: string, fetch: () => Promise<EnvInfo[]>): Promise<readonly EnvInfo[]> {
     return this.flights.run(key, fetch);
   }
 
-  private async cached(key: string, authorizerAppId: string, env: string | undefined): Promise<readonly CloudEnvironment[] | undefined> {
+  private async cached(key: string, authorizerAppId: string, env: string | undefined): Promise<readonly EnvInfo[] | undefined> {
     try {
       const exact = await this.cache.get(key);
       if (exact || env === undefined) return exact;

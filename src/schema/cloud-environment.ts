@@ -2,7 +2,7 @@
 // Decorators read design-time metadata: the polyfill must load before any class here.
 import 'reflect-metadata';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { CloudEnvironmentStatus } from '../wechat/cloud-environment.js';
+import { CloudEnvironmentStatus } from '../wechat/env-info.js';
 import { DateTimeScalar } from './date-time.js';
 
 registerEnumType(CloudEnvironmentStatus, {

@@ -5,7 +5,21 @@
  * our bug: logged with its stack, answered 500 without details.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { JSON_CONTENT_TYPE, errorBody } from './error-body.js';
+
+/**
+ * The body of a refusal made before GraphQL runs (router secret, malformed or oversized
+ * request): shaped like a GraphQL response, so a gateway relays the message and code to
+ * its client the same way it relays any subgraph error.
+ */
+export interface ErrorBody {
+  readonly errors: ReadonlyArray<{ readonly message: string; readonly extensions: { readonly code: string } }>;
+}
+
+export function errorBody(message: string, code: string): ErrorBody {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** What the client should be told for the refusals fastify makes itself, by fastify error code. */
 function messageFor(error: FastifyError, maxBodyBytes: number): { message: string; code: string } {

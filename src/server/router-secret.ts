@@ -7,7 +7,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { onRequestAsyncHookHandler } from 'fastify';
-import { JSON_CONTENT_TYPE, errorBody } from './error-body.js';
+import { JSON_CONTENT_TYPE, errorBody } from './request-errors.js';
 
 export const ROUTER_SECRET_HEADER = 'router-authorization';
 

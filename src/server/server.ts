@@ -12,7 +12,8 @@ import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPag
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import type { GraphQLSchema } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -20,9 +21,7 @@ import { type Context, type ContextSources, createContext } from '../context.js'
 import { cachePolicyPlugin } from './cache-policy.js';
 import { entitiesGuardPlugin } from './entities-guard.js';
 import { errorLoggingPlugin } from './error-logging.js';
-import { explainDisabledIntrospection } from './introspection-disabled.js';
 import { exampleOperation } from './landing-example.js';
-import { maskUnexpectedErrors } from './mask-errors.js';
 import { operationLifecyclePlugin } from './operation-lifecycle.js';
 import { operationLimitsRule } from './operation-limits.js';
 import { requestErrorHandler } from './request-errors.js';
@@ -43,6 +42,31 @@ export interface ServerOptions {
   readonly routerSecret: string | undefined;
   /** Introspection and the Sandbox landing page. */
   readonly introspection: boolean;
+}
+
+/**
+ * Apollo Server refuses introspection with advice for its own API ("pass introspection:
+ * true to ApolloServer"); the operator of this subgraph needs the variable to set, and a
+ * gateway developer needs to know `_service { sdl }` still answers.
+ */
+function explainDisabledIntrospection(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (formatted.extensions?.['validationErrorCode'] !== 'INTROSPECTION_DISABLED') return formatted;
+  return {
+    ...formatted,
+    message:
+      'Introspection is off on this subgraph (the production default); set INTROSPECTION=true to enable it. Gateways and rover read the schema from `_service { sdl }`, which stays available.',
+  };
+}
+
+/**
+ * In production, an error the subgraph did not mean to show (an exception from a bug)
+ * reaches the client as a bare "Internal server error"; its details stay in the log.
+ * Errors with a code of ours or GraphQL's pass through unchanged.
+ */
+function maskUnexpectedErrors(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof GraphQLError || formatted.extensions?.['code'] !== 'INTERNAL_SERVER_ERROR') return formatted;
+  return { ...formatted, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {

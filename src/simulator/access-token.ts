@@ -3,8 +3,8 @@
  * a fixed token first (it never lapses), then the authorizer token the component last
  * minted. Everything else, superseded and revoked tokens included, is 40001.
  */
-import type { SimulatedAuthorizer } from './authorizer-registry.js';
-import type { SimulatorState } from './routes.js';
+import type { SimulatedAuthorizer } from './simulated-authorizers.js';
+import type { SimulatorState } from './simulated-route.js';
 
 export function resolveAccessToken(
   accessToken: string,

@@ -10,7 +10,7 @@
  * rotateRefreshTokens is on, so clients must persist whatever comes back.
  */
 import { readJsonBody, stringField } from './json-body.js';
-import type { SimulatedRoute } from './routes.js';
+import type { SimulatedRoute } from './simulated-route.js';
 import { errorAnswer } from './wechat-answer.js';
 
 export const answerAuthorizerToken: SimulatedRoute = (request, state) => {

@@ -3,7 +3,7 @@
  * component_verify_ticket (on start and on an interval, as WeChat does every 10 minutes)
  * and tells the platform when a merchant authorizes or revokes.
  */
-import type { AuthorizerRegistry } from './authorizer-registry.js';
+import type { SimulatedAuthorizers } from './simulated-authorizers.js';
 import type { ComponentAccount } from './component-account.js';
 import { type PushAnswer, type PushTarget, pushComponentEvent } from './component-push.js';
 
@@ -12,7 +12,7 @@ export class ComponentPushes {
 
   constructor(
     private readonly component: ComponentAccount,
-    private readonly authorizers: AuthorizerRegistry,
+    private readonly authorizers: SimulatedAuthorizers,
   ) {}
 
   /** Pushes the current component_verify_ticket to the platform. */

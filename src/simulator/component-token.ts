@@ -8,7 +8,7 @@
  * supersedes the previous component token at once.
  */
 import { readJsonBody, stringField } from './json-body.js';
-import type { SimulatedRoute } from './routes.js';
+import type { SimulatedRoute } from './simulated-route.js';
 import { errorAnswer } from './wechat-answer.js';
 
 export const answerComponentToken: SimulatedRoute = (request, { component, tokens }) => {

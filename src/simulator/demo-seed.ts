@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import demo from './demo-authorizers.json' with { type: 'json' };
-import type { SimulatedAuthorizer, SimulatedEnvironment } from './authorizer-registry.js';
+import type { SimulatedAuthorizer, SimulatedEnvironment } from './simulated-authorizers.js';
 import type { SimulatedComponent } from './component-account.js';
 
 /** Path of demo-authorizers.json, for the subgraph to read as its authorizers file (tsc copies it beside the build). */

@@ -1,6 +1,10 @@
 /**
  * WeChat's errmsg texts and request ids, so simulated errors read exactly like real ones.
  * Clients must branch on errcode only; the texts are here for realism and for humans reading logs.
+ *
+ * This is WeChat's side of the contract, and stays apart from the subgraph's errcode table
+ * (src/errors/error-codes.ts), which says what an errcode means to us: a simulator that
+ * borrowed our reading of WeChat would agree with any mistake in it.
  */
 import { randomBytes } from 'node:crypto';
 

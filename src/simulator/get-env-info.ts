@@ -7,9 +7,9 @@
  * string (40097). Injected faults are applied earlier, by the server, as the request arrives.
  */
 import { resolveAccessToken } from './access-token.js';
-import type { SimulatedEnvironment } from './authorizer-registry.js';
+import type { SimulatedEnvironment } from './simulated-authorizers.js';
 import { readJsonBody } from './json-body.js';
-import type { SimulatedRoute } from './routes.js';
+import type { SimulatedRoute } from './simulated-route.js';
 import { errorAnswer } from './wechat-answer.js';
 
 export const answerGetEnvInfo: SimulatedRoute = (request, state) => {

@@ -1,6 +1,6 @@
 /** The WeChat API simulator's public surface. */
 export { WechatSimulator, type RecordedCall, type WechatSimulatorOptions } from './wechat-simulator.js';
-export type { SimulatedAuthorizer, SimulatedEnvironment } from './authorizer-registry.js';
+export type { SimulatedAuthorizer, SimulatedEnvironment } from './simulated-authorizers.js';
 export type { SimulatedComponent } from './component-account.js';
 export type { TokenKind } from './token-issuer.js';
 export type { SimulatedFault } from './fault-queue.js';

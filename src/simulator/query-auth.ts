@@ -8,7 +8,7 @@
  * 40097), component appid (40013), the code (61009 unknown or already used).
  */
 import { readJsonBody, stringField } from './json-body.js';
-import type { SimulatedRoute } from './routes.js';
+import type { SimulatedRoute } from './simulated-route.js';
 import { errorAnswer } from './wechat-answer.js';
 
 export const answerQueryAuth: SimulatedRoute = (request, { authorizers, tokens }) => {

@@ -16,13 +16,14 @@ import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AuthorizerRegistry, type SimulatedAuthorizer } from './authorizer-registry.js';
+import { SimulatedAuthorizers, type SimulatedAuthorizer } from './simulated-authorizers.js';
 import { ComponentAccount, type SimulatedComponent } from './component-account.js';
 import { ComponentPushes } from './component-pushes.js';
 import { answerWithFault } from './fault-answer.js';
 import { FaultQueue, type SimulatedFault } from './fault-queue.js';
 import { type RandomFaultOptions, RandomFaults } from './random-faults.js';
-import { receiveRequest, routeRequest, type SimulatorState } from './routes.js';
+import { routeRequest } from './routes.js';
+import { receiveRequest, type SimulatorState } from './simulated-route.js';
 import { TokenIssuer, type TokenKind } from './token-issuer.js';
 import { errorAnswer, writeAnswer } from './wechat-answer.js';
 
@@ -67,7 +68,7 @@ export class WechatSimulator {
 
   constructor(options: WechatSimulatorOptions = {}) {
     this.#state = {
-      authorizers: new AuthorizerRegistry(options.authorizers),
+      authorizers: new SimulatedAuthorizers(options.authorizers),
       component: new ComponentAccount(options.component),
       tokens: new TokenIssuer(options.tokenLifetimeSeconds),
       rotateRefreshTokens: options.rotateRefreshTokens ?? false,

@@ -5,9 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { PlatformTokensConfig } from '../config.js';
-import { RedisStore, redactUrl } from '../store/redis-store.js';
 import { PlatformHttpReader } from './platform-http-reader.js';
-import { PlatformRedisReader } from './platform-redis-reader.js';
 import type { PlatformTokenReader } from './platform-token-reader.js';
 import { PlatformTokens } from './platform-tokens.js';
 
@@ -21,6 +19,8 @@ export async function connectPlatformTokens(config: PlatformTokensConfig, { time
   const layout = { tokenField: config.tokenField, expiresAtField: config.expiresAtField };
   let reader: PlatformTokenReader;
   if (config.redis) {
+    // The Redis client is loaded only when the platform keeps its tokens in Redis.
+    const [{ RedisStore, redactUrl }, { PlatformRedisReader }] = await Promise.all([import('../store/redis-store.js'), import('./platform-redis-reader.js')]);
     const redis = await RedisStore.connect({ url: config.redis.url, logger }).catch((error: Error) => {
       throw new Error(`TOKEN_SOURCE=platform: the platform's Redis at ${redactUrl(config.redis!.url)} (PLATFORM_REDIS_URL, or REDIS_URL) cannot be reached: ${error.message}`);
     });

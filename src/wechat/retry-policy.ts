@@ -1,19 +1,16 @@
 /**
- * Which failures are worth asking WeChat again, and how often: busy/system errcodes and
- * transport failures (within the operation's deadline). Everything else is answered at
- * once: retrying a quota or permission error only burns quota.
+ * Which failures are worth asking WeChat again, and how often: the errcodes the errcode
+ * table gives retries (busy, system error) and transport failures (within the
+ * operation's deadline). Everything else is answered at once. What each errcode means is
+ * the table's to say; this module only reads it.
  */
+import { ruleForErrcode } from '../errors/error-codes.js';
 import { DeadlinePassedError, WechatApiError, WechatTransportError } from './errors.js';
-
-const RETRIES_BY_ERRCODE: ReadonlyMap<number, number> = new Map([
-  [-1, 2], // system busy: back off and ask again
-  [-1000, 1], // system error: one more try
-]);
 
 const TRANSPORT_RETRIES = 2;
 
 export function retriesFor(errcode: number): number {
-  return RETRIES_BY_ERRCODE.get(errcode) ?? 0;
+  return ruleForErrcode(errcode).retries ?? 0;
 }
 
 /** How many times a call that failed with `error` may be retried (0: never). */
@@ -33,7 +30,7 @@ export function retriesForError(error: unknown): number {
  * never count.
  */
 export function isUpstreamFailure(error: unknown): boolean {
-  if (error instanceof WechatApiError) return RETRIES_BY_ERRCODE.has(error.errcode);
+  if (error instanceof WechatApiError) return retriesFor(error.errcode) > 0;
   return isCallMade(error) && error instanceof WechatTransportError;
 }
 
@@ -43,9 +40,6 @@ export function isCallMade(error: unknown): boolean {
   return !(error instanceof WechatTransportError && (error.failure === 'circuit-open' || error.failure === 'overloaded'));
 }
 
-/** 45011: this authorizer's per-minute quota of the API is spent. Not WeChat's trouble, but asking again only keeps it spent. */
-const RATE_LIMITED = 45011;
-
 /**
  * Failures that hold one authorizer back when they repeat: WeChat's own trouble as met by
  * this authorizer, and its per-minute rate limit (45011). Other errcodes (61007, 85088,
@@ -53,12 +47,10 @@ const RATE_LIMITED = 45011;
  * more than the first time did, and the answer is what its callers need to see.
  */
 export function isAuthorizerTrouble(error: unknown): boolean {
-  return isUpstreamFailure(error) || (error instanceof WechatApiError && error.errcode === RATE_LIMITED);
+  return isUpstreamFailure(error) || (error instanceof WechatApiError && ruleForErrcode(error.errcode).holdsAuthorizerBack === true);
 }
-
-const TOKEN_REJECTIONS: ReadonlySet<number> = new Set([40001, 40014, 42001]);
 
 /** WeChat refused the access token itself: a fresh token may succeed where this one failed. */
 export function isTokenRejection(errcode: number): boolean {
-  return TOKEN_REJECTIONS.has(errcode);
+  return ruleForErrcode(errcode).tokenRejected === true;
 }

@@ -3,7 +3,8 @@
  * query string, and an answer is a JSON object whose non-zero `errcode` is a failure
  * (WeChat answers HTTP 200 either way).
  */
-import { WechatApiError, WechatTransportError, scrubTokens } from './errors.js';
+import { scrubTokens } from '../observability/scrub-secrets.js';
+import { WechatApiError, WechatTransportError } from './errors.js';
 
 /** `?a=1&b=2`, or '' for no parameters. */
 export function queryString(query: Readonly<Record<string, string>>): string {

@@ -9,8 +9,9 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Agent, request } from 'undici';
-import { type CloudEnvironment, CloudEnvironmentStatus, EnvInfoShapeError, readCloudEnvironment } from './cloud-environment.js';
-import { DeadlinePassedError, WechatApiError, WechatTransportError, scrubTokens } from './errors.js';
+import { type EnvInfo, CloudEnvironmentStatus, EnvInfoShapeError, readEnvInfo } from './env-info.js';
+import { scrubTokens } from '../observability/scrub-secrets.js';
+import { DeadlinePassedError, WechatApiError, WechatTransportError } from './errors.js';
 import { decodeAnswer, queryString } from './wechat-answer.js';
 import { retriesForError } from './retry-policy.js';
 import type { SharedHolds } from './shared-holds.js';
@@ -101,14 +102,14 @@ export class WechatClient {
   }
 
   /** The authorizer's cloud environments; with `env`, at most that one. */
-  async getEnvInfo(accessToken: string, env?: string, call: CallOptions = {}): Promise<CloudEnvironment[]> {
+  async getEnvInfo(accessToken: string, env?: string, call: CallOptions = {}): Promise<EnvInfo[]> {
     const body = await this.post(GET_ENV_INFO, { access_token: accessToken }, env === undefined ? {} : { env }, call);
     const infoList = body['info_list'] ?? [];
     if (!Array.isArray(infoList)) {
       throw new WechatTransportError(GET_ENV_INFO, 'invalid-body', 'info_list is not an array');
     }
     try {
-      const environments = infoList.map(readCloudEnvironment);
+      const environments = infoList.map(readEnvInfo);
       for (const environment of environments) {
         if (environment.status === CloudEnvironmentStatus.UNKNOWN) {
           this.options.logger.warn(

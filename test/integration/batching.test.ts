@@ -94,17 +94,3 @@ describe('batching per authorizer token', () => {
     expect(wireCalls()).toHaveLength(3);
   });
 });
-
-describe('with CLOUDENV_BATCHING=false (the benchmark baseline)', () => {
-  it('calls WeChat once per field', async () => {
-    const unbatched = await startSubgraphStack({ simulator: { authorizers }, merchants: entries, env: { CLOUDENV_BATCHING: 'false', CLOUDENV_CACHE_TTL_MS: '5000' } });
-    try {
-      const { body } = await postGraphQL(unbatched.subgraph.url, FAN_OUT, { representations: merchantRepresentations('m_0', 'm_1') });
-      expect(body.errors).toBeUndefined();
-      expect(body.data._entities[0].prod).toEqual([{ env: 'prod-0' }]);
-      expect(unbatched.simulator.callCount(GET_ENV_INFO)).toBe(10); // 2 merchants × 5 fields
-    } finally {
-      await unbatched.stop();
-    }
-  });
-});

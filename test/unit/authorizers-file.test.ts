@@ -193,7 +193,6 @@ describe('importAuthorizersFile', () => {
         ['wx5f3c0a1b2c3d4e5f', TOKEN],
         ['wx8a61d2e4b7c90f13', OTHER_TOKEN],
       ]),
-      needsComponent: true,
     });
     expect(await registry.findByMerchantIds(['m_1002', 'm_9999', 'm_2001'])).toEqual([
       { merchantId: 'm_1002', authorizerAppId: 'wx5f3c0a1b2c3d4e5f' },
@@ -209,15 +208,5 @@ describe('importAuthorizersFile', () => {
     await store.set(keys.refreshToken(refreshing.authorizerAppId), 'refresh-newer-in-store');
     await importAuthorizersFile([refreshing], new AuthorizerRegistry(store, keys));
     expect(await store.get(keys.refreshToken(refreshing.authorizerAppId))).toBe('refresh-newer-in-store');
-  });
-
-  it('needs component credentials for an entry with no token, whose tokens the receiver and the mint provide', async () => {
-    const imported = await importAuthorizersFile([storefront, { merchantId: 'm_2001', authorizerAppId: 'wx2b9e47c1d05a3f86' }], new AuthorizerRegistry(new MemoryStore(), new StoreKeys('t:')));
-    expect(imported.needsComponent).toBe(true);
-  });
-
-  it('needs no component credentials when every entry has a fixed token', async () => {
-    const imported = await importAuthorizersFile([storefront], new AuthorizerRegistry(new MemoryStore(), new StoreKeys('t:')));
-    expect(imported.needsComponent).toBe(false);
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_ENVIRONMENTS, answerQuery, upstreamEnvFor } from '../../src/loaders/batch-rule.js';
-import { type CloudEnvironment, CloudEnvironmentStatus } from '../../src/wechat/cloud-environment.js';
+import { type EnvInfo, CloudEnvironmentStatus } from '../../src/wechat/env-info.js';
 
-function environment(env: string): CloudEnvironment {
+function environment(env: string): EnvInfo {
   return {
     env,
     alias: env.split('-')[0] ?? '',

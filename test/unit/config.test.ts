@@ -103,7 +103,6 @@ describe('loadConfig with values', () => {
       },
       limits: { requestDeadlineMs: 3000, maxBodyBytes: 65536, maxEntities: 200, maxQueryDepth: 8, maxCloudEnvironmentFields: 10 },
       cacheTtlMs: 1500,
-      batching: true,
       routerSecret: 'a-router-secret-of-32-characters',
       introspection: true,
       shutdownTimeoutMs: 5000,

@@ -4,7 +4,7 @@ import { inspect } from 'node:util';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type SimulatedAuthorizer, type SimulatedFault, WechatSimulator } from '../../src/simulator/index.js';
-import { CloudEnvironmentStatus } from '../../src/wechat/cloud-environment.js';
+import { CloudEnvironmentStatus } from '../../src/wechat/env-info.js';
 import { AuthorizerHeldBackError, WechatApiError, WechatTransportError } from '../../src/wechat/errors.js';
 import { WechatClient, type WechatClientOptions } from '../../src/wechat/wechat-client.js';
 

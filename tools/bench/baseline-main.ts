@@ -2,7 +2,8 @@
  * Runs baseline (b) in its own process, configured like the real subgraph: PORT, HOST,
  * WECHAT_API_BASE_URL, AUTHORIZERS_FILE (fixed access tokens only) and
  * WECHAT_MAX_CONNECTIONS; BASELINE_CACHE_CONTROL=off runs it without Apollo Server's
- * cache-control plugin (baseline (b′)). Prints `baseline subgraph ready at <url>`; stops on SIGTERM.
+ * cache-control plugin (baseline (b′)), BASELINE_BATCHING=off without its DataLoader
+ * (baseline (a): one WeChat call per field). Prints `baseline subgraph ready at <url>`; stops on SIGTERM.
  */
 import { readAuthorizersFile } from '../../src/authorizers/authorizers-file.js';
 import { type BaselineAuthorizer, startBaselineSubgraph } from './baseline-subgraph.js';
@@ -33,6 +34,7 @@ const baseline = await startBaselineSubgraph({
   authorizers,
   upstreamConnections: Number(process.env['WECHAT_MAX_CONNECTIONS'] ?? 64),
   cacheControlPlugin: process.env['BASELINE_CACHE_CONTROL'] !== 'off',
+  batching: process.env['BASELINE_BATCHING'] !== 'off',
 });
 process.stdout.write(`baseline subgraph ready at ${baseline.url}\n`);
 process.once('SIGTERM', () => void baseline.close().then(() => process.exit(0)));

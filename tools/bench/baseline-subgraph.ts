@@ -6,6 +6,10 @@
  * the real subgraph (DateTime in China time, unknown statuses as UNKNOWN), but has none
  * of its layers: no type-graphql, no retries, token refresh, deadline, upstream guard,
  * cache, limits or structured errors. Fixed access tokens only.
+ *
+ * With `batching: false` it is baseline (a): no DataLoader, so every cloudEnvironments
+ * field makes its own getenvinfo call (sending its `env`, when it has one), which is what
+ * batching per authorizer saves.
  */
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
@@ -71,6 +75,8 @@ interface Context {
   readonly environments: DataLoader<string, CloudEnvironment[]>;
 }
 
+type FieldArguments = { env?: string | null };
+
 export interface BaselineAuthorizer {
   readonly appId: string;
   readonly accessToken: string;
@@ -91,6 +97,8 @@ export interface BaselineOptions {
    * hand-written server has them.
    */
   readonly cacheControlPlugin?: boolean;
+  /** false: baseline (a), one getenvinfo call per field. Default true: one per authorizer per operation. */
+  readonly batching?: boolean;
 }
 
 const KNOWN_STATUSES = new Set(['NORMAL', 'HALTED', 'UNAVAILABLE']);
@@ -120,9 +128,10 @@ export async function startBaselineSubgraph(options: BaselineOptions): Promise<{
   const agent = new Agent({ connections: options.upstreamConnections, keepAliveTimeout: 30_000, pipelining: 1 });
   const tokenOf = new Map([...options.authorizers.values()].map(({ appId, accessToken }) => [appId, accessToken]));
 
-  async function getEnvInfo(appId: string): Promise<CloudEnvironment[]> {
+  async function getEnvInfo(appId: string, env?: string): Promise<CloudEnvironment[]> {
     const url = `${options.wechatBaseUrl}/tcb/getenvinfo?access_token=${encodeURIComponent(tokenOf.get(appId)!)}`;
-    const response = await request(url, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json' }, body: '{}' });
+    const body = env === undefined ? '{}' : JSON.stringify({ env });
+    const response = await request(url, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json' }, body });
     const answer = (await response.body.json()) as { errcode?: number; errmsg?: string; info_list?: WireEnvironment[] };
     if (response.statusCode !== 200 || (answer.errcode ?? 0) !== 0) {
       throw new GraphQLError(`getenvinfo failed: HTTP ${response.statusCode}, errcode ${answer.errcode}`);
@@ -136,10 +145,10 @@ export async function startBaselineSubgraph(options: BaselineOptions): Promise<{
       resolvers: {
         DateTime,
         Merchant: {
-          cloudEnvironments: async ({ id }: { id: string }, { env }: { env?: string | null }, context: Context) => {
+          cloudEnvironments: async ({ id }: { id: string }, { env }: FieldArguments, context: Context) => {
             const authorizer = options.authorizers.get(id);
             if (!authorizer) throw new GraphQLError(`merchant ${id} is not in AUTHORIZERS_FILE`);
-            const environments = await context.environments.load(authorizer.appId);
+            const environments = options.batching === false ? await getEnvInfo(authorizer.appId, env ?? undefined) : await context.environments.load(authorizer.appId);
             return env == null ? environments : environments.filter((environment) => environment.env === env);
           },
         },

@@ -6,7 +6,8 @@
  * - `subgraph-nocache`: the same with CLOUDENV_CACHE_TTL_MS=0 (batching and single-flight
  *   stay), so every operation reaches WeChat like the floor's do: the fair comparison
  *   for what type-graphql and our layers cost;
- * - `unbatched`, baseline (a): CLOUDENV_BATCHING=false, one WeChat call per field;
+ * - `unbatched`, baseline (a): the hand-written floor below without its DataLoader, one
+ *   WeChat call per field (the product itself has no switch that turns batching off);
  * - `floor`, baseline (b): the hand-written SDL-first subgraph (baseline-subgraph.ts), on
  *   Apollo Server's defaults, as the requirement describes it;
  * - `floor-lean`, baseline (b′): the same without Apollo Server's cache-control plugin, which
@@ -52,11 +53,11 @@ export function startServer(key: ServerKey, setting: ServerSetting): Promise<Ser
     AUTHORIZERS_FILE: setting.authorizersFile,
     WECHAT_MAX_CONNECTIONS: String(setting.upstreamConnections),
   };
-  if (key === 'floor' || key === 'floor-lean') {
+  if (key === 'floor' || key === 'floor-lean' || key === 'unbatched') {
     return ServerProcess.start({
       label: SERVER_LABELS[key],
       nodeArgs: [...profile, '--import', 'tsx', fileURLToPath(new URL('./baseline-main.ts', import.meta.url))],
-      env: { ...shared, BASELINE_CACHE_CONTROL: key === 'floor' ? 'on' : 'off' },
+      env: { ...shared, BASELINE_CACHE_CONTROL: key === 'floor-lean' ? 'off' : 'on', BASELINE_BATCHING: key === 'unbatched' ? 'off' : 'on' },
       cwd: REPOSITORY_ROOT,
     });
   }
@@ -69,13 +70,12 @@ export function startServer(key: ServerKey, setting: ServerSetting): Promise<Ser
     nodeArgs: [...profile, ...(setting.subgraphEntry === 'source' ? ['--import', 'tsx'] : []), ...preload, ...entry],
     env: {
       ...shared,
-      // The guard's limits sized like the floor's pool, and a queue deep enough that baseline
-      // (a)'s hundred calls per operation wait rather than fail.
+      // The guard's limits sized like the floor's pool, and a queue as deep as the floor's
+      // (unbounded in undici), so bursts wait rather than fail.
       WECHAT_MAX_CONCURRENCY: String(setting.upstreamConnections),
       // The unbatched baseline makes many calls per authorizer at once: the bulkhead would measure itself, not batching.
       WECHAT_MAX_CONCURRENCY_PER_AUTHORIZER: String(setting.upstreamConnections),
       WECHAT_MAX_QUEUE: '100000',
-      CLOUDENV_BATCHING: key === 'unbatched' ? 'false' : 'true',
       CLOUDENV_CACHE_TTL_MS: key === 'subgraph' ? String(setting.cacheTtlMs) : '0',
     },
     cwd: REPOSITORY_ROOT,

@@ -12,7 +12,7 @@ export enum CloudEnvironmentStatus {
   UNKNOWN = 'UNKNOWN',
 }
 
-export interface CloudEnvironment {
+export interface EnvInfo {
   readonly env: string;
   readonly alias: string;
   readonly createTime: Date;
@@ -49,7 +49,7 @@ function time(entry: Record<string, unknown>, field: string): Date {
 }
 
 /** Reads one `info_list` entry; throws EnvInfoShapeError when a required field is unusable. */
-export function readCloudEnvironment(entry: unknown): CloudEnvironment {
+export function readEnvInfo(entry: unknown): EnvInfo {
   if (typeof entry !== 'object' || entry === null) throw new EnvInfoShapeError('info_list entry is not an object');
   const record = entry as Record<string, unknown>;
   const env = text(record, 'env', true);

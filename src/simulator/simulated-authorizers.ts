@@ -28,7 +28,7 @@ export interface SimulatedAuthorizer {
   errcode?: number;
 }
 
-export class AuthorizerRegistry {
+export class SimulatedAuthorizers {
   readonly #byAppId = new Map<string, SimulatedAuthorizer>();
   readonly #appIdByFixedToken = new Map<string, string>();
   readonly #refreshTokenByAppId = new Map<string, string>();

@@ -1,6 +1,6 @@
 /** Token query parameters never survive scrubbing, whatever their case or however many there are; other text comes back as it was. */
 import { describe, expect, it } from 'vitest';
-import { scrubTokens } from '../../src/wechat/errors.js';
+import { scrubTokens } from '../../src/observability/scrub-secrets.js';
 
 describe('scrubTokens', () => {
   it.each([
