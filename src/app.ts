@@ -5,13 +5,15 @@
  * schema and the HTTP server. Tests start it exactly as `npm start` does.
  */
 import type { Logger } from 'pino';
+import { CallerVerifier } from './auth/caller-verifier.js';
+import { openAccessWarning } from './auth/open-access-warning.js';
 import { AuthorizerRegistry } from './authorizers/authorizer-registry.js';
 import { readAuthorizersFile } from './authorizers/authorizers-file.js';
 import { type ImportedAuthorizers, importAuthorizersFile } from './authorizers/import-authorizers-file.js';
 import type { Config } from './config.js';
 import { MemoryEnvInfoCache, SharedEnvInfo, StoreEnvInfoCache } from './loaders/shared-env-info.js';
 import { Metrics } from './observability/metrics.js';
-import { buildCloudEnvironmentsSchema } from './schema/build-schema.js';
+import { buildCloudEnvironmentsSchema, schemaOptionsOf } from './schema/build-schema.js';
 import { createServer } from './server/server.js';
 import { DEMO_AUTHORIZERS_FILE, DEMO_COMPONENT, WechatSimulator, demoSimulatorOptions } from './simulator/index.js';
 import type { KeyValueStore } from './store/key-value-store.js';
@@ -32,6 +34,8 @@ export interface RunningSubgraph {
 }
 
 export async function startSubgraph(config: Config, logger: Logger): Promise<RunningSubgraph> {
+  const openAccess = openAccessWarning(config);
+  if (openAccess) logger.warn(openAccess);
   let simulator: WechatSimulator | undefined;
   let { baseUrl } = config.wechat;
   let { authorizersFile, component, verifyTicket } = config;
@@ -78,10 +82,11 @@ export async function startSubgraph(config: Config, logger: Logger): Promise<Run
   });
   const envInfoCache = config.store.redisUrl ? new StoreEnvInfoCache(store, keys.envInfo) : new MemoryEnvInfoCache();
   const envInfo = new SharedEnvInfo(envInfoCache, config.cacheTtlMs, logger, metrics);
+  const callerVerifier = config.authorization.subgraph ? new CallerVerifier({ ...config.authorization.subgraph, scope: config.authorization.scope }) : undefined;
   let draining = false;
   const server = await createServer({
-    schema: buildCloudEnvironmentsSchema(),
-    sources: { registry, tokens, wechat, envInfo, batching: config.batching, metrics, logger, requestDeadlineMs: config.limits.requestDeadlineMs, cacheTtlMs: config.cacheTtlMs },
+    schema: buildCloudEnvironmentsSchema(schemaOptionsOf(config)),
+    sources: { registry, tokens, wechat, envInfo, batching: config.batching, metrics, logger, requestDeadlineMs: config.limits.requestDeadlineMs, cacheTtlMs: config.cacheTtlMs, callerVerifier },
     logger,
     metrics,
     nodeEnv: config.nodeEnv,

@@ -6,6 +6,10 @@ import { z } from 'zod';
 
 const WECHAT_PRODUCTION_URL = 'https://api.weixin.qq.com';
 
+/** The scope Merchant.cloudEnvironments requires when authorization is on (AUTH_SCOPE). */
+export const DEFAULT_AUTH_SCOPE = 'merchant:cloud-environments:read';
+const AUTHORIZATION_MODES = ['router', 'subgraph'] as const;
+
 const integer = (name: string, min: number, max: number, fallback: number) =>
   z
     .string()
@@ -75,6 +79,25 @@ const environmentModel = z.object({
     .enum(['true', 'false', ''], { message: 'INTROSPECTION must be true or false' })
     .optional()
     .transform((value) => (value === 'true' ? true : value === 'false' ? false : undefined)),
+  AUTHORIZATION: optionalString.transform((value, ctx) => {
+    const modes = (value ?? '').split(',').map((mode) => mode.trim()).filter(Boolean);
+    const unknown = modes.filter((mode) => !(AUTHORIZATION_MODES as readonly string[]).includes(mode));
+    if (unknown.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `AUTHORIZATION must be empty or a comma-separated list of router and subgraph (docs/authorization.md), got "${unknown.join('", "')}"` });
+      return z.NEVER;
+    }
+    return new Set(modes as Array<(typeof AUTHORIZATION_MODES)[number]>);
+  }),
+  AUTH_SCOPE: optionalString
+    .transform((value) => value ?? DEFAULT_AUTH_SCOPE)
+    .refine((value) => /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/.test(value), 'AUTH_SCOPE must be one OAuth scope: 1 to 128 printable characters without spaces, quotes or backslashes'),
+  AUTH_JWKS_URL: optionalString.refine(
+    (value) => value === undefined || /^https?:\/\/[^\s]+$/.test(value),
+    'AUTH_JWKS_URL must be the http(s) URL of your identity provider\'s JSON Web Key Set, e.g. https://idp.example.com/.well-known/jwks.json',
+  ),
+  AUTH_ISSUER: optionalString,
+  AUTH_AUDIENCE: optionalString,
+  AUTH_JWKS_COOLDOWN_MS: integer('AUTH_JWKS_COOLDOWN_MS', 0, 600_000, 30_000),
 });
 
 export interface Config {
@@ -115,6 +138,15 @@ export interface Config {
   readonly routerSecret: string | undefined;
   /** Introspection and the Sandbox landing page; on outside production unless INTROSPECTION=false. */
   readonly introspection: boolean;
+  /** AUTHORIZATION (docs/authorization.md): who checks that a caller may read Merchant.cloudEnvironments. */
+  readonly authorization: {
+    /** `router`: the SDL carries @requiresScopes(scopes: [[scope]]) for routers that enforce it. */
+    readonly router: boolean;
+    /** `subgraph`: the caller's forwarded JWT is verified here against this JWKS; undefined: off. */
+    readonly subgraph: { readonly jwksUrl: string; readonly issuer: string | undefined; readonly audience: string | undefined; readonly jwksCooldownMs: number } | undefined;
+    /** AUTH_SCOPE */
+    readonly scope: string;
+  };
   /** How long SIGTERM waits for in-flight operations before closing anyway. */
   readonly shutdownTimeoutMs: number;
   /** Undefined in demo mode (the bundled demo file is used) or when Redis holds the registry. */
@@ -143,6 +175,9 @@ function crossVariableProblems(env: NodeJS.ProcessEnv): string[] {
   if (file) problems.push(file);
   if (isSet(env['WECHAT_COMPONENT_APPID']) !== isSet(env['WECHAT_COMPONENT_APPSECRET'])) {
     problems.push('WECHAT_COMPONENT_APPID and WECHAT_COMPONENT_APPSECRET go together: set both (to mint access tokens from refresh tokens) or neither');
+  }
+  if (/(^|,)\s*subgraph\s*(,|$)/.test(env['AUTHORIZATION'] ?? '') && !isSet(env['AUTH_JWKS_URL'])) {
+    problems.push("AUTHORIZATION=subgraph needs AUTH_JWKS_URL: the URL of the JSON Web Key Set that signs your callers' tokens, e.g. https://idp.example.com/.well-known/jwks.json");
   }
   return problems;
 }
@@ -199,6 +234,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }),
     routerSecret: parsed.ROUTER_SECRET,
     introspection: parsed.INTROSPECTION ?? !production,
+    authorization: Object.freeze({
+      router: parsed.AUTHORIZATION.has('router'),
+      subgraph:
+        parsed.AUTHORIZATION.has('subgraph') && parsed.AUTH_JWKS_URL
+          ? Object.freeze({ jwksUrl: parsed.AUTH_JWKS_URL, issuer: parsed.AUTH_ISSUER, audience: parsed.AUTH_AUDIENCE, jwksCooldownMs: parsed.AUTH_JWKS_COOLDOWN_MS })
+          : undefined,
+      scope: parsed.AUTH_SCOPE,
+    }),
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     authorizersFile: parsed.AUTHORIZERS_FILE,
     component:
