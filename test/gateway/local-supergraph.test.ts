@@ -75,7 +75,9 @@ describe('schema/router.yaml', () => {
     expect(headers.all.request).toContainEqual({ propagate: { named: 'x-request-id' } });
   });
 
-  it('enables the authorization directives', async () => {
-    expect((await readYaml('router.yaml')).authorization.directives.enabled).toBe(true);
+  it('asks for no licensed feature by default: the authorization block is left for AUTHORIZATION=router', async () => {
+    const config = await readYaml('router.yaml');
+    expect(config.authorization).toBeUndefined();
+    expect(config.authentication).toBeUndefined();
   });
 });
