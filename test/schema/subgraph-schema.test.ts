@@ -72,6 +72,17 @@ describe('the subgraph schema', () => {
     expect(sdl.match(/@requiresScopes\(/g)).toHaveLength(1);
   });
 
+  it('leaves plain fields to the default resolver (type-graphql simpleResolvers): only Merchant.cloudEnvironments computes', () => {
+    const schema = buildCloudEnvironmentsSchema();
+    const resolved: string[] = [];
+    for (const name of ['Merchant', 'CloudEnvironment']) {
+      const type = schema.getType(name);
+      if (!isObjectType(type)) throw new Error(`${name} is not an object type`);
+      for (const field of Object.values(type.getFields())) if (field.resolve) resolved.push(`${name}.${field.name}`);
+    }
+    expect(resolved).toEqual(['Merchant.cloudEnvironments']);
+  });
+
   it('runs the type-graphql resolver class: Merchant.cloudEnvironments is MerchantResolver.cloudEnvironments, its parameters bound by its decorators', async () => {
     const resolved = [{ env: 'test2-4a89da' }];
     const method = vi.spyOn(MerchantResolver.prototype, 'cloudEnvironments').mockResolvedValue(resolved as never);
