@@ -31,7 +31,7 @@ export function schemaOptionsOf(config: Pick<Config, 'authorization'>): SchemaOp
 }
 
 /** The `@link` the SDL starts with: Federation 2.7, importing only what the SDL uses. */
-export function federationLink(options: SchemaOptions = {}): string {
+function federationLink(options: SchemaOptions = {}): string {
   const imports = options.requiredScope === undefined ? '"@key"' : '"@key", "@requiresScopes"';
   return `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: [${imports}])`;
 }
