@@ -118,7 +118,9 @@ try {
       `  curl -s ${gateway.url} -H 'content-type: application/json' -d '${JSON.stringify({ query: EXAMPLE_QUERY })}'`,
       config.authorization.router
         ? `AUTHORIZATION=router: every caller holds ${config.authorization.scope} here; send \`${SCOPES_HEADER}: none\` (or any other scopes) to be a caller without it.`
-        : 'No AUTHORIZATION: every caller reads every merchant (docs/authorization.md).',
+        : config.authorization.subgraph
+          ? 'AUTHORIZATION=subgraph: send `Authorization: Bearer <JWT>` signed by a key of AUTH_JWKS_URL; the gateway forwards it (docs/authorization.md).'
+          : 'No AUTHORIZATION: every caller reads every merchant (docs/authorization.md).',
       '',
     ].join('\n'),
   );
