@@ -6,12 +6,14 @@
  * Tests start it exactly as `npm start` does.
  */
 import type { Logger } from 'pino';
+import { CallerVerifier } from './auth/caller-verifier.js';
+import { openAccessWarning } from './auth/open-access-warning.js';
 import { AuthorizerRegistry } from './authorizers/authorizer-registry.js';
 import { type ImportedAuthorizers, importAuthorizersFile } from './authorizers/import-authorizers-file.js';
 import type { Config } from './config.js';
 import { MemoryEnvInfoCache, SharedEnvInfo, StoreEnvInfoCache } from './loaders/shared-env-info.js';
 import { Metrics } from './observability/metrics.js';
-import { buildCloudEnvironmentsSchema } from './schema/build-schema.js';
+import { buildCloudEnvironmentsSchema, schemaOptionsOf } from './schema/build-schema.js';
 import { createServer } from './server/server.js';
 import { type DemoSimulator, type StartPlan, planStart } from './start-up.js';
 import type { KeyValueStore } from './store/key-value-store.js';
@@ -40,6 +42,8 @@ export interface RunningSubgraph {
 /** `plan` defaults to checking `config` now (tests and tools); `npm start` checks first, then passes it. */
 export async function startSubgraph(config: Config, logger: Logger, plan?: StartPlan): Promise<RunningSubgraph> {
   const { entries, authorizersFile, component, verifyTicket, componentEvents, simulator: demo } = plan ?? (await planStart(config));
+  const openAccess = openAccessWarning(config);
+  if (openAccess) logger.warn(openAccess);
   let { baseUrl } = config.wechat;
   let simulator: DemoSimulator | undefined;
   if (demo) {
@@ -91,10 +95,11 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
   const tokens = platformTokens ?? ownTokens!;
   const envInfoCache = config.store.redisUrl ? new StoreEnvInfoCache(store, keys.envInfo) : new MemoryEnvInfoCache();
   const envInfo = new SharedEnvInfo(envInfoCache, config.cacheTtlMs, logger, metrics);
+  const callerVerifier = config.authorization.subgraph ? new CallerVerifier({ ...config.authorization.subgraph, scope: config.authorization.scope }) : undefined;
   let draining = false;
   const server = await createServer({
-    schema: buildCloudEnvironmentsSchema(),
-    sources: { registry, tokens, wechat, envInfo, metrics, logger, requestDeadlineMs: config.limits.requestDeadlineMs, cacheTtlMs: config.cacheTtlMs },
+    schema: buildCloudEnvironmentsSchema(schemaOptionsOf(config)),
+    sources: { registry, tokens, wechat, envInfo, metrics, logger, requestDeadlineMs: config.limits.requestDeadlineMs, cacheTtlMs: config.cacheTtlMs, callerVerifier },
     logger,
     metrics,
     nodeEnv: config.nodeEnv,

@@ -8,6 +8,10 @@ const WECHAT_PRODUCTION_URL = 'https://api.weixin.qq.com';
 /** WeChat's published disaster-recovery domain for api.weixin.qq.com. */
 const WECHAT_FALLBACK_URL = 'https://api2.weixin.qq.com';
 
+/** The scope Merchant.cloudEnvironments requires when authorization is on (AUTH_SCOPE). */
+export const DEFAULT_AUTH_SCOPE = 'merchant:cloud-environments:read';
+const AUTHORIZATION_MODES = ['router', 'subgraph'] as const;
+
 const integer = (name: string, min: number, max: number, fallback: number) =>
   z
     .string()
@@ -122,6 +126,25 @@ const environmentModel = z.object({
     .refine((value) => /^[A-Za-z0-9_-]{1,64}$/.test(value), 'PLATFORM_TOKEN_EXPIRES_AT_FIELD must be a JSON field name of 1 to 64 characters from A-Z, a-z, 0-9, "_" and "-"'),
   PLATFORM_TOKEN_REUSE_MS: integer('PLATFORM_TOKEN_REUSE_MS', 0, 60_000, 60_000),
   PLATFORM_TOKEN_BACKOFF_MS: integer('PLATFORM_TOKEN_BACKOFF_MS', 0, 600_000, 30_000),
+  AUTHORIZATION: optionalString.transform((value, ctx) => {
+    const modes = (value ?? '').split(',').map((mode) => mode.trim()).filter(Boolean);
+    const unknown = modes.filter((mode) => !(AUTHORIZATION_MODES as readonly string[]).includes(mode));
+    if (unknown.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `AUTHORIZATION must be empty or a comma-separated list of router and subgraph (docs/authorization.md), got "${unknown.join('", "')}"` });
+      return z.NEVER;
+    }
+    return new Set(modes as Array<(typeof AUTHORIZATION_MODES)[number]>);
+  }),
+  AUTH_SCOPE: optionalString
+    .transform((value) => value ?? DEFAULT_AUTH_SCOPE)
+    .refine((value) => /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/.test(value), 'AUTH_SCOPE must be one OAuth scope: 1 to 128 printable characters without spaces, quotes or backslashes'),
+  AUTH_JWKS_URL: optionalString.refine(
+    (value) => value === undefined || /^https?:\/\/[^\s]+$/.test(value),
+    'AUTH_JWKS_URL must be the http(s) URL of your identity provider\'s JSON Web Key Set, e.g. https://idp.example.com/.well-known/jwks.json',
+  ),
+  AUTH_ISSUER: optionalString,
+  AUTH_AUDIENCE: optionalString,
+  AUTH_JWKS_COOLDOWN_MS: integer('AUTH_JWKS_COOLDOWN_MS', 0, 600_000, 30_000),
 });
 
 /** The `{name}` placeholders in a template. */
@@ -174,6 +197,15 @@ export interface Config {
   readonly routerSecret: string | undefined;
   /** Introspection and the Sandbox landing page; on outside production unless INTROSPECTION=false. */
   readonly introspection: boolean;
+  /** AUTHORIZATION (docs/authorization.md): who checks that a caller may read Merchant.cloudEnvironments. */
+  readonly authorization: {
+    /** `router`: the SDL carries @requiresScopes(scopes: [[scope]]) for routers that enforce it. */
+    readonly router: boolean;
+    /** `subgraph`: the caller's forwarded JWT is verified here against this JWKS; undefined: off. */
+    readonly subgraph: { readonly jwksUrl: string; readonly issuer: string | undefined; readonly audience: string | undefined; readonly jwksCooldownMs: number } | undefined;
+    /** AUTH_SCOPE */
+    readonly scope: string;
+  };
   /** How long SIGTERM waits for in-flight operations before closing anyway. */
   readonly shutdownTimeoutMs: number;
   /** Undefined in demo mode (the bundled demo file is used) or when Redis holds the registry. */
@@ -245,7 +277,7 @@ function crossVariableProblems(env: NodeJS.ProcessEnv): string[] {
   if (firstBackoff > maxBackoff) {
     problems.push(`TOKEN_REFRESH_MAX_BACKOFF_MS (${maxBackoff}) must be at least TOKEN_REFRESH_BACKOFF_MS (${firstBackoff}): it is the ceiling the doubling back-off stops at`);
   }
-  problems.push(...platformTokenProblems(env));
+  problems.push(...platformTokenProblems(env), ...authorizationProblems(env));
   return problems;
 }
 
@@ -277,6 +309,15 @@ function platformTokenProblems(env: NodeJS.ProcessEnv): string[] {
   if (url && !isSet(env['PLATFORM_TOKEN_SECRET'])) problems.push('PLATFORM_TOKEN_URL needs PLATFORM_TOKEN_SECRET, the bearer token the platform’s token service expects');
   if (env['NODE_ENV'] !== 'production' && !isSet(env['WECHAT_API_BASE_URL'])) {
     problems.push('TOKEN_SOURCE=platform needs a real WeChat: set WECHAT_API_BASE_URL (or NODE_ENV=production); the demo’s simulated WeChat knows no platform');
+  }
+  return problems;
+}
+
+/** AUTHORIZATION=subgraph has a key set to check tokens against. */
+function authorizationProblems(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  if (/(^|,)\s*subgraph\s*(,|$)/.test(env['AUTHORIZATION'] ?? '') && !isSet(env['AUTH_JWKS_URL'])) {
+    problems.push("AUTHORIZATION=subgraph needs AUTH_JWKS_URL: the URL of the JSON Web Key Set that signs your callers' tokens, e.g. https://idp.example.com/.well-known/jwks.json");
   }
   return problems;
 }
@@ -376,6 +417,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }),
     routerSecret: parsed.ROUTER_SECRET,
     introspection: parsed.INTROSPECTION ?? !production,
+    authorization: Object.freeze({
+      router: parsed.AUTHORIZATION.has('router'),
+      subgraph:
+        parsed.AUTHORIZATION.has('subgraph') && parsed.AUTH_JWKS_URL
+          ? Object.freeze({ jwksUrl: parsed.AUTH_JWKS_URL, issuer: parsed.AUTH_ISSUER, audience: parsed.AUTH_AUDIENCE, jwksCooldownMs: parsed.AUTH_JWKS_COOLDOWN_MS })
+          : undefined,
+      scope: parsed.AUTH_SCOPE,
+    }),
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     authorizersFile: parsed.AUTHORIZERS_FILE,
     component:

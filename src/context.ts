@@ -1,6 +1,8 @@
 /** What every resolver of one operation shares: its loaders, its logger, its request id. */
 import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
+import { OperationCaller } from './auth/operation-caller.js';
+import type { CallerVerifier } from './auth/caller-verifier.js';
 import type { Authorizer, AuthorizerRegistry } from './authorizers/authorizer-registry.js';
 import { CloudEnvironmentLoaders, type CloudEnvironmentSources, type OperationStats } from './loaders/cloud-environment-loaders.js';
 import { OperationDeadline } from './loaders/operation-deadline.js';
@@ -14,6 +16,8 @@ export interface Context {
   readonly deadline: OperationDeadline;
   /** The max-age of this operation's cache hints: the getEnvInfo cache TTL, in whole seconds. */
   readonly cacheMaxAgeSeconds: number;
+  /** AUTHORIZATION=subgraph: the caller, whose token Merchant.cloudEnvironments checks; undefined when off. */
+  readonly caller: OperationCaller | undefined;
   /** What the operation cost, for its log line and metrics. */
   readonly stats: OperationStats & { readonly merchants: Set<string>; readonly startedAt: number };
 }
@@ -25,10 +29,15 @@ export interface ContextSources extends CloudEnvironmentSources {
   readonly requestDeadlineMs: number;
   /** CLOUDENV_CACHE_TTL_MS */
   readonly cacheTtlMs: number;
+  /** AUTHORIZATION=subgraph; undefined when off. */
+  readonly callerVerifier?: CallerVerifier | undefined;
 }
 
-/** `logger` is the HTTP framework's per-request logger, already bound to the request id. */
-export function createContext(sources: ContextSources, requestId: string, logger: Logger): Context {
+/**
+ * `logger` is the HTTP framework's per-request logger, already bound to the request id;
+ * `authorization` the request's Authorization header (the caller's JWT), read only under AUTHORIZATION=subgraph.
+ */
+export function createContext(sources: ContextSources, requestId: string, logger: Logger, authorization?: string): Context {
   const deadline = new OperationDeadline(sources.requestDeadlineMs);
   const stats = { upstreamCalls: 0, merchants: new Set<string>(), startedAt: performance.now() };
   return {
@@ -39,5 +48,6 @@ export function createContext(sources: ContextSources, requestId: string, logger
     stats,
     deadline,
     cacheMaxAgeSeconds: Math.floor(sources.cacheTtlMs / 1000),
+    caller: sources.callerVerifier ? new OperationCaller(sources.callerVerifier, authorization) : undefined,
   };
 }

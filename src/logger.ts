@@ -21,6 +21,8 @@ const SECRET_FIELDS: ReadonlySet<string> = new Set([
   'token',
   'secret',
   'routerSecret',
+  // A caller's JWT (AUTHORIZATION=subgraph), wherever a header map or a field carries it.
+  'authorization',
 ]);
 
 const CENSOR = '[REDACTED]';

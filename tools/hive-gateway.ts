@@ -2,8 +2,9 @@
  * A real Hive Gateway over a supergraph SDL, served by `node:http`: the gateway of
  * `npm run supergraph`, and the second gateway the parity tests hold against @apollo/gateway.
  * It is configured the way this subgraph needs any router to be: subgraph errors reach the
- * client with their extensions and client path, the router secret goes to the
- * cloud-environments subgraph only, and `@requiresScopes` is enforced.
+ * client with their extensions and client path, the router secret (and, for
+ * AUTHORIZATION=subgraph, the client's Authorization header) goes to the
+ * cloud-environments subgraph only, and `@requiresScopes` is enforced when the SDL carries it.
  */
 import { type GatewayPlugin, createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { GraphQLError, type GraphQLFieldResolver, type GraphQLResolveInfo, isObjectType, responsePathAsArray } from 'graphql';
@@ -22,6 +23,8 @@ export interface HiveGatewayOptions {
   readonly host?: string;
   /** Sent as `router-authorization` to the cloud-environments subgraph (its ROUTER_SECRET); unset: nothing is sent. */
   readonly routerSecret?: string | undefined;
+  /** Forward the client's `Authorization` header to the cloud-environments subgraph (its AUTHORIZATION=subgraph). */
+  readonly forwardAuthorization?: boolean;
   /**
    * The OAuth scopes of the caller behind a request, checked against `@requiresScopes`.
    * A deployed Hive Gateway takes them from a verified JWT (its JWT plugin); this stands in for it.
@@ -61,6 +64,8 @@ export async function startHiveGateway(options: HiveGatewayOptions): Promise<Run
         const requestId = request.headers.get('x-request-id');
         if (requestId) headers['x-request-id'] = requestId;
         if (subgraphName === CLOUD_ENVIRONMENTS_SUBGRAPH && options.routerSecret) headers['router-authorization'] = options.routerSecret;
+        const authorization = request.headers.get('authorization');
+        if (subgraphName === CLOUD_ENVIRONMENTS_SUBGRAPH && options.forwardAuthorization && authorization) headers['authorization'] = authorization;
         return headers;
       },
     },

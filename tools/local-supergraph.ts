@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { startSubgraph } from '../src/app.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import { CLOUD_ENVIRONMENTS_READ_SCOPE } from '../src/schema/merchant-resolver.js';
+import { schemaOptionsOf } from '../src/schema/build-schema.js';
 import { DEMO_AUTHORIZERS_FILE, DEMO_COMPONENT, WechatSimulator, demoSimulatorOptions } from '../src/simulator/index.js';
 import { scopesFromHeader, startHiveGateway } from './hive-gateway.js';
 import { startMerchantsSubgraph } from './merchants-subgraph.js';
@@ -93,15 +93,16 @@ try {
   // Stopped last: on SIGINT/SIGTERM its Apollo Server stops itself (stopOnTerminationSignals),
   // and Apollo Server 5 never settles a second stop() made while that one is still running.
   running.unshift(() => merchants.stop());
-  const { supergraphSdl } = composeSupergraph({ cloudEnvironments: subgraph.url, merchants: merchants.url });
+  const { supergraphSdl } = composeSupergraph({ cloudEnvironments: subgraph.url, merchants: merchants.url }, schemaOptionsOf(config));
   const gateway = await startHiveGateway({
     supergraphSdl,
     port: await portOrAnyFree(ports.SUPERGRAPH_PORT),
     host: HOST,
     routerSecret: config.routerSecret,
-    // Here every caller holds the scope, so cloudEnvironments answers at once; a request with
-    // an x-scopes header holds only the scopes it lists (`x-scopes: none`: none of ours).
-    scopesOf: (headers) => (headers.has(SCOPES_HEADER) ? scopesFromHeader(SCOPES_HEADER)(headers) : [CLOUD_ENVIRONMENTS_READ_SCOPE]),
+    // With AUTHORIZATION=router, every caller holds the scope here, so cloudEnvironments answers
+    // at once; a request with an x-scopes header holds only the scopes it lists (`x-scopes: none`).
+    scopesOf: (headers) => (headers.has(SCOPES_HEADER) ? scopesFromHeader(SCOPES_HEADER)(headers) : [config.authorization.scope]),
+    forwardAuthorization: config.authorization.subgraph !== undefined,
     exampleQuery: EXAMPLE_QUERY,
   });
   running.push(() => gateway.close());
@@ -115,7 +116,11 @@ try {
       '',
       `Try it: ${EXAMPLE_QUERY}`,
       `  curl -s ${gateway.url} -H 'content-type: application/json' -d '${JSON.stringify({ query: EXAMPLE_QUERY })}'`,
-      `Every caller holds ${CLOUD_ENVIRONMENTS_READ_SCOPE} here; send \`${SCOPES_HEADER}: none\` (or any other scopes) to be a caller without it.`,
+      config.authorization.router
+        ? `AUTHORIZATION=router: every caller holds ${config.authorization.scope} here; send \`${SCOPES_HEADER}: none\` (or any other scopes) to be a caller without it.`
+        : config.authorization.subgraph
+          ? 'AUTHORIZATION=subgraph: send `Authorization: Bearer <JWT>` signed by a key of AUTH_JWKS_URL; the gateway forwards it (docs/authorization.md).'
+          : 'No AUTHORIZATION: every caller reads every merchant (docs/authorization.md).',
       '',
     ].join('\n'),
   );

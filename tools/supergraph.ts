@@ -4,6 +4,7 @@
  */
 import { composeServices } from '@apollo/composition';
 import { type DocumentNode, parse, printSchema } from 'graphql';
+import type { SchemaOptions } from '../src/schema/build-schema.js';
 import { printCloudEnvironmentsSdl } from '../src/schema/print-schema.js';
 import { MERCHANTS_TYPE_DEFS } from './merchants-subgraph.js';
 
@@ -20,11 +21,14 @@ export interface ComposedSupergraph {
   readonly apiSchemaSdl: string;
 }
 
-/** Composes the two subgraphs; throws with every composition error when they do not compose. */
-export function composeSupergraph(urls: { cloudEnvironments: string; merchants: string } = LOCAL_URLS): ComposedSupergraph {
+/**
+ * Composes the two subgraphs, this one with the SDL it serves under `schemaOptions` (the
+ * default configuration unless told); throws with every composition error when they do not compose.
+ */
+export function composeSupergraph(urls: { cloudEnvironments: string; merchants: string } = LOCAL_URLS, schemaOptions: SchemaOptions = {}): ComposedSupergraph {
   const services: { name: string; url: string; typeDefs: DocumentNode }[] = [
     { name: 'merchants', url: urls.merchants, typeDefs: MERCHANTS_TYPE_DEFS },
-    { name: CLOUD_ENVIRONMENTS_SUBGRAPH, url: urls.cloudEnvironments, typeDefs: parse(printCloudEnvironmentsSdl()) },
+    { name: CLOUD_ENVIRONMENTS_SUBGRAPH, url: urls.cloudEnvironments, typeDefs: parse(printCloudEnvironmentsSdl(schemaOptions)) },
   ];
   const result = composeServices(services);
   if (result.errors) {
@@ -34,13 +38,4 @@ export function composeSupergraph(urls: { cloudEnvironments: string; merchants: 
     supergraphSdl: result.supergraphSdl,
     apiSchemaSdl: printSchema(result.schema.toAPISchema().toGraphQLJSSchema()),
   };
-}
-
-/**
- * @apollo/gateway refuses any supergraph that links authorization directives (`for: SECURITY`):
- * it cannot enforce them; Apollo Router and Hive Gateway do. Dropping the link's purpose lets it
- * route the same supergraph, without enforcing the scope, for local runs and tests.
- */
-export function routableByApolloGateway(supergraphSdl: string): string {
-  return supergraphSdl.replace(/(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes|policy)\/v[\d.]+"), for: SECURITY\)/g, '$1)');
 }

@@ -4,11 +4,12 @@
  * WeChat failures the errcode, errmsg and rid support will ask for.
  */
 import { GraphQLError } from 'graphql';
+import { CallerRefusal } from '../auth/caller-refusal.js';
 import { OperationDeadlineError } from '../loaders/operation-deadline.js';
 import { AuthorizerHeldBackError, WechatApiError, WechatTransportError } from '../wechat/errors.js';
 import { StoreUnavailableError } from '../store/key-value-store.js';
 import { TokenSourceError } from '../tokens/token-source-error.js';
-import { type ErrorCode, TOKEN_SOURCE_RULES, TOKEN_STORE_UNAVAILABLE, WECHAT_UNAVAILABLE, ruleForErrcode } from './error-codes.js';
+import { CALLER_REFUSAL_RULES, type ErrorCode, TOKEN_SOURCE_RULES, TOKEN_STORE_UNAVAILABLE, WECHAT_UNAVAILABLE, ruleForErrcode } from './error-codes.js';
 
 export interface WechatErrorDetails {
   readonly errcode?: number;
@@ -68,6 +69,10 @@ export function toCloudEnvironmentError(error: unknown, merchantId: string): Clo
   if (error instanceof TokenSourceError) {
     const rule = TOKEN_SOURCE_RULES.get(error.failure)!;
     return new CloudEnvironmentError(error.message, { code: rule.code, retryable: rule.retryable, merchantId }, rule.ourBug === true);
+  }
+  if (error instanceof CallerRefusal) {
+    const rule = CALLER_REFUSAL_RULES.get(error.failure)!;
+    return new CloudEnvironmentError(error.message, { code: rule.code, retryable: rule.retryable, merchantId });
   }
   if (error instanceof StoreUnavailableError) {
     return new CloudEnvironmentError(TOKEN_STORE_UNAVAILABLE.message, { code: TOKEN_STORE_UNAVAILABLE.code, retryable: true, merchantId });

@@ -5,6 +5,7 @@
  * failure filter, token healing and the GraphQL mapping all read these rows. The README's
  * error table documents the same rows for client developers.
  */
+import type { CallerRefusalFailure } from '../auth/caller-refusal.js';
 import type { TokenSourceFailure } from '../tokens/token-source-error.js';
 
 /** Every `extensions.code` a cloudEnvironments field error can carry: the contract with client developers. */
@@ -29,6 +30,8 @@ export const ERROR_CODES = [
   'COMPONENT_TICKET_INVALID',
   'COMPONENT_CREDENTIALS_INVALID',
   'TOKEN_STORE_UNAVAILABLE',
+  'UNAUTHENTICATED',
+  'AUTH_UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -108,6 +111,13 @@ export const TOKEN_SOURCE_RULES: ReadonlyMap<TokenSourceFailure, ErrorCodeRule> 
 ]);
 
 export const TOKEN_STORE_UNAVAILABLE = rule('TOKEN_STORE_UNAVAILABLE', true, 'The token store (Redis) is unreachable, so no access token could be read; the subgraph reconnects by itself, try again shortly.');
+
+/** AUTHORIZATION=subgraph: why the caller may not read the field (the message is the refusal's own). */
+export const CALLER_REFUSAL_RULES: ReadonlyMap<CallerRefusalFailure, ErrorCodeRule> = new Map([
+  ['unauthenticated', rule('UNAUTHENTICATED', false, "The caller's token is missing or invalid.")],
+  ['forbidden', rule('FORBIDDEN', false, "The caller's token does not grant the scope AUTH_SCOPE.")],
+  ['unavailable', rule('AUTH_UNAVAILABLE', true, "The keys that verify callers' tokens could not be fetched; try again shortly.")],
+]);
 
 export function ruleForErrcode(errcode: number): ErrorCodeRule {
   return ERRCODE_RULES.get(errcode) ?? OTHER_ERRCODE;

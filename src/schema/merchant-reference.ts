@@ -6,7 +6,7 @@
  * there would fail them all); a good one answers at once, without a promise per merchant.
  */
 import { GraphQLError } from 'graphql';
-import type { Merchant } from './merchant.js';
+import { Merchant } from './merchant.js';
 
 export function resolveMerchantReference(representation: { id?: unknown }): Merchant | Promise<never> {
   const { id } = representation;
@@ -16,5 +16,8 @@ export function resolveMerchantReference(representation: { id?: unknown }): Merc
     });
     return Promise.reject(error);
   }
-  return { id };
+  // An instance of the class, which type-graphql then hands to the field resolver's @Root() as it is.
+  const merchant = new Merchant();
+  merchant.id = id;
+  return merchant;
 }

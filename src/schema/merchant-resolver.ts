@@ -2,23 +2,21 @@
  * Merchant.cloudEnvironments: resolves the merchant's authorizer, then asks the
  * operation's loader, so all of an authorizer's fields share one WeChat call. A failure
  * nulls this field only, with one structured error; other fields and merchants keep theirs.
- * The field is merchant-private: the supergraph's router enforces its @requiresScopes.
+ * The field is merchant-private: under AUTHORIZATION=subgraph the operation's caller is
+ * checked first (once per operation); under AUTHORIZATION=router the SDL asks the router
+ * for the scope (requires-scopes.ts).
  */
 // Decorators read design-time metadata: the polyfill must load before any class here.
 import 'reflect-metadata';
-import { Arg, Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context.js';
 import { MerchantNotAuthorizedError, toCloudEnvironmentError } from '../errors/cloud-environment-error.js';
 import { CloudEnvironment } from './cloud-environment.js';
 import { assertEnvArgument } from './env-argument.js';
 import { Merchant } from './merchant.js';
 
-/** The scope a client's token must carry for the router to resolve Merchant.cloudEnvironments. */
-export const CLOUD_ENVIRONMENTS_READ_SCOPE = 'merchant:cloud-environments:read';
-
 @Resolver(() => Merchant)
 export class MerchantResolver {
-  @Directive(`@requiresScopes(scopes: [["${CLOUD_ENVIRONMENTS_READ_SCOPE}"]])`)
   @FieldResolver(() => [CloudEnvironment], {
     nullable: true,
     description:
@@ -30,16 +28,28 @@ export class MerchantResolver {
     @Ctx() context: Context,
   ): Promise<CloudEnvironment[]> {
     context.stats.merchants.add(merchant.id);
-    const envFilter = assertEnvArgument(env);
-    // A promise chain rather than async/await: this runs for every merchant and alias of an operation.
-    return context.authorizers
-      .load(merchant.id)
-      .then((authorizer) => {
-        if (!authorizer) throw new MerchantNotAuthorizedError(merchant.id);
-        return context.cloudEnvironments.load(authorizer.authorizerAppId, envFilter);
-      })
-      .catch((error: unknown) => {
+    const access = context.caller?.check();
+    if (access === undefined) return environmentsOf(merchant.id, env, context);
+    // Nothing is asked of WeChat, nor the env argument checked, for a caller who may not read the field.
+    return access.then(
+      () => environmentsOf(merchant.id, env, context),
+      (error: unknown) => {
         throw toCloudEnvironmentError(error, merchant.id);
-      });
+      },
+    );
   }
+}
+
+/** A promise chain rather than async/await: this runs for every merchant and alias of an operation. */
+function environmentsOf(merchantId: string, env: string | null, context: Context): Promise<CloudEnvironment[]> {
+  const envFilter = assertEnvArgument(env);
+  return context.authorizers
+    .load(merchantId)
+    .then((authorizer) => {
+      if (!authorizer) throw new MerchantNotAuthorizedError(merchantId);
+      return context.cloudEnvironments.load(authorizer.authorizerAppId, envFilter);
+    })
+    .catch((error: unknown) => {
+      throw toCloudEnvironmentError(error, merchantId);
+    });
 }

@@ -1,7 +1,7 @@
-/** The subgraph SDL as `_service { sdl }` serves it and `schema/cloud-environments.graphql` holds it. */
+/** The subgraph SDL as `_service { sdl }` serves it and (default options) `schema/cloud-environments.graphql` holds it. */
 import { printSubgraphSchema } from '@apollo/subgraph';
-import { buildCloudEnvironmentsSchema } from './build-schema.js';
+import { type SchemaOptions, buildCloudEnvironmentsSchema } from './build-schema.js';
 
-export function printCloudEnvironmentsSdl(): string {
-  return printSubgraphSchema(buildCloudEnvironmentsSchema());
+export function printCloudEnvironmentsSdl(options: SchemaOptions = {}): string {
+  return printSubgraphSchema(buildCloudEnvironmentsSchema(options));
 }

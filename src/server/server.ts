@@ -134,7 +134,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   await app.register(async (graphql) => {
     if (options.routerSecret !== undefined) graphql.addHook('onRequest', requireRouterSecret(options.routerSecret));
     await graphql.register(fastifyApollo(apollo), {
-      context: async (request) => createContext(options.sources, request.id, request.log as unknown as Logger),
+      context: async (request) => createContext(options.sources, request.id, request.log as unknown as Logger, request.headers.authorization),
     });
   });
   return app;

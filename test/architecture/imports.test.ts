@@ -33,6 +33,7 @@ const LAYERS: ReadonlyArray<readonly [prefix: string, level: number]> = [
   ['src/store/', 1],
   ['src/observability/', 1],
   ['src/config.ts', 1],
+  ['src/auth/', 1],
   ['src/single-flight.ts', 1],
   ['src/logger.ts', 1],
   ['src/telemetry.ts', 1],

@@ -5,7 +5,7 @@
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { ERRCODE_RULES, OTHER_ERRCODE, WECHAT_UNAVAILABLE } from '../../src/errors/error-codes.js';
+import { CALLER_REFUSAL_RULES, ERRCODE_RULES, OTHER_ERRCODE, WECHAT_UNAVAILABLE } from '../../src/errors/error-codes.js';
 
 async function errorTableRows(): Promise<Array<{ errcodes: string; code: string; retryable: string }>> {
   const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
@@ -29,6 +29,11 @@ describe('README error table', () => {
     const rows = await errorTableRows();
     expect(rows.find((row) => row.errcodes === 'any other')).toMatchObject({ code: OTHER_ERRCODE.code, retryable: String(OTHER_ERRCODE.retryable) });
     expect(rows.find((row) => row.errcodes.includes('timeout'))).toMatchObject({ code: WECHAT_UNAVAILABLE.code, retryable: String(WECHAT_UNAVAILABLE.retryable) });
+  });
+
+  it.each([...CALLER_REFUSAL_RULES])('documents the AUTHORIZATION=subgraph refusal %s as the code does', async (_failure, rule) => {
+    const row = (await errorTableRows()).find((candidate) => candidate.errcodes.includes('AUTHORIZATION=subgraph') && candidate.code === rule.code);
+    expect(row, `no README row for ${rule.code}`).toMatchObject({ retryable: String(rule.retryable) });
   });
 });
 

@@ -23,7 +23,8 @@ describe('npm run supergraph', () => {
   });
 
   it('serves merchants with their cloud environments through Hive Gateway, then stops on SIGTERM with exit 0', { timeout: 120_000 }, async () => {
-    running = spawnLocalSupergraph({ SUPERGRAPH_PORT: '0', CLOUD_ENVIRONMENTS_PORT: '0', MERCHANTS_PORT: '0', LOG_LEVEL: 'warn' });
+    // AUTHORIZATION=router: Hive Gateway then enforces the SDL's @requiresScopes (x-scopes below).
+    running = spawnLocalSupergraph({ SUPERGRAPH_PORT: '0', CLOUD_ENVIRONMENTS_PORT: '0', MERCHANTS_PORT: '0', LOG_LEVEL: 'warn', AUTHORIZATION: 'router' });
     const [, url = ''] = await waitForOutput(running, /Supergraph ready: (http:\/\/\S+)/, 90_000);
 
     const { status, body } = await postGraphQL(url, '{ merchants { name cloudEnvironments { env status } } }');
@@ -74,7 +75,9 @@ describe('schema/router.yaml', () => {
     expect(headers.all.request).toContainEqual({ propagate: { named: 'x-request-id' } });
   });
 
-  it('enables the authorization directives', async () => {
-    expect((await readYaml('router.yaml')).authorization.directives.enabled).toBe(true);
+  it('asks for no licensed feature by default: the authorization block is left for AUTHORIZATION=router', async () => {
+    const config = await readYaml('router.yaml');
+    expect(config.authorization).toBeUndefined();
+    expect(config.authentication).toBeUndefined();
   });
 });

@@ -1,8 +1,8 @@
 /**
  * Who may talk to the subgraph and what it shows them: with ROUTER_SECRET set only the
  * router gets through (and nobody else reaches WeChat); in production the schema is not
- * open to introspection and no Sandbox is served unless INTROSPECTION=true; and the SDL
- * tells the router that cloudEnvironments needs the merchant:cloud-environments:read scope.
+ * open to introspection and no Sandbox is served unless INTROSPECTION=true; and by default
+ * the SDL asks the router for no authorization feature, so that every gateway composes it.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENTITIES_QUERY, merchantRepresentations } from '../support/graphql-http.js';
@@ -155,7 +155,7 @@ describe('in production with INTROSPECTION=true', () => {
   });
 });
 
-describe('the authorization the router enforces', () => {
+describe('the SDL a router reads by default', () => {
   let stack: SubgraphStack;
   beforeAll(async () => {
     stack = await startSubgraphStack();
@@ -164,10 +164,10 @@ describe('the authorization the router enforces', () => {
     await stack?.stop();
   });
 
-  it('advertises @requiresScopes(merchant:cloud-environments:read) on Merchant.cloudEnvironments in _service { sdl }', async () => {
+  it('links no for: SECURITY feature in _service { sdl } (AUTHORIZATION turns one on: test/auth/)', async () => {
     const response = await postJson(stack.subgraph.url, { query: '{ _service { sdl } }' });
     const sdl: string = response.json?.data._service.sdl;
-    expect(sdl).toMatch(/import: \[[^\]]*"@requiresScopes"/);
-    expect(sdl).toMatch(/cloudEnvironments\([^)]*\): \[CloudEnvironment!\] @requiresScopes\(scopes: \[\["merchant:cloud-environments:read"\]\]\)/);
+    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])');
+    expect(sdl).not.toMatch(/@requiresScopes|@authenticated|@policy/);
   });
 });

@@ -4,12 +4,11 @@
  * nullable so one merchant's failure cannot null anything above it.
  */
 import { readFile } from 'node:fs/promises';
-import { type GraphQLSchema, buildSchema, isEnumType, isListType, isNonNullType, isObjectType, isScalarType } from 'graphql';
-import { describe, expect, it } from 'vitest';
+import { type GraphQLSchema, buildSchema, execute, isEnumType, isListType, isNonNullType, isObjectType, isScalarType, parse } from 'graphql';
+import { describe, expect, it, vi } from 'vitest';
 import { printCloudEnvironmentsSdl } from '../../src/schema/print-schema.js';
 import { composeSupergraph } from '../../tools/supergraph.js';
-import { getMetadataStorage } from 'type-graphql';
-import { DIRECT_PARAMETERS, buildCloudEnvironmentsSchema } from '../../src/schema/build-schema.js';
+import { buildCloudEnvironmentsSchema } from '../../src/schema/build-schema.js';
 import { MerchantResolver } from '../../src/schema/merchant-resolver.js';
 
 const committed = (name: string) => readFile(new URL(`../../schema/${name}`, import.meta.url), 'utf8');
@@ -19,9 +18,10 @@ describe('the subgraph schema', () => {
     expect(`${printCloudEnvironmentsSdl()}\n`).toBe(await committed('cloud-environments.graphql'));
   });
 
-  it('links Federation 2.7 and keys Merchant by id', () => {
+  it('links Federation 2.7, importing only @key, and keys Merchant by id', () => {
     const sdl = printCloudEnvironmentsSdl();
-    expect(sdl).toMatch(/@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.7", import: \["@key", "@requiresScopes"\]\)/);
+    expect(sdl).toMatch(/@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.7", import: \["@key"\]\)/);
+    expect(sdl).not.toContain('@requiresScopes');
     expect(sdl).toMatch(/type Merchant\s+@key\(fields: "id"\)/);
   });
 
@@ -65,7 +65,14 @@ describe('the subgraph schema', () => {
     expect(undescribed).toEqual([]);
   });
 
-  it('gives resolvers only to fields that compute something; plain fields use the default resolver', () => {
+  it('puts @requiresScopes(scopes: [[scope]]) on Merchant.cloudEnvironments only when a scope is required (AUTHORIZATION=router)', () => {
+    const sdl = printCloudEnvironmentsSdl({ requiredScope: 'orders:read' });
+    expect(sdl).toMatch(/import: \["@key", "@requiresScopes"\]\)/);
+    expect(sdl).toMatch(/\): \[CloudEnvironment!\] @requiresScopes\(scopes: \[\["orders:read"\]\]\)/);
+    expect(sdl.match(/@requiresScopes\(/g)).toHaveLength(1);
+  });
+
+  it('leaves plain fields to the default resolver (type-graphql simpleResolvers): only Merchant.cloudEnvironments computes', () => {
     const schema = buildCloudEnvironmentsSchema();
     const resolved: string[] = [];
     for (const name of ['Merchant', 'CloudEnvironment']) {
@@ -76,12 +83,21 @@ describe('the subgraph schema', () => {
     expect(resolved).toEqual(['Merchant.cloudEnvironments']);
   });
 
-  it('calls Merchant.cloudEnvironments with its parameters in the order its decorators declare them', () => {
-    buildCloudEnvironmentsSchema();
-    const declared = getMetadataStorage()
-      .params.filter((param) => param.target === MerchantResolver && param.methodName === 'cloudEnvironments')
-      .sort((a, b) => a.index - b.index)
-      .map((param) => (param.kind === 'arg' ? `arg ${param.name}` : param.kind));
-    expect(declared).toEqual([...DIRECT_PARAMETERS]);
+  it('runs the type-graphql resolver class: Merchant.cloudEnvironments is MerchantResolver.cloudEnvironments, its parameters bound by its decorators', async () => {
+    const resolved = [{ env: 'test2-4a89da' }];
+    const method = vi.spyOn(MerchantResolver.prototype, 'cloudEnvironments').mockResolvedValue(resolved as never);
+    try {
+      const contextValue = { marker: 'the operation context' };
+      const result = await execute({
+        schema: buildCloudEnvironmentsSchema(),
+        document: parse('{ _entities(representations: [{ __typename: "Merchant", id: "m_1" }]) { ... on Merchant { id cloudEnvironments(env: "test2-4a89da") { env } } } }'),
+        contextValue,
+      });
+      expect(result).toEqual({ data: { _entities: [{ id: 'm_1', cloudEnvironments: resolved }] } });
+      expect(method).toHaveBeenCalledTimes(1);
+      expect(method.mock.calls[0]).toEqual([{ id: 'm_1' }, 'test2-4a89da', contextValue]);
+    } finally {
+      method.mockRestore();
+    }
   });
 });

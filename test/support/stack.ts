@@ -11,7 +11,7 @@ import { type RunningSubgraph, startSubgraph } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { startMerchantsSubgraph } from '../../tools/merchants-subgraph.js';
 import { simulatedWechatEnv, writeTemporaryAuthorizersFile } from '../../tools/simulated-wechat-env.js';
-import { composeSupergraph, routableByApolloGateway } from '../../tools/supergraph.js';
+import { composeSupergraph } from '../../tools/supergraph.js';
 import { DEMO_AUTHORIZERS_FILE, type WechatSimulatorOptions, WechatSimulator, demoSimulatorOptions } from '../../src/simulator/index.js';
 import type { AuthorizersFileEntry } from '../../src/authorizers/authorizers-file.js';
 import { type CapturedLogger, captureLogs } from './log-capture.js';
@@ -110,7 +110,7 @@ export async function startGatewayStack(options: StackOptions = {}): Promise<Gat
   const stack = await startSubgraphStack(options);
   const merchants = await startMerchantsSubgraph();
   const { supergraphSdl } = composeSupergraph({ cloudEnvironments: stack.subgraph.url, merchants: merchants.url });
-  const gateway = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: routableByApolloGateway(supergraphSdl) }) });
+  const gateway = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });
   const { url: gatewayUrl } = await startStandaloneServer(gateway, { listen: { port: 0, host: '127.0.0.1' } });
   return {
     ...stack,

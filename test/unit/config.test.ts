@@ -105,6 +105,7 @@ describe('loadConfig with values', () => {
       cacheTtlMs: 1500,
       routerSecret: 'a-router-secret-of-32-characters',
       introspection: true,
+      authorization: { router: false, subgraph: undefined, scope: 'merchant:cloud-environments:read' },
       shutdownTimeoutMs: 5000,
       authorizersFile: '/etc/subgraph/authorizers.json',
       component: { appId: 'wx0123456789abcdef', appSecret: 'component-secret' },

@@ -23,7 +23,7 @@ import { Agent, request } from 'undici';
 import { formatChinaTime, parseChinaTime } from '../../src/wechat/china-time.js';
 
 const typeDefs = gql`
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@requiresScopes"])
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
 
   type CloudEnvironment {
     env: ID!
@@ -46,7 +46,7 @@ const typeDefs = gql`
 
   type Merchant @key(fields: "id") {
     id: ID!
-    cloudEnvironments(env: String): [CloudEnvironment!] @requiresScopes(scopes: [["merchant:cloud-environments:read"]])
+    cloudEnvironments(env: String): [CloudEnvironment!]
   }
 `;
 

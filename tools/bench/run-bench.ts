@@ -9,6 +9,7 @@
  *   npm run bench -- --check            short CI variant; exits 1 unless upstream calls are exact
  *   npm run bench -- --soak-rss 60      W3 on this subgraph (or --servers <one>) for 60 s; RSS sampled, must stay flat
  *   npm run bench -- --log-cost         what the logger costs an operation, at info and warn
+ *   npm run bench -- --resolver-glue    what type-graphql's resolver glue costs a field and an operation, in process
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -20,6 +21,7 @@ import { REPOSITORY_ROOT, SERVER_KEYS, type ServerKey } from './bench-servers.js
 import { CHECK_SETTINGS, FULL_SETTINGS, runBench } from './bench.js';
 import { WORKLOAD_KEYS, type WorkloadKey } from './bench-workloads.js';
 import { measureLogCost } from './log-cost.js';
+import { measureResolverGlue } from './resolver-glue.js';
 import { formatSoakRss, runSoakRss } from './soak-rss.js';
 
 const { values } = parseArgs({
@@ -38,6 +40,7 @@ const { values } = parseArgs({
     check: { type: 'boolean', default: false },
     'soak-rss': { type: 'string' },
     'log-cost': { type: 'boolean', default: false },
+    'resolver-glue': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     'cpu-prof-dir': { type: 'string' },
     source: { type: 'boolean', default: false },
@@ -87,6 +90,8 @@ const progress = (line: string) => process.stderr.write(`${line}\n`);
 
 if (values['log-cost']) {
   process.stdout.write(`${measureLogCost()}\n`);
+} else if (values['resolver-glue']) {
+  process.stdout.write(`${await measureResolverGlue()}\n`);
 } else if (values['soak-rss'] !== undefined) {
   if (settings.servers.length !== 1 && values.servers !== undefined) usage('--soak-rss runs one server: name it alone, e.g. --servers floor');
   const report = await runSoakRss({

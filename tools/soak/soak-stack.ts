@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config.js';
 import { WechatSimulator } from '../../src/simulator/index.js';
 import { startMerchantsSubgraph } from '../merchants-subgraph.js';
 import { simulatedWechatEnv, writeTemporaryAuthorizersFile } from '../simulated-wechat-env.js';
-import { composeSupergraph, routableByApolloGateway } from '../supergraph.js';
+import { composeSupergraph } from '../supergraph.js';
 import { SOAK_COMPONENT, type SoakWorld } from './soak-world.js';
 
 /**
@@ -58,7 +58,7 @@ export async function startSoakStack(world: SoakWorld, options: { cacheTtlMs: nu
     stops.push(() => merchants.stop());
 
     const { supergraphSdl } = composeSupergraph({ cloudEnvironments: subgraph.url, merchants: merchants.url });
-    const gateway = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: routableByApolloGateway(supergraphSdl), logger }), logger });
+    const gateway = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl, logger }), logger });
     const { url: gatewayUrl } = await startStandaloneServer(gateway, { listen: { port: 0, host: '127.0.0.1' } });
     stops.push(() => gateway.stop());
 

@@ -1,0 +1,74 @@
+/**
+ * AUTHORIZATION at start-up: parsed with the rest of the configuration (an unknown mode,
+ * or subgraph mode without its key set, stops start-up naming the variable: the process
+ * itself in authorization-start-up.slow.test.ts), and in
+ * production one warning line when nothing at all guards the merchants' environments.
+ */
+import { describe, expect, it } from 'vitest';
+import { openAccessWarning } from '../../src/auth/open-access-warning.js';
+import { ConfigError, DEFAULT_AUTH_SCOPE, loadConfig } from '../../src/config.js';
+import { startSubgraphStack } from '../support/stack.js';
+
+const JWKS = 'https://idp.example.com/.well-known/jwks.json';
+
+function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('AUTHORIZATION and AUTH_* in the configuration', () => {
+  it('are off by default, with the scope merchant:cloud-environments:read', () => {
+    expect(loadConfig({}).authorization).toEqual({ router: false, subgraph: undefined, scope: DEFAULT_AUTH_SCOPE });
+    expect(DEFAULT_AUTH_SCOPE).toBe('merchant:cloud-environments:read');
+    expect(loadConfig({ AUTHORIZATION: '' }).authorization.router).toBe(false);
+  });
+
+  it('take a comma-separated list: both modes at once, with the key set, issuer, audience and scope', () => {
+    const config = loadConfig({ AUTHORIZATION: ' router , subgraph', AUTH_JWKS_URL: JWKS, AUTH_ISSUER: 'https://idp.example.com/', AUTH_AUDIENCE: 'merchant-graph', AUTH_SCOPE: 'envs:read' });
+    expect(config.authorization).toEqual({
+      router: true,
+      subgraph: { jwksUrl: JWKS, issuer: 'https://idp.example.com/', audience: 'merchant-graph', jwksCooldownMs: 30_000 },
+      scope: 'envs:read',
+    });
+  });
+
+  it('refuse an unknown mode, naming it', () => {
+    expect(problemsOf({ AUTHORIZATION: 'router,gateway' })).toEqual([expect.stringMatching(/AUTHORIZATION must be empty or a comma-separated list of router and subgraph .*got "gateway"/)]);
+  });
+
+  it('refuse subgraph mode without AUTH_JWKS_URL, naming it', () => {
+    expect(problemsOf({ AUTHORIZATION: 'subgraph' })).toEqual([expect.stringMatching(/^AUTHORIZATION=subgraph needs AUTH_JWKS_URL/)]);
+  });
+
+  it('refuse a JWKS URL that is not http(s) and a scope that could not sit in the SDL', () => {
+    const problems = problemsOf({ AUTHORIZATION: 'subgraph', AUTH_JWKS_URL: 'file:///etc/keys.json', AUTH_SCOPE: 'read "all"' });
+    expect(problems).toEqual([expect.stringMatching(/^AUTH_SCOPE must be one OAuth scope/), expect.stringMatching(/^AUTH_JWKS_URL must be the http\(s\) URL/)]);
+  });
+});
+
+describe('start-up', () => {
+  it('warns once, in production with neither ROUTER_SECRET nor AUTHORIZATION, that anyone reaching the port reads every merchant', async () => {
+    const stack = await startSubgraphStack({ env: { NODE_ENV: 'production' } });
+    try {
+      const warnings = stack.logs.lines.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((line) => /anyone who can reach this port/.test(line.msg));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatchObject({ level: 40, msg: expect.stringMatching(/can read every merchant's cloud environments.*Set ROUTER_SECRET/) });
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it.each([
+    ['ROUTER_SECRET set', { NODE_ENV: 'production', ROUTER_SECRET: 'a-router-secret-of-32-characters' }],
+    ['AUTHORIZATION=router', { NODE_ENV: 'production', AUTHORIZATION: 'router' }],
+    ['AUTHORIZATION=subgraph', { NODE_ENV: 'production', AUTHORIZATION: 'subgraph', AUTH_JWKS_URL: JWKS }],
+    ['outside production', { NODE_ENV: 'development' }],
+  ])('says nothing with %s', (_case, env) => {
+    expect(openAccessWarning(loadConfig({ ...env, AUTHORIZERS_FILE: '/tmp/authorizers.json' }))).toBeUndefined();
+  });
+});
