@@ -2,7 +2,7 @@
  * Where a server's CPU went, from the profile `npm run bench -- --cpu-prof` writes per
  * server: self time by package (or our own source folder) and the costliest functions.
  *
- *   node --import tsx src/dev/bench/profile-summary.ts benchmarks/profiles/subgraph-nocache.cpuprofile [--top 25]
+ *   node --import tsx tools/bench/profile-summary.ts benchmarks/profiles/subgraph-nocache.cpuprofile [--top 25]
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
