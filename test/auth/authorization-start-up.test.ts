@@ -6,20 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { openAccessWarning } from '../../src/auth/open-access-warning.js';
-import { ConfigError, DEFAULT_AUTH_SCOPE, loadConfig } from '../../src/config.js';
+import { DEFAULT_AUTH_SCOPE, loadConfig } from '../../src/config.js';
 import { startSubgraphStack } from '../support/stack.js';
+import { configProblems } from '../support/config-problems.js';
 
 const JWKS = 'https://idp.example.com/.well-known/jwks.json';
 
-function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
-}
+const problemsOf = configProblems;
 
 describe('AUTHORIZATION and AUTH_* in the configuration', () => {
   it('are off by default, with the scope merchant:cloud-environments:read', () => {

@@ -4,42 +4,21 @@
  * behind Hive Gateway: the router's check, then the subgraph's.
  */
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type RunningHiveGateway, scopesFromHeader, startHiveGateway } from '../../tools/hive-gateway.js';
-import { startMerchantsSubgraph } from '../../tools/merchants-subgraph.js';
 import { composeSupergraph } from '../../tools/supergraph.js';
 import { GET_ENV_INFO_PATH } from '../../src/simulator/index.js';
 import { MerchantCloudEnvironmentDocument, MerchantsWithCloudEnvironmentsDocument } from '../__generated__/graphql.js';
 import { startApolloGateway } from '../support/apollo-gateway.js';
 import { postGraphQL } from '../support/graphql-http.js';
-import { IdentityProvider, type SigningKey, TEST_AUDIENCE, TEST_ISSUER, signToken, signingKey } from '../support/identity-provider.js';
-import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
+import { useAuthorizationWorld } from '../support/gateway-authorization.js';
+import { signToken, signingKey } from '../support/identity-provider.js';
+import type { SubgraphStack } from '../support/stack.js';
 
 const SCOPE = 'merchant:cloud-environments:read';
 const ONE_MERCHANT = { id: 'm_1003' };
 
-let rsa: SigningKey;
-let idp: IdentityProvider;
-let merchants: { url: string; stop: () => Promise<void> };
-const stops: Array<() => Promise<unknown>> = [];
-
-beforeAll(async () => {
-  rsa = await signingKey('RS256', 'rsa-gw');
-  idp = new IdentityProvider([rsa]);
-  await idp.start();
-  merchants = await startMerchantsSubgraph();
-});
-afterAll(async () => {
-  for (const stop of stops.reverse()) await stop();
-  await merchants?.stop();
-  await idp?.stop();
-});
-
-async function stackWith(env: Record<string, string>): Promise<SubgraphStack> {
-  const stack = await startSubgraphStack({ env: { AUTH_JWKS_URL: idp.jwksUrl, AUTH_ISSUER: TEST_ISSUER, AUTH_AUDIENCE: TEST_AUDIENCE, ...env } });
-  stops.push(() => stack.stop());
-  return stack;
-}
+const world = useAuthorizationWorld();
 
 /** The scopes a deployed Hive Gateway's JWT plugin would read; here decoded unverified, so the subgraph's own check is what stops a forged token. */
 const scopesOfBearer = (headers: Headers): readonly string[] => {
@@ -56,10 +35,10 @@ describe('AUTHORIZATION=router', () => {
   let hive: RunningHiveGateway;
 
   beforeAll(async () => {
-    stack = await stackWith({ AUTHORIZATION: 'router', AUTH_SCOPE: CUSTOM_SCOPE });
-    ({ supergraphSdl } = composeSupergraph({ cloudEnvironments: stack.subgraph.url, merchants: merchants.url }, { requiredScope: CUSTOM_SCOPE }));
+    stack = await world.stackWith({ AUTHORIZATION: 'router', AUTH_SCOPE: CUSTOM_SCOPE });
+    ({ supergraphSdl } = composeSupergraph({ cloudEnvironments: stack.subgraph.url, merchants: world.merchantsUrl }, { requiredScope: CUSTOM_SCOPE }));
     hive = await startHiveGateway({ supergraphSdl, scopesOf: scopesFromHeader('x-scopes'), logLevel: 'error' });
-    stops.push(() => hive.close());
+    world.onStop(() => hive.close());
   });
 
   it('serves @requiresScopes(scopes: [[AUTH_SCOPE]]) on Merchant.cloudEnvironments in _service { sdl }', async () => {
@@ -94,28 +73,28 @@ describe('AUTHORIZATION=router,subgraph behind Hive Gateway', () => {
   let hive: RunningHiveGateway;
 
   beforeAll(async () => {
-    stack = await stackWith({ AUTHORIZATION: 'router,subgraph' });
-    const { supergraphSdl } = composeSupergraph({ cloudEnvironments: stack.subgraph.url, merchants: merchants.url }, { requiredScope: SCOPE });
+    stack = await world.stackWith({ AUTHORIZATION: 'router,subgraph' });
+    const { supergraphSdl } = composeSupergraph({ cloudEnvironments: stack.subgraph.url, merchants: world.merchantsUrl }, { requiredScope: SCOPE });
     hive = await startHiveGateway({ supergraphSdl, forwardAuthorization: true, scopesOf: scopesOfBearer, logLevel: 'error' });
-    stops.push(() => hive.close());
+    world.onStop(() => hive.close());
   });
 
   it('serves a caller whose valid token holds the scope', async () => {
-    const { body } = await postGraphQL(hive.url, MerchantCloudEnvironmentDocument, ONE_MERCHANT, { authorization: `Bearer ${await signToken(rsa, { claims: { scope: SCOPE } })}` });
+    const { body } = await postGraphQL(hive.url, MerchantCloudEnvironmentDocument, ONE_MERCHANT, { authorization: `Bearer ${await signToken(world.rsa, { claims: { scope: SCOPE } })}` });
     expect(body.errors).toBeUndefined();
     expect(body.data?.merchant?.cloudEnvironments).toHaveLength(1);
   });
 
   it('the router stops a token without the scope before the subgraph', async () => {
     stack.simulator.resetCalls();
-    const { body } = await postGraphQL(hive.url, MerchantCloudEnvironmentDocument, ONE_MERCHANT, { authorization: `Bearer ${await signToken(rsa, { claims: { scope: 'profile:read' } })}` });
+    const { body } = await postGraphQL(hive.url, MerchantCloudEnvironmentDocument, ONE_MERCHANT, { authorization: `Bearer ${await signToken(world.rsa, { claims: { scope: 'profile:read' } })}` });
     expect(body.errors).toMatchObject([{ extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } }]);
     expect(stack.simulator.callCount(GET_ENV_INFO_PATH)).toBe(0);
   });
 
   it('the subgraph stops a forged token the router let through', async () => {
     stack.simulator.resetCalls();
-    const forger = await signingKey('RS256', rsa.kid);
+    const forger = await signingKey('RS256', world.rsa.kid);
     const forged = await signToken(forger, { claims: { scope: SCOPE } });
     const { body } = await postGraphQL(hive.url, MerchantCloudEnvironmentDocument, ONE_MERCHANT, { authorization: `Bearer ${forged}` });
     expect(body.data?.merchant).toEqual({ id: 'm_1003', name: 'Blue Harbor Books', cloudEnvironments: null });

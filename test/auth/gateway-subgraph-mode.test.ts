@@ -5,43 +5,22 @@
  * both modes at once: gateway-router-mode.test.ts.
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type RunningHiveGateway, startHiveGateway } from '../../tools/hive-gateway.js';
-import { startMerchantsSubgraph } from '../../tools/merchants-subgraph.js';
 import { composeSupergraph } from '../../tools/supergraph.js';
 import { GET_ENV_INFO_PATH } from '../../src/simulator/index.js';
 import { MerchantCloudEnvironmentDocument, MerchantsWithCloudEnvironmentsDocument } from '../__generated__/graphql.js';
 import { type RunningApolloGateway, startApolloGateway } from '../support/apollo-gateway.js';
 import { comparableAnswer } from '../support/gateway-answer.js';
 import { postGraphQL } from '../support/graphql-http.js';
-import { IdentityProvider, type SigningKey, TEST_AUDIENCE, TEST_ISSUER, signToken, signingKey } from '../support/identity-provider.js';
-import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
+import { useAuthorizationWorld } from '../support/gateway-authorization.js';
+import { signToken } from '../support/identity-provider.js';
+import type { SubgraphStack } from '../support/stack.js';
 
 const SCOPE = 'merchant:cloud-environments:read';
 const ONE_MERCHANT = { id: 'm_1003' };
 
-let rsa: SigningKey;
-let idp: IdentityProvider;
-let merchants: { url: string; stop: () => Promise<void> };
-const stops: Array<() => Promise<unknown>> = [];
-
-beforeAll(async () => {
-  rsa = await signingKey('RS256', 'rsa-gw');
-  idp = new IdentityProvider([rsa]);
-  await idp.start();
-  merchants = await startMerchantsSubgraph();
-});
-afterAll(async () => {
-  for (const stop of stops.reverse()) await stop();
-  await merchants?.stop();
-  await idp?.stop();
-});
-
-async function stackWith(env: Record<string, string>): Promise<SubgraphStack> {
-  const stack = await startSubgraphStack({ env: { AUTH_JWKS_URL: idp.jwksUrl, AUTH_ISSUER: TEST_ISSUER, AUTH_AUDIENCE: TEST_AUDIENCE, ...env } });
-  stops.push(() => stack.stop());
-  return stack;
-}
+const world = useAuthorizationWorld();
 
 describe('AUTHORIZATION=subgraph behind @apollo/gateway and Hive Gateway', () => {
   let stack: SubgraphStack;
@@ -49,12 +28,12 @@ describe('AUTHORIZATION=subgraph behind @apollo/gateway and Hive Gateway', () =>
   let hive: RunningHiveGateway;
 
   beforeAll(async () => {
-    stack = await stackWith({ AUTHORIZATION: 'subgraph' });
-    const { supergraphSdl } = composeSupergraph({ cloudEnvironments: stack.subgraph.url, merchants: merchants.url });
+    stack = await world.stackWith({ AUTHORIZATION: 'subgraph' });
+    const { supergraphSdl } = composeSupergraph({ cloudEnvironments: stack.subgraph.url, merchants: world.merchantsUrl });
     apollo = await startApolloGateway({ supergraphSdl, forwardAuthorization: true });
-    stops.push(() => apollo.stop());
+    world.onStop(() => apollo.stop());
     hive = await startHiveGateway({ supergraphSdl, forwardAuthorization: true, scopesOf: () => [], logLevel: 'error' });
-    stops.push(() => hive.close());
+    world.onStop(() => hive.close());
   });
 
   async function throughBoth<TData, TVariables>(document: TypedDocumentNode<TData, TVariables>, headers: Record<string, string>, variables?: TVariables) {
@@ -65,7 +44,7 @@ describe('AUTHORIZATION=subgraph behind @apollo/gateway and Hive Gateway', () =>
   }
 
   it('serve a caller whose forwarded token holds the scope', async () => {
-    const token = await signToken(rsa, { claims: { scope: SCOPE } });
+    const token = await signToken(world.rsa, { claims: { scope: SCOPE } });
     const { hive: answer } = await throughBoth(MerchantCloudEnvironmentDocument, { authorization: `Bearer ${token}` }, ONE_MERCHANT);
     expect(answer.body.errors).toBeUndefined();
     expect(answer.body.data?.merchant?.cloudEnvironments?.map((environment) => environment.env)).toEqual(['shop-3a7c1e']);
@@ -83,8 +62,8 @@ describe('AUTHORIZATION=subgraph behind @apollo/gateway and Hive Gateway', () =>
   });
 
   it('refuse an expired token, and a valid one without the scope (FORBIDDEN), alike', async () => {
-    const expired = await signToken(rsa, { claims: { scope: SCOPE }, expiresIn: -120 });
-    const noScope = await signToken(rsa, { claims: { scope: 'profile:read' } });
+    const expired = await signToken(world.rsa, { claims: { scope: SCOPE }, expiresIn: -120 });
+    const noScope = await signToken(world.rsa, { claims: { scope: 'profile:read' } });
     const refused = await throughBoth(MerchantCloudEnvironmentDocument, { authorization: `Bearer ${expired}` }, ONE_MERCHANT);
     expect(refused.hive.body.data?.merchant).toEqual({ id: 'm_1003', name: 'Blue Harbor Books', cloudEnvironments: null });
     expect(refused.hive.body.errors).toMatchObject([{ path: ['merchant', 'cloudEnvironments'], extensions: { code: 'UNAUTHENTICATED' } }]);

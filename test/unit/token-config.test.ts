@@ -1,16 +1,9 @@
 /** The token layer's configuration: refresh timings, and the token source with its platform settings. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import { configProblems } from '../support/config-problems.js';
 
-function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
-}
+const problemsOf = configProblems;
 
 describe('token refresh timings', () => {
   it('refresh at 85% of a token’s life, backing off from 1 s to 60 s by default', () => {
