@@ -50,6 +50,8 @@ export class CallerVerifier {
       ({ payload } = await jwtVerify(token, this.keys, {
         algorithms: ALLOWED_ALGORITHMS,
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        // A token that never expires is a credential that can never be taken back.
+        requiredClaims: ['exp'],
         ...(this.options.issuer === undefined ? {} : { issuer: this.options.issuer }),
         ...(this.options.audience === undefined ? {} : { audience: this.options.audience }),
       }));

@@ -58,10 +58,21 @@ describe('start-up', () => {
 
   it.each([
     ['ROUTER_SECRET set', { NODE_ENV: 'production', ROUTER_SECRET: 'a-router-secret-of-32-characters' }],
-    ['AUTHORIZATION=router', { NODE_ENV: 'production', AUTHORIZATION: 'router' }],
-    ['AUTHORIZATION=subgraph', { NODE_ENV: 'production', AUTHORIZATION: 'subgraph', AUTH_JWKS_URL: JWKS }],
+    ['AUTHORIZATION=router and ROUTER_SECRET', { NODE_ENV: 'production', AUTHORIZATION: 'router', ROUTER_SECRET: 'a-router-secret-of-32-characters' }],
+    ['AUTHORIZATION=subgraph with issuer and audience', { NODE_ENV: 'production', AUTHORIZATION: 'subgraph', AUTH_JWKS_URL: JWKS, AUTH_ISSUER: 'https://idp.example.com/', AUTH_AUDIENCE: 'cloud-environments' }],
     ['outside production', { NODE_ENV: 'development' }],
   ])('says nothing with %s', (_case, env) => {
     expect(openAccessWarning(loadConfig({ ...env, AUTHORIZERS_FILE: '/tmp/authorizers.json' }))).toBeUndefined();
+  });
+
+  it('warns in router mode without ROUTER_SECRET: a caller that skips the router is checked by nobody', () => {
+    expect(openAccessWarning(loadConfig({ NODE_ENV: 'production', AUTHORIZATION: 'router', AUTHORIZERS_FILE: '/tmp/authorizers.json' }))).toMatch(
+      /^AUTHORIZATION=router without ROUTER_SECRET: anyone who can reach this port can read every merchant's cloud environments/,
+    );
+  });
+
+  it('warns in subgraph mode without AUTH_ISSUER or AUTH_AUDIENCE, naming what is unchecked', () => {
+    const warning = openAccessWarning(loadConfig({ NODE_ENV: 'production', AUTHORIZATION: 'subgraph', AUTH_JWKS_URL: JWKS, AUTH_ISSUER: 'https://idp.example.com/', AUTHORIZERS_FILE: '/tmp/authorizers.json' }));
+    expect(warning).toMatch(/^AUTHORIZATION=subgraph without AUTH_AUDIENCE: a token that any issuer/);
   });
 });

@@ -114,6 +114,7 @@ describe('UNAUTHENTICATED, and nothing asked of WeChat', () => {
 
   it.each([
     ['expired', { expiresIn: -600 }, /has expired/],
+    ['that never expires (no "exp")', { expiresIn: null }, /invalid "exp" claim/],
     ['not valid yet', { notBefore: 600 }, /is not valid yet/],
     ['from another issuer', { issuer: 'https://evil.example' }, /another issuer/],
     ['for another audience', { audience: 'another-api' }, /another audience/],

@@ -28,8 +28,8 @@ export interface TokenOptions {
   readonly claims?: JWTPayload;
   readonly issuer?: string;
   readonly audience?: string;
-  /** Seconds from now; negative: in the past. */
-  readonly expiresIn?: number;
+  /** Seconds from now; negative: in the past; null: no `exp` claim at all. */
+  readonly expiresIn?: number | null;
   readonly notBefore?: number;
 }
 
@@ -41,8 +41,8 @@ export async function signToken(key: SigningKey, options: TokenOptions = {}): Pr
     .setIssuedAt(now - 60)
     .setSubject('client-app-1')
     .setIssuer(options.issuer ?? TEST_ISSUER)
-    .setAudience(options.audience ?? TEST_AUDIENCE)
-    .setExpirationTime(now + (options.expiresIn ?? 600));
+    .setAudience(options.audience ?? TEST_AUDIENCE);
+  if (options.expiresIn !== null) jwt = jwt.setExpirationTime(now + (options.expiresIn ?? 600));
   if (options.notBefore !== undefined) jwt = jwt.setNotBefore(now + options.notBefore);
   const token = await jwt.sign(key.privateKey);
   registerSecrets(token);
