@@ -51,13 +51,15 @@ function parse(argv: readonly string[]) {
 
 function arity(command: string, rest: readonly string[], names: readonly string[]): string[] {
   if (rest.length < names.length) throw new UsageError(`${command} needs ${names.map((name) => `<${name}>`).join(' ')}\n${USAGE}`);
-  if (rest.length > names.length) throw new UsageError(`${command} takes ${names.length} argument(s); unexpected: ${rest.slice(names.length).join(' ')}\n${USAGE}`);
+  // Not echoed: a refresh token given without --refresh-token would land here, and in a CI log.
+  if (rest.length > names.length) throw new UsageError(`${command} takes ${names.length} argument(s), got ${rest.length}\n${USAGE}`);
   return [...rest];
 }
 
 function valid(model: typeof merchantIdModel | typeof authorizerAppIdModel, value: string, name: string): string {
   const result = model.safeParse(value);
-  if (!result.success) throw new UsageError(`${name} "${value.slice(0, 140)}": ${result.error.issues[0]?.message ?? 'invalid'}`);
+  // The value is not echoed: arguments given in the wrong order may put a token here.
+  if (!result.success) throw new UsageError(`${name} (argument ${value.length} characters long): ${result.error.issues[0]?.message ?? 'invalid'}`);
   return result.data;
 }
 

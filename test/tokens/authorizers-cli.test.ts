@@ -209,15 +209,15 @@ describeWithRedis('the authorizers CLI', () => {
     ['an unknown command', ['rename', 'm_9'], /^unknown command "rename"\nusage:/],
     ['add without an appid', ['add', 'm_9'], /^add needs <merchantId> <authorizerAppId>\nusage:/],
     ['remove without a merchant id', ['remove'], /^remove needs <merchantId>\nusage:/],
-    ['an extra argument to add', ['add', 'm_9', APP_ID, 'extra'], /^add takes 2 argument\(s\); unexpected: extra\nusage:/],
-    ['an extra argument to remove', ['remove', 'm_9', 'm_10'], /^remove takes 1 argument\(s\); unexpected: m_10\nusage:/],
-    ['an argument to list', ['list', 'everything'], /^list takes 0 argument\(s\); unexpected: everything\nusage:/],
+    ['an extra argument to add', ['add', 'm_9', APP_ID, 'extra'], /^add takes 2 argument\(s\), got 3\nusage:/],
+    ['an extra argument to remove', ['remove', 'm_9', 'm_10'], /^remove takes 1 argument\(s\), got 2\nusage:/],
+    ['an argument to list', ['list', 'everything'], /^list takes 0 argument\(s\), got 1\nusage:/],
     ['--replace with remove', ['remove', 'm_9', '--replace'], /^--refresh-token and --replace go with add only\nusage:/],
     ['--refresh-token without its value', ['add', 'm_9', APP_ID, '--refresh-token'], /^Option '--refresh-token <value>' argument missing\nusage:/],
     ['an unknown option', ['list', '--all'], /^Unknown option '--all'.*\nusage:/],
-    ['an empty merchant id', ['add', '', APP_ID], /^merchantId "": merchantId must not be empty\n$/],
-    ['a merchant id over 128 characters', ['remove', 'm'.repeat(129)], /^merchantId "m+": merchantId must be at most 128 characters\n$/],
-    ['a malformed appid', ['add', 'm_9', 'WX5F3C0A1B2C3D4E5F'], /^authorizerAppId "WX5F3C0A1B2C3D4E5F": authorizerAppId must be "wx" followed by 16 lowercase hex digits\n$/],
+    ['an empty merchant id', ['add', '', APP_ID], /^merchantId \(argument 0 characters long\): merchantId must not be empty\n$/],
+    ['a merchant id over 128 characters', ['remove', 'm'.repeat(129)], /^merchantId \(argument 129 characters long\): merchantId must be at most 128 characters\n$/],
+    ['a malformed appid', ['add', 'm_9', 'WX5F3C0A1B2C3D4E5F'], /^authorizerAppId \(argument 18 characters long\): authorizerAppId must be "wx" followed by 16 lowercase hex digits\n$/],
   ])('exits 2 saying what is wrong for %s, and changes nothing', async (_what, args, message) => {
     const { prefix, run } = isolated();
     const result = await run(args as string[]);
@@ -226,6 +226,16 @@ describeWithRedis('the authorizers CLI', () => {
     expect(result.stderr).toMatch(message);
     expect(result.stdout).toBe('');
     expect(await redis.keys(`${prefix}*`)).toEqual([]);
+  });
+
+  it('never echoes an argument that may be a token: a refresh token given without --refresh-token, or in the appid\'s place', async () => {
+    const { run } = isolated();
+    const token = 'refresh-token-given-by-mistake-0123456789';
+    for (const args of [['add', 'm_9', APP_ID, token], ['add', 'm_9', token]]) {
+      const result = await run(args);
+      expect(result.code).toBe(2);
+      expect(`${result.stdout}${result.stderr}`).not.toContain(token);
+    }
   });
 
   it('exits 2 when the refresh token piped in is empty, and registers nothing', async () => {
