@@ -29,6 +29,23 @@ export interface ComponentEventHandlerOptions {
 export class ComponentEventHandler {
   constructor(private readonly options: ComponentEventHandlerOptions) {}
 
+  /**
+   * Handles a push once: the same push again (a replay within the timestamp window, or a
+   * copy captured on its way) is acknowledged and changes nothing. A push whose handling
+   * failed is not remembered, so WeChat's own retry of it still counts.
+   */
+  async handleOnce(signature: string, event: ComponentEvent, logger: Logger, rememberMs: number): Promise<'handled' | 'repeat'> {
+    const { store, keys } = this.options;
+    const marker = keys.handledPush(createHash('sha256').update(signature).digest('hex').slice(0, 32));
+    if ((await store.get(marker)) !== undefined) {
+      logger.info({ infoType: event.infoType }, 'WeChat push already handled; acknowledged, nothing changed');
+      return 'repeat';
+    }
+    await this.handle(event, logger);
+    await store.set(marker, '1', { ttlMs: rememberMs });
+    return 'handled';
+  }
+
   async handle(event: ComponentEvent, logger: Logger): Promise<void> {
     switch (event.infoType) {
       case 'component_verify_ticket':

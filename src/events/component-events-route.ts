@@ -36,6 +36,8 @@ class Refusal extends Error {
   }
 }
 
+const signatureOf = (request: FastifyRequest) => queryField(request.query, 'msg_signature');
+
 function queryField(query: unknown, name: string): string {
   const value = (query as Record<string, unknown> | undefined)?.[name];
   if (typeof value !== 'string' || value === '' || value.length > 128) throw new Refusal(400, `the query has no usable ${name}`);
@@ -113,7 +115,8 @@ export function componentEventsRoute(options: ComponentEventsRouteOptions) {
         throw error;
       }
       try {
-        await options.handler.handle(event, request.log as unknown as Logger);
+        // Remembered past both ends of the timestamp window, so no copy of it is ever handled twice.
+        await options.handler.handleOnce(signatureOf(request), event, request.log as unknown as Logger, 2 * MAX_CLOCK_SKEW_SECONDS * 1000);
       } catch (error) {
         // Not refused, just not done: a 5xx makes WeChat push again.
         request.log.error({ push: 'failed', infoType: event.infoType, err: (error as Error).message }, 'WeChat push accepted but could not be processed; WeChat will push it again');

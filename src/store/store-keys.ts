@@ -41,6 +41,11 @@ export class StoreKeys {
     return `${this.prefix}revoked-authorizers`;
   }
 
+  /** A push already handled, keyed by a digest of its msg_signature: the same push again changes nothing. */
+  handledPush(signatureDigest: string): string {
+    return `${this.prefix}handled-push:${signatureDigest}`;
+  }
+
   /** Keyed by a digest of the code, so the store never holds the code itself. */
   authorizationCode(codeDigest: string): string {
     return `${this.prefix}authorization-code:${codeDigest}`;

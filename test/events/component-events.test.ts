@@ -220,6 +220,19 @@ describeWithRedis('the WeChat event receiver', () => {
     expect((await query('m_revoking')).body.data._entities[0].cloudEnvironments).toEqual([expect.objectContaining({ env: 'revoking-4d5e6f' })]);
   });
 
+  it('handles a push once: a copy replayed within the timestamp window is acknowledged and changes nothing', async () => {
+    const revocation = buildPush(PUSH_KEYS, COMPONENT.appId, { InfoType: 'unauthorized', AuthorizerAppid: REVOKING_APP });
+    expect(await push(revocation)).toMatchObject({ status: 200, text: 'success' });
+    expect((await query('m_revoking')).body.errors?.[0]?.extensions?.['code']).toBe('MERCHANT_NOT_AUTHORIZED');
+    expect(await stack.simulator.pushes.pushAuthorizationEvent(target(), 'authorized', REVOKING_APP)).toEqual({ status: 200, text: 'success' });
+    registerSecrets(stack.simulator.currentRefreshToken(REVOKING_APP));
+
+    // The captured revocation, sent again after the merchant authorized anew.
+    expect(await push(revocation)).toMatchObject({ status: 200, text: 'success' });
+    expect((await query('m_revoking')).body.data._entities[0].cloudEnvironments).toEqual([expect.objectContaining({ env: 'revoking-4d5e6f' })]);
+    expect(logLines()).toContain('WeChat push already handled');
+  });
+
   it('never logged the message token, the AES key, a ticket or a refresh token', () => {
     const text = logLines();
     for (const secret of [PUSH_KEYS.messageToken, PUSH_KEYS.encodingAesKey, COMPONENT.verifyTicket, REFUSED_TICKET, REVOKING_REFRESH_TOKEN, stack.simulator.currentRefreshToken(NEW_APP)!]) {
