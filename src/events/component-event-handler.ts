@@ -72,7 +72,11 @@ export class ComponentEventHandler {
     const { store, keys, registry, componentApi } = this.options;
     const marker = keys.authorizationCode(createHash('sha256').update(code).digest('hex').slice(0, 32));
     if (!(await store.set(marker, new Date().toISOString(), { ttlMs: EXCHANGED_CODE_TTL_MS, onlyIfAbsent: true }))) {
-      logger.info({ infoType, authorizerAppId }, 'authorization code already exchanged (WeChat repeated the push); nothing to do');
+      if ((await store.get(marker))?.startsWith('spent')) {
+        logger.error({ infoType, authorizerAppId }, `authorizer ${authorizerAppId}: this push's code was spent without its refresh token being stored; the merchant must authorize again`);
+      } else {
+        logger.info({ infoType, authorizerAppId }, 'authorization code already exchanged (WeChat repeated the push); nothing to do');
+      }
       return;
     }
     let authorization;
@@ -87,8 +91,19 @@ export class ComponentEventHandler {
       throw new Error(`api_query_auth answered for authorizer ${authorization.authorizerAppId}, but the push named ${authorizerAppId}; nothing stored`);
     }
     const refreshKey = keys.refreshToken(authorizerAppId);
-    const previous = await store.get(refreshKey);
-    await store.set(refreshKey, authorization.refreshToken);
+    let previous: string | undefined;
+    try {
+      previous = await store.get(refreshKey);
+      await store.set(refreshKey, authorization.refreshToken);
+    } catch (error) {
+      // The code is spent: WeChat's retry of this push cannot exchange it again, so say plainly what was lost.
+      await store.set(marker, 'spent: refresh token not stored', { ttlMs: EXCHANGED_CODE_TTL_MS }).catch(() => undefined);
+      logger.error(
+        { infoType, authorizerAppId, err: (error as Error).message },
+        `authorizer ${authorizerAppId}: the authorization code was exchanged but its refresh token could not be stored; the merchant must authorize again`,
+      );
+      throw error;
+    }
     if (previous !== undefined && previous !== authorization.refreshToken) {
       logger.info({ infoType, authorizerAppId }, `the authorization replaced the refresh token stored for ${authorizerAppId}`);
     }
