@@ -64,6 +64,17 @@ export class AuthorizerRegistry {
     await this.store.hashSet(this.keys.merchants, authorizer.merchantId, authorizer.authorizerAppId);
   }
 
+  /**
+   * Stores `refreshToken` unless another is stored already: a set-if-absent, so a token
+   * written meanwhile (an `authorized` push, another operator) is never overwritten.
+   * Returns whether `refreshToken` is now the stored one.
+   */
+  async storeRefreshTokenIfAbsent(authorizerAppId: string, refreshToken: string): Promise<boolean> {
+    const key = this.keys.refreshToken(authorizerAppId);
+    if (await this.store.set(key, refreshToken, { onlyIfAbsent: true })) return true;
+    return (await this.store.get(key)) === refreshToken;
+  }
+
   /** Removes the merchant; the authorizer's refresh token stays while another merchant may use it. */
   async remove(merchantId: string): Promise<boolean> {
     return this.store.hashDelete(this.keys.merchants, merchantId);

@@ -137,7 +137,12 @@ async function add(registry: AuthorizerRegistry, merchantId: string, appId: stri
     }
     throw new Refused(`refused: ${problems.join(' ')}\nNothing was changed. Add --replace to do it anyway.`);
   }
-  await registry.register({ merchantId, authorizerAppId: appId }, refreshToken);
+  // Without --replace the token is written only if none is stored by then: the check above
+  // and this write are apart, and an `authorized` push may store one in between.
+  if (!replace && refreshToken !== undefined && !(await registry.storeRefreshTokenIfAbsent(appId, refreshToken))) {
+    throw new Refused(`refused: a refresh token was stored for ${appId} while this command ran, and differs from the one given.\nNothing was changed. Add --replace to do it anyway.`);
+  }
+  await registry.register({ merchantId, authorizerAppId: appId }, replace ? refreshToken : undefined);
   if (moving) {
     lines.push(`moved ${merchantId} from ${previousAppId} to ${appId}`);
     lines.push(await forgetIfUnused(registry, previousAppId));

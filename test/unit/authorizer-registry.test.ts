@@ -44,3 +44,18 @@ describe('AuthorizerRegistry revocations', () => {
     expect(await authorizers.authorizerOf('m_9')).toBeUndefined();
   });
 });
+
+describe('AuthorizerRegistry.storeRefreshTokenIfAbsent', () => {
+  it('stores a refresh token where none is, and never overwrites another written meanwhile', async () => {
+    const store = new MemoryStore();
+    const keys = new StoreKeys('t:');
+    const authorizers = new AuthorizerRegistry(store, keys);
+
+    expect(await authorizers.storeRefreshTokenIfAbsent(SHARED, 'refresh-given')).toBe(true);
+    expect(await authorizers.storeRefreshTokenIfAbsent(SHARED, 'refresh-given')).toBe(true);
+    // An `authorized` push stored another for OTHER after the CLI looked and before it wrote.
+    await store.set(keys.refreshToken(OTHER), 'refresh-from-the-push');
+    expect(await authorizers.storeRefreshTokenIfAbsent(OTHER, 'refresh-given')).toBe(false);
+    expect(await store.get(keys.refreshToken(OTHER))).toBe('refresh-from-the-push');
+  });
+});
