@@ -93,6 +93,14 @@ export class HostCircuit {
     this.options.logger.info({ host: this.host }, 'WeChat circuit closed; calls flow again');
   }
 
+  /**
+   * The probe never reached WeChat (its deadline passed, the queue was full…): it says
+   * nothing, so the circuit stays open as it was and the next call may probe at once.
+   */
+  abandonProbe(): void {
+    if (this.current === 'half-open') this.setState('open');
+  }
+
   /** A logical call's outcome, while closed; a failure may open the circuit. */
   record(authorizer: string, failed: boolean): void {
     if (this.current !== 'closed') return;

@@ -131,7 +131,9 @@ export class UpstreamGuard {
       upstream.circuit.settleProbe(false);
       return value;
     } catch (error) {
-      upstream.circuit.settleProbe(isUpstreamFailure(error));
+      // Only WeChat's own answer settles a probe; one that never reached it leaves the circuit open to probe again.
+      if (isCallMade(error)) upstream.circuit.settleProbe(isUpstreamFailure(error));
+      else upstream.circuit.abandonProbe();
       throw error;
     }
   }

@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { Metrics } from '../../src/observability/metrics.js';
+import { DeadlinePassedError, WechatTransportError } from '../../src/wechat/errors.js';
 import { HostCircuit } from '../../src/wechat/host-circuit.js';
+import { UpstreamGuard } from '../../src/wechat/upstream-guard.js';
 
 function circuit(resetMs = 60_000) {
   const opened: number[] = [];
@@ -79,5 +81,53 @@ describe('the host circuit', () => {
     host.settleProbe(false);
     expect(host.state).toBe('closed');
     expect(host.admit()).toBe('call');
+  });
+
+  it('stays open, ready to probe again at once, when its probe never reached WeChat', async () => {
+    const { host } = circuit(50);
+    for (let index = 0; index < 10; index += 1) host.record(`a${index}`, true);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(host.admit()).toBe('probe');
+    host.abandonProbe();
+    expect(host.state).toBe('open');
+    expect(host.admit()).toBe('probe');
+  });
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const reset = () => Promise.reject(new WechatTransportError('/e', 'connection', 'ECONNRESET'));
+
+function guard() {
+  const upstream = new UpstreamGuard({
+    baseUrls: ['https://api.weixin.qq.com'],
+    maxConcurrency: 4,
+    maxConcurrencyPerAuthorizer: 1,
+    maxQueue: 100,
+    resetMs: 50,
+    circuit: { window: 10, minFailures: 3, minAuthorizers: 3, failurePercent: 50 },
+    authorizerBackoff: { baseMs: 10_000, maxMs: 60_000 },
+    logger: createLogger({ level: 'silent' }),
+    metrics: new Metrics(),
+  });
+  const call = (authorizer: string, outcome: () => Promise<unknown>) =>
+    upstream.call('/e', authorizer, (attempt) => attempt(() => outcome())).catch((error: unknown) => error);
+  const circuitState = () => (upstream as unknown as { upstreams: Array<{ circuit: HostCircuit }> }).upstreams[0]!.circuit.state;
+  return { upstream, call, circuitState };
+}
+
+describe('the upstream guard probing an open circuit', () => {
+  it('keeps the circuit open when the probe never reached WeChat, and lets the next call probe at once', async () => {
+    const { call, circuitState } = guard();
+    for (const authorizer of ['x', 'y', 'z']) await call(authorizer, reset);
+    await sleep(60);
+    // Each outcome notes the circuit's state as its attempt runs: 'half-open' for a probe.
+    const states: string[] = [];
+    await call('w', () => (states.push(circuitState()), Promise.reject(new DeadlinePassedError('/e'))));
+    expect(states).toEqual(['half-open']);
+    expect(circuitState()).toBe('open');
+    const next = await call('v', () => (states.push(circuitState()), Promise.resolve('ok')));
+    expect(next).toBe('ok');
+    expect(states).toEqual(['half-open', 'half-open']);
+    expect(circuitState()).toBe('closed');
   });
 });
