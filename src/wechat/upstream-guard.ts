@@ -107,7 +107,8 @@ export class UpstreamGuard {
     if (authorizer === undefined) return;
     // Held against the authorizer only while its host's circuit stays closed: an open one means WeChat-wide trouble.
     if (made && isAuthorizerTrouble(error) && upstream.circuit.state === 'closed') this.backoff.failed(authorizer, error as WechatError);
-    else if (error instanceof WechatApiError) this.backoff.succeeded(authorizer); // an answer, not trouble
+    // An errcode that is not trouble is an answer; trouble (-1, -1000) met while the circuit is open or probing says nothing either way.
+    else if (error instanceof WechatApiError && !isAuthorizerTrouble(error)) this.backoff.succeeded(authorizer);
     else this.backoff.released(authorizer);
   }
 

@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { Metrics } from '../../src/observability/metrics.js';
-import { DeadlinePassedError, WechatTransportError } from '../../src/wechat/errors.js';
+import { DeadlinePassedError, WechatApiError, WechatTransportError } from '../../src/wechat/errors.js';
 import { HostCircuit } from '../../src/wechat/host-circuit.js';
-import { UpstreamGuard } from '../../src/wechat/upstream-guard.js';
+import { UpstreamGuard, type UpstreamGuardOptions } from '../../src/wechat/upstream-guard.js';
 
 function circuit(resetMs = 60_000) {
   const opened: number[] = [];
@@ -97,7 +97,7 @@ describe('the host circuit', () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const reset = () => Promise.reject(new WechatTransportError('/e', 'connection', 'ECONNRESET'));
 
-function guard() {
+function guard(options: Partial<UpstreamGuardOptions> = {}) {
   const upstream = new UpstreamGuard({
     baseUrls: ['https://api.weixin.qq.com'],
     maxConcurrency: 4,
@@ -108,6 +108,7 @@ function guard() {
     authorizerBackoff: { baseMs: 10_000, maxMs: 60_000 },
     logger: createLogger({ level: 'silent' }),
     metrics: new Metrics(),
+    ...options,
   });
   const call = (authorizer: string, outcome: () => Promise<unknown>) =>
     upstream.call('/e', authorizer, (attempt) => attempt(() => outcome())).catch((error: unknown) => error);
@@ -129,5 +130,23 @@ describe('the upstream guard probing an open circuit', () => {
     expect(next).toBe('ok');
     expect(states).toEqual(['half-open', 'half-open']);
     expect(circuitState()).toBe('closed');
+  });
+});
+
+describe('the upstream guard holding authorizers back around an outage', () => {
+  it('keeps holding back an authorizer whose streak predates the outage when its -1 is what opens the circuit', async () => {
+    const { upstream, call, circuitState } = guard({
+      circuit: { window: 3, minFailures: 3, minAuthorizers: 3, failurePercent: 50 },
+      authorizerBackoff: { baseMs: 20, maxMs: 20 },
+    });
+    const busy = () => Promise.reject(new WechatApiError('/e', -1, 'system error'));
+    await call('old', busy); // its own trouble, long before the outage: held back
+    for (const healthy of ['h1', 'h2', 'h3']) await call(healthy, () => Promise.resolve('ok'));
+    await sleep(40); // its back-off has passed: its next call is its probe
+    for (const authorizer of ['x', 'y']) await call(authorizer, reset);
+    expect(circuitState()).toBe('closed');
+    await call('old', busy); // the third authorizer failing: the circuit opens, forgiving only streaks since the outage began
+    expect(circuitState()).toBe('open');
+    expect(upstream.backoff.heldBack).toBe(1);
   });
 });
