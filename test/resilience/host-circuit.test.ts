@@ -49,7 +49,7 @@ describe('the host circuit', () => {
     host.record('a9', true);
     expect(host.state).toBe('open');
     expect(opened).toHaveLength(1);
-    expect(host.admit()).toBe('refuse');
+    expect(host.admit('a10')).toBe('refuse');
   });
 
   it('opens within 20 failures of an outage when the window was full of distinct healthy authorizers', () => {
@@ -68,29 +68,59 @@ describe('the host circuit', () => {
     expect(host.state).toBe('closed'); // 10 failures, but only a3 is failing now
   });
 
-  it('lets one probe through after the reset: its failure opens it again, its success closes it', async () => {
+  it('lets one probe through after the reset: its success closes it', async () => {
     const { host } = circuit(50);
     for (let index = 0; index < 10; index += 1) host.record(`a${index}`, true);
     await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(host.admit()).toBe('probe');
-    expect(host.admit()).toBe('refuse');
-    host.settleProbe(true);
-    expect(host.state).toBe('open');
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(host.admit()).toBe('probe');
-    host.settleProbe(false);
+    expect(host.admit('a0')).toBe('probe');
+    expect(host.admit('a1')).toBe('refuse');
+    host.settleProbe('a0', false);
     expect(host.state).toBe('closed');
-    expect(host.admit()).toBe('call');
+    expect(host.admit('a1')).toBe('call');
+  });
+
+  it('lets another authorizer probe at once after one authorizer’s probe failed, never the same one twice', async () => {
+    const { host } = circuit(50);
+    for (let index = 0; index < 10; index += 1) host.record(`a${index}`, true);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(host.admit('broken')).toBe('probe');
+    host.settleProbe('broken', true);
+    expect(host.state).toBe('open');
+    expect(host.admit('broken')).toBe('refuse');
+    expect(host.accepts('broken')).toBe(false);
+    expect(host.admit('healthy')).toBe('probe');
+    host.settleProbe('healthy', false);
+    expect(host.state).toBe('closed');
+    expect(host.admit('broken')).toBe('call');
+  });
+
+  it('opens again with a fresh wait only once probes from minAuthorizers distinct authorizers failed', async () => {
+    const { host, opened } = circuit(50);
+    for (let index = 0; index < 10; index += 1) host.record(`a${index}`, true);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    for (const prober of ['p1', 'p2']) {
+      expect(host.admit(prober)).toBe('probe');
+      host.settleProbe(prober, true);
+    }
+    expect(host.retryAfterMs).toBe(0); // still due: two authorizers are not WeChat-wide evidence
+    expect(host.admit('p3')).toBe('probe');
+    host.settleProbe('p3', true);
+    expect(host.state).toBe('open');
+    expect(host.retryAfterMs).toBeGreaterThan(0);
+    expect(host.admit('p4')).toBe('refuse');
+    expect(opened).toHaveLength(1); // reopening forgives nobody again
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(host.admit('p1')).toBe('probe'); // a fresh opening: every authorizer may probe once more
   });
 
   it('stays open, ready to probe again at once, when its probe never reached WeChat', async () => {
     const { host } = circuit(50);
     for (let index = 0; index < 10; index += 1) host.record(`a${index}`, true);
     await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(host.admit()).toBe('probe');
+    expect(host.admit('a0')).toBe('probe');
     host.abandonProbe();
     expect(host.state).toBe('open');
-    expect(host.admit()).toBe('probe');
+    expect(host.admit('a1')).toBe('probe');
   });
 });
 
@@ -148,5 +178,20 @@ describe('the upstream guard holding authorizers back around an outage', () => {
     await call('old', busy); // the third authorizer failing: the circuit opens, forgiving only streaks since the outage began
     expect(circuitState()).toBe('open');
     expect(upstream.backoff.heldBack).toBe(1);
+  });
+});
+
+describe('the upstream guard after an outage, with one authorizer still broken', () => {
+  it('closes the circuit on the first healthy authorizer’s probe, however often the broken one probes first', async () => {
+    const { call, circuitState } = guard({ authorizerBackoff: { baseMs: 1_000, maxMs: 60_000 } });
+    for (const authorizer of ['x', 'y', 'z']) await call(authorizer, reset);
+    expect(circuitState()).toBe('open');
+    await sleep(60);
+    const broken = await call('broken', reset); // WeChat is back, but not for this merchant
+    expect(broken).toMatchObject({ failure: 'connection' });
+    expect(circuitState()).toBe('open');
+    expect(await call('broken', reset)).toMatchObject({ failure: 'circuit-open' });
+    expect(await call('healthy', () => Promise.resolve('ok'))).toBe('ok');
+    expect(circuitState()).toBe('closed');
   });
 });
