@@ -46,12 +46,14 @@ export class WechatTransportError extends Error {
 }
 
 /**
- * The caller's deadline passed while the call waited for a slot: it was never sent, so it
- * says nothing about WeChat or the authorizer (only that the subgraph is overloaded).
+ * The caller's deadline passed before WeChat had its full time to answer: while the call
+ * waited for a slot (it was never sent), or while a call whose timeout the deadline had cut
+ * short was in flight. Either way it says nothing about WeChat or the authorizer (only that
+ * the caller ran out of time, or the subgraph is overloaded).
  */
 export class DeadlinePassedError extends WechatTransportError {
-  constructor(endpoint: string) {
-    super(endpoint, 'timeout', 'the operation deadline passed before the call');
+  constructor(endpoint: string, detail = 'the operation deadline passed before the call') {
+    super(endpoint, 'timeout', detail);
   }
 }
 

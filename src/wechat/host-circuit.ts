@@ -11,8 +11,11 @@
  *
  * A few broken authorizers among many healthy ones never open it, whatever share of the
  * calls they make (the result cache makes healthy authorizers call rarely). Open, it
- * refuses calls for `resetMs`, then lets one probe through: success closes it, failure
- * opens it again.
+ * refuses calls for `resetMs`, then lets one probe through at a time: success closes it.
+ * A failed probe is judged like the failures that opened it, by distinct authorizers: until
+ * `minAuthorizers` different authorizers' probes have failed, the circuit goes back to open
+ * with its wait already over (the next call from another authorizer may probe at once, one
+ * whose probe failed may not probe again), so one broken merchant cannot keep it open.
  */
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.js';
@@ -51,6 +54,8 @@ export class HostCircuit {
   private outcomes: Outcome[] = [];
   private current: CircuitState = 'closed';
   private openedAt = 0;
+  /** The authorizers whose probes failed since the circuit opened. */
+  private readonly failedProbers = new Set<string>();
 
   constructor(private readonly options: HostCircuitOptions) {
     this.setState('closed');
@@ -69,14 +74,16 @@ export class HostCircuit {
     return this.current === 'closed' ? 0 : Math.max(0, this.openedAt + this.options.resetMs - Date.now());
   }
 
-  /** Whether admit() would let a call or a probe through now (without deciding anything). */
-  get accepting(): boolean {
-    return this.current === 'closed' || (this.current === 'open' && Date.now() >= this.openedAt + this.options.resetMs);
+  /** Whether admit(authorizer) would let a call or a probe through now (without deciding anything). */
+  accepts(authorizer: string): boolean {
+    if (this.current === 'closed') return true;
+    return this.current === 'open' && Date.now() >= this.openedAt + this.options.resetMs && !this.failedProbers.has(authorizer);
   }
 
-  admit(): Admission {
+  /** For a call made for `authorizer` (or, for the platform's own calls, its endpoint). */
+  admit(authorizer: string): Admission {
     if (this.current === 'closed') return 'call';
-    if (this.current === 'open' && Date.now() >= this.openedAt + this.options.resetMs) {
+    if (this.accepts(authorizer)) {
       this.setState('half-open');
       this.options.logger.info({ host: this.host }, 'WeChat circuit half-open; probing');
       return 'probe';
@@ -84,13 +91,31 @@ export class HostCircuit {
     return 'refuse';
   }
 
-  /** The probe's outcome: WeChat answered (close) or it is still in trouble (open again). */
-  settleProbe(failed: boolean): void {
+  /**
+   * The outcome of `authorizer`'s probe: WeChat answered (close), or it is still in trouble
+   * for this authorizer (open again, with a fresh wait once enough distinct authorizers agree).
+   */
+  settleProbe(authorizer: string, failed: boolean): void {
     if (this.current !== 'half-open') return;
-    if (failed) return this.open('WeChat circuit probe failed; failing fast again');
+    if (failed) {
+      this.failedProbers.add(authorizer);
+      if (this.failedProbers.size >= this.options.minAuthorizers) return this.open('WeChat circuit probes failed for many authorizers; failing fast again');
+      this.setState('open');
+      this.options.logger.info({ host: this.host, failedProbes: this.failedProbers.size }, "WeChat circuit probe failed; another authorizer's call may probe");
+      return;
+    }
     this.outcomes = [];
+    this.failedProbers.clear();
     this.setState('closed');
     this.options.logger.info({ host: this.host }, 'WeChat circuit closed; calls flow again');
+  }
+
+  /**
+   * The probe never reached WeChat (its deadline passed, the queue was full…): it says
+   * nothing, so the circuit stays open as it was and the next call may probe at once.
+   */
+  abandonProbe(): void {
+    if (this.current === 'half-open') this.setState('open');
   }
 
   /** A logical call's outcome, while closed; a failure may open the circuit. */
@@ -121,6 +146,7 @@ export class HostCircuit {
 
   private open(message: string): void {
     this.outcomes = [];
+    this.failedProbers.clear();
     this.openedAt = Date.now();
     this.setState('open');
     this.options.logger.warn({ host: this.host, resetMs: this.options.resetMs }, message);

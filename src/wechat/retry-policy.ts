@@ -34,7 +34,11 @@ export function isUpstreamFailure(error: unknown): boolean {
   return isCallMade(error) && error instanceof WechatTransportError;
 }
 
-/** False for a call that was never sent: refused by an open circuit or a full queue, or its deadline passed while it waited. */
+/**
+ * False for a call that says nothing about WeChat: never sent (refused by an open circuit or
+ * a full queue, or its deadline passed while it waited), or cut short by the caller's deadline
+ * before WeChat had its full timeout to answer.
+ */
 export function isCallMade(error: unknown): boolean {
   if (error instanceof DeadlinePassedError) return false;
   return !(error instanceof WechatTransportError && (error.failure === 'circuit-open' || error.failure === 'overloaded'));

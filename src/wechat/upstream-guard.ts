@@ -107,39 +107,43 @@ export class UpstreamGuard {
     if (authorizer === undefined) return;
     // Held against the authorizer only while its host's circuit stays closed: an open one means WeChat-wide trouble.
     if (made && isAuthorizerTrouble(error) && upstream.circuit.state === 'closed') this.backoff.failed(authorizer, error as WechatError);
-    else if (error instanceof WechatApiError) this.backoff.succeeded(authorizer); // an answer, not trouble
+    // An errcode that is not trouble is an answer; trouble (-1, -1000) met while the circuit is open or probing says nothing either way.
+    else if (error instanceof WechatApiError && !isAuthorizerTrouble(error)) this.backoff.succeeded(authorizer);
     else this.backoff.released(authorizer);
   }
 
   /** One attempt: fails at once when every host's circuit is open or the queue is full; otherwise waits for its slots. */
   private attempt<T>(endpoint: string, authorizer: string | undefined, call: (upstream: Upstream) => Promise<T>): Promise<T> {
-    if (!this.upstreams.some((upstream) => upstream.circuit.accepting)) return Promise.reject(this.circuitOpen(endpoint));
+    const key = authorizer ?? endpoint;
+    if (!this.upstreams.some((upstream) => upstream.circuit.accepts(key))) return Promise.reject(this.circuitOpen(endpoint));
     const waiting = this.limit.pendingCount + this.bulkhead.totalWaiting;
     if (waiting >= this.options.maxQueue) {
       return Promise.reject(new WechatTransportError(endpoint, 'overloaded', `${waiting} calls already waiting (WECHAT_MAX_QUEUE)`, undefined, 1_000));
     }
-    const inPool = () => this.limit(() => this.onPickedHost(endpoint, call));
+    const inPool = () => this.limit(() => this.onPickedHost(endpoint, key, call));
     return authorizer === undefined ? inPool() : this.bulkhead.run(authorizer, inPool);
   }
 
   /** Picks the host once the call holds its slot (circuits may have changed while it waited), and settles a probe. */
-  private async onPickedHost<T>(endpoint: string, call: (upstream: Upstream) => Promise<T>): Promise<T> {
-    const { upstream, probe } = this.pick(endpoint);
+  private async onPickedHost<T>(endpoint: string, key: string, call: (upstream: Upstream) => Promise<T>): Promise<T> {
+    const { upstream, probe } = this.pick(endpoint, key);
     if (!probe) return call(upstream);
     try {
       const value = await call(upstream);
-      upstream.circuit.settleProbe(false);
+      upstream.circuit.settleProbe(key, false);
       return value;
     } catch (error) {
-      upstream.circuit.settleProbe(isUpstreamFailure(error));
+      // Only WeChat's own answer settles a probe; one that never reached it leaves the circuit open to probe again.
+      if (isCallMade(error)) upstream.circuit.settleProbe(key, isUpstreamFailure(error));
+      else upstream.circuit.abandonProbe();
       throw error;
     }
   }
 
-  /** The first host whose circuit admits the call (the primary first), or a circuit-open failure. */
-  private pick(endpoint: string): { upstream: Upstream; probe: boolean } {
+  /** The first host whose circuit admits the call made for `key` (the primary first), or a circuit-open failure. */
+  private pick(endpoint: string, key: string): { upstream: Upstream; probe: boolean } {
     for (const upstream of this.upstreams) {
-      const admission = upstream.circuit.admit();
+      const admission = upstream.circuit.admit(key);
       if (admission === 'refuse') continue;
       if (admission === 'call' && upstream !== this.inUse) this.use(upstream);
       return { upstream, probe: admission === 'probe' };

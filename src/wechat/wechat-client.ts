@@ -199,7 +199,11 @@ export class WechatClient {
         status = response.statusCode;
         text = await response.body.text();
       } catch (error) {
-        if (timedOut) throw new WechatTransportError(path, 'timeout', `no answer within ${timeoutMs} ms`);
+        if (timedOut) {
+          // A timer the deadline cut short says the caller ran out of time, not that WeChat is slow.
+          if (timeoutMs < this.options.timeoutMs) throw new DeadlinePassedError(path, `the operation deadline passed after ${timeoutMs} ms waiting for WeChat`);
+          throw new WechatTransportError(path, 'timeout', `no answer within ${timeoutMs} ms`);
+        }
         const reason = error instanceof Error ? `${(error as NodeJS.ErrnoException).code ?? error.name}: ${error.message}` : String(error);
         throw new WechatTransportError(path, 'connection', scrubTokens(reason));
       }

@@ -88,7 +88,8 @@ describe('the disaster-recovery host', () => {
   });
 
   it('has a circuit of its own: with both hosts down, operations fail fast', async () => {
-    const { primary, fallback, query } = await start();
+    // A reset longer than the test: after one, each circuit probes with up to 3 authorizers before it waits again.
+    const { primary, fallback, query } = await start({ WECHAT_CIRCUIT_RESET_MS: '60000' });
     primary.startOutage(OUTAGE);
     fallback.startOutage(OUTAGE);
     await query();

@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { Metrics } from '../../src/observability/metrics.js';
+import { DeadlinePassedError, WechatApiError, WechatTransportError } from '../../src/wechat/errors.js';
 import { HostCircuit } from '../../src/wechat/host-circuit.js';
+import { UpstreamGuard, type UpstreamGuardOptions } from '../../src/wechat/upstream-guard.js';
 
 function circuit(resetMs = 60_000) {
   const opened: number[] = [];
@@ -47,7 +49,7 @@ describe('the host circuit', () => {
     host.record('a9', true);
     expect(host.state).toBe('open');
     expect(opened).toHaveLength(1);
-    expect(host.admit()).toBe('refuse');
+    expect(host.admit('a10')).toBe('refuse');
   });
 
   it('opens within 20 failures of an outage when the window was full of distinct healthy authorizers', () => {
@@ -66,18 +68,130 @@ describe('the host circuit', () => {
     expect(host.state).toBe('closed'); // 10 failures, but only a3 is failing now
   });
 
-  it('lets one probe through after the reset: its failure opens it again, its success closes it', async () => {
+  it('lets one probe through after the reset: its success closes it', async () => {
     const { host } = circuit(50);
     for (let index = 0; index < 10; index += 1) host.record(`a${index}`, true);
     await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(host.admit()).toBe('probe');
-    expect(host.admit()).toBe('refuse');
-    host.settleProbe(true);
-    expect(host.state).toBe('open');
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(host.admit()).toBe('probe');
-    host.settleProbe(false);
+    expect(host.admit('a0')).toBe('probe');
+    expect(host.admit('a1')).toBe('refuse');
+    host.settleProbe('a0', false);
     expect(host.state).toBe('closed');
-    expect(host.admit()).toBe('call');
+    expect(host.admit('a1')).toBe('call');
+  });
+
+  it('lets another authorizer probe at once after one authorizer’s probe failed, never the same one twice', async () => {
+    const { host } = circuit(50);
+    for (let index = 0; index < 10; index += 1) host.record(`a${index}`, true);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(host.admit('broken')).toBe('probe');
+    host.settleProbe('broken', true);
+    expect(host.state).toBe('open');
+    expect(host.admit('broken')).toBe('refuse');
+    expect(host.accepts('broken')).toBe(false);
+    expect(host.admit('healthy')).toBe('probe');
+    host.settleProbe('healthy', false);
+    expect(host.state).toBe('closed');
+    expect(host.admit('broken')).toBe('call');
+  });
+
+  it('opens again with a fresh wait only once probes from minAuthorizers distinct authorizers failed', async () => {
+    const { host, opened } = circuit(50);
+    for (let index = 0; index < 10; index += 1) host.record(`a${index}`, true);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    for (const prober of ['p1', 'p2']) {
+      expect(host.admit(prober)).toBe('probe');
+      host.settleProbe(prober, true);
+    }
+    expect(host.retryAfterMs).toBe(0); // still due: two authorizers are not WeChat-wide evidence
+    expect(host.admit('p3')).toBe('probe');
+    host.settleProbe('p3', true);
+    expect(host.state).toBe('open');
+    expect(host.retryAfterMs).toBeGreaterThan(0);
+    expect(host.admit('p4')).toBe('refuse');
+    expect(opened).toHaveLength(1); // reopening forgives nobody again
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(host.admit('p1')).toBe('probe'); // a fresh opening: every authorizer may probe once more
+  });
+
+  it('stays open, ready to probe again at once, when its probe never reached WeChat', async () => {
+    const { host } = circuit(50);
+    for (let index = 0; index < 10; index += 1) host.record(`a${index}`, true);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(host.admit('a0')).toBe('probe');
+    host.abandonProbe();
+    expect(host.state).toBe('open');
+    expect(host.admit('a1')).toBe('probe');
+  });
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const reset = () => Promise.reject(new WechatTransportError('/e', 'connection', 'ECONNRESET'));
+
+function guard(options: Partial<UpstreamGuardOptions> = {}) {
+  const upstream = new UpstreamGuard({
+    baseUrls: ['https://api.weixin.qq.com'],
+    maxConcurrency: 4,
+    maxConcurrencyPerAuthorizer: 1,
+    maxQueue: 100,
+    resetMs: 50,
+    circuit: { window: 10, minFailures: 3, minAuthorizers: 3, failurePercent: 50 },
+    authorizerBackoff: { baseMs: 10_000, maxMs: 60_000 },
+    logger: createLogger({ level: 'silent' }),
+    metrics: new Metrics(),
+    ...options,
+  });
+  const call = (authorizer: string, outcome: () => Promise<unknown>) =>
+    upstream.call('/e', authorizer, (attempt) => attempt(() => outcome())).catch((error: unknown) => error);
+  const circuitState = () => (upstream as unknown as { upstreams: Array<{ circuit: HostCircuit }> }).upstreams[0]!.circuit.state;
+  return { upstream, call, circuitState };
+}
+
+describe('the upstream guard probing an open circuit', () => {
+  it('keeps the circuit open when the probe never reached WeChat, and lets the next call probe at once', async () => {
+    const { call, circuitState } = guard();
+    for (const authorizer of ['x', 'y', 'z']) await call(authorizer, reset);
+    await sleep(60);
+    // Each outcome notes the circuit's state as its attempt runs: 'half-open' for a probe.
+    const states: string[] = [];
+    await call('w', () => (states.push(circuitState()), Promise.reject(new DeadlinePassedError('/e'))));
+    expect(states).toEqual(['half-open']);
+    expect(circuitState()).toBe('open');
+    const next = await call('v', () => (states.push(circuitState()), Promise.resolve('ok')));
+    expect(next).toBe('ok');
+    expect(states).toEqual(['half-open', 'half-open']);
+    expect(circuitState()).toBe('closed');
+  });
+});
+
+describe('the upstream guard holding authorizers back around an outage', () => {
+  it('keeps holding back an authorizer whose streak predates the outage when its -1 is what opens the circuit', async () => {
+    const { upstream, call, circuitState } = guard({
+      circuit: { window: 3, minFailures: 3, minAuthorizers: 3, failurePercent: 50 },
+      authorizerBackoff: { baseMs: 20, maxMs: 20 },
+    });
+    const busy = () => Promise.reject(new WechatApiError('/e', -1, 'system error'));
+    await call('old', busy); // its own trouble, long before the outage: held back
+    for (const healthy of ['h1', 'h2', 'h3']) await call(healthy, () => Promise.resolve('ok'));
+    await sleep(40); // its back-off has passed: its next call is its probe
+    for (const authorizer of ['x', 'y']) await call(authorizer, reset);
+    expect(circuitState()).toBe('closed');
+    await call('old', busy); // the third authorizer failing: the circuit opens, forgiving only streaks since the outage began
+    expect(circuitState()).toBe('open');
+    expect(upstream.backoff.heldBack).toBe(1);
+  });
+});
+
+describe('the upstream guard after an outage, with one authorizer still broken', () => {
+  it('closes the circuit on the first healthy authorizer’s probe, however often the broken one probes first', async () => {
+    const { call, circuitState } = guard({ authorizerBackoff: { baseMs: 1_000, maxMs: 60_000 } });
+    for (const authorizer of ['x', 'y', 'z']) await call(authorizer, reset);
+    expect(circuitState()).toBe('open');
+    await sleep(60);
+    const broken = await call('broken', reset); // WeChat is back, but not for this merchant
+    expect(broken).toMatchObject({ failure: 'connection' });
+    expect(circuitState()).toBe('open');
+    expect(await call('broken', reset)).toMatchObject({ failure: 'circuit-open' });
+    expect(await call('healthy', () => Promise.resolve('ok'))).toBe('ok');
+    expect(circuitState()).toBe('closed');
   });
 });

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type SimulatedAuthorizer, type SimulatedFault, WechatSimulator } from '../../src/simulator/index.js';
 import { CloudEnvironmentStatus } from '../../src/wechat/env-info.js';
-import { AuthorizerHeldBackError, WechatApiError, WechatTransportError } from '../../src/wechat/errors.js';
+import { AuthorizerHeldBackError, DeadlinePassedError, WechatApiError, WechatTransportError } from '../../src/wechat/errors.js';
 import { WechatClient, type WechatClientOptions } from '../../src/wechat/wechat-client.js';
 
 /** Distinctive, so any echo of it anywhere is unmistakable. */
@@ -478,6 +478,34 @@ describe('WechatClient holding back an authorizer whose calls keep failing', () 
       expect(late).toMatchObject({ failure: 'timeout', message: expect.stringMatching(/deadline passed before the call/) });
       await expect(call(held)).resolves.toHaveLength(4);
       await hanging;
+    } finally {
+      await held.close();
+    }
+  });
+
+  it('holds back nobody, and counts nothing against WeChat, when the caller’s deadline cut the call’s timeout short', async () => {
+    // A circuit that one failure would open: the call that follows shows it stayed closed.
+    const held = newClient({ timeoutMs: 5_000, authorizerBackoffBaseMs: 10_000, authorizerBackoffMaxMs: 10_000, circuitMinFailures: 1, circuitMinAuthorizers: 1 });
+    try {
+      simulator.injectFault(TOKEN, { kind: 'hang' }, { times: 1 });
+      const late = await held.getEnvInfo(TOKEN, undefined, { authorizer: AUTHORIZER, deadline: Date.now() + 150 }).catch((error: unknown) => error);
+      expect(late).toBeInstanceOf(DeadlinePassedError);
+      expect(late).toMatchObject({ failure: 'timeout', message: expect.stringMatching(/deadline passed after \d+ ms waiting for WeChat/) });
+      expect(held.guard.backoff.heldBack).toBe(0);
+      await expect(call(held)).resolves.toHaveLength(4);
+    } finally {
+      await held.close();
+    }
+  });
+
+  it('still blames WeChat for a timeout it had its full WECHAT_TIMEOUT_MS for', async () => {
+    const held = newClient({ timeoutMs: 150, authorizerBackoffBaseMs: 10_000, authorizerBackoffMaxMs: 10_000 });
+    try {
+      simulator.injectFault(TOKEN, { kind: 'hang' });
+      const slow = await held.getEnvInfo(TOKEN, undefined, { authorizer: AUTHORIZER, deadline: Date.now() + 10_000 }).catch((error: unknown) => error);
+      expect(slow).not.toBeInstanceOf(DeadlinePassedError);
+      expect(slow).toMatchObject({ failure: 'timeout', message: expect.stringMatching(/no answer within 150 ms/) });
+      await expect(call(held)).rejects.toBeInstanceOf(AuthorizerHeldBackError);
     } finally {
       await held.close();
     }
