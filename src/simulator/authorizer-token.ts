@@ -9,27 +9,22 @@
  * previous issued token at once; it echoes the refresh token, or a new one when
  * rotateRefreshTokens is on, so clients must persist whatever comes back.
  */
-import { readJsonBody, stringField } from './json-body.js';
+import { readComponentCall } from './component-call.js';
+import { stringField } from './json-body.js';
 import type { SimulatedRoute } from './simulated-route.js';
 import { errorAnswer } from './wechat-answer.js';
 
 export const answerAuthorizerToken: SimulatedRoute = (request, state) => {
   const { authorizers, tokens } = state;
-  if (request.method !== 'POST') return errorAnswer(43002);
-  const componentToken = request.query.get('component_access_token');
-  if (!componentToken) return errorAnswer(41001);
-  const check = tokens.check('component', componentToken);
-  if ('errcode' in check) return errorAnswer(check.errcode);
-
-  const body = readJsonBody(request.body);
-  if ('errcode' in body) return errorAnswer(body.errcode);
-  const componentAppId = stringField(body.payload, 'component_appid');
-  const authorizerAppId = stringField(body.payload, 'authorizer_appid');
+  const call = readComponentCall(request, tokens);
+  if ('errcode' in call) return errorAnswer(call.errcode);
+  const componentAppId = stringField(call.payload, 'component_appid');
+  const authorizerAppId = stringField(call.payload, 'authorizer_appid');
   if (componentAppId === undefined || authorizerAppId === undefined) return errorAnswer(41002);
-  const refreshToken = stringField(body.payload, 'authorizer_refresh_token');
+  const refreshToken = stringField(call.payload, 'authorizer_refresh_token');
   if (refreshToken === undefined) return errorAnswer(40097);
 
-  if (componentAppId !== check.appId) return errorAnswer(40013);
+  if (componentAppId !== call.componentAppId) return errorAnswer(40013);
   if (!authorizers.authorizing(authorizerAppId)) return errorAnswer(61003);
   if (refreshToken !== authorizers.refreshTokenOf(authorizerAppId)) return errorAnswer(61023);
 

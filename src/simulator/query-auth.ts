@@ -7,24 +7,19 @@
  * (42001), empty body (44002), body a JSON object (47001), the fields (appid 41002, code
  * 40097), component appid (40013), the code (61009 unknown or already used).
  */
-import { readJsonBody, stringField } from './json-body.js';
+import { readComponentCall } from './component-call.js';
+import { stringField } from './json-body.js';
 import type { SimulatedRoute } from './simulated-route.js';
 import { errorAnswer } from './wechat-answer.js';
 
 export const answerQueryAuth: SimulatedRoute = (request, { authorizers, tokens }) => {
-  if (request.method !== 'POST') return errorAnswer(43002);
-  const componentToken = request.query.get('component_access_token');
-  if (!componentToken) return errorAnswer(41001);
-  const check = tokens.check('component', componentToken);
-  if ('errcode' in check) return errorAnswer(check.errcode);
-
-  const body = readJsonBody(request.body);
-  if ('errcode' in body) return errorAnswer(body.errcode);
-  const componentAppId = stringField(body.payload, 'component_appid');
+  const call = readComponentCall(request, tokens);
+  if ('errcode' in call) return errorAnswer(call.errcode);
+  const componentAppId = stringField(call.payload, 'component_appid');
   if (componentAppId === undefined) return errorAnswer(41002);
-  const code = stringField(body.payload, 'authorization_code');
+  const code = stringField(call.payload, 'authorization_code');
   if (code === undefined) return errorAnswer(40097);
-  if (componentAppId !== check.appId) return errorAnswer(40013);
+  if (componentAppId !== call.componentAppId) return errorAnswer(40013);
 
   const appId = authorizers.redeemAuthorizationCode(code);
   if (appId === undefined) return errorAnswer(61009);
