@@ -16,10 +16,8 @@ export function retriesFor(errcode: number): number {
 /** How many times a call that failed with `error` may be retried (0: never). */
 export function retriesForError(error: unknown): number {
   if (error instanceof WechatApiError) return retriesFor(error.errcode);
-  if (error instanceof WechatTransportError) {
-    // Calls that were never made (open circuit, full queue) are not retried: that is the point of refusing them.
-    return error.failure === 'circuit-open' || error.failure === 'overloaded' ? 0 : TRANSPORT_RETRIES;
-  }
+  // Calls that were never made (open circuit, full queue, deadline gone) are not retried: that is the point of refusing them.
+  if (error instanceof WechatTransportError) return isCallMade(error) ? TRANSPORT_RETRIES : 0;
   return 0;
 }
 
