@@ -7,6 +7,7 @@ import { type CryptoKey, type JWK, type JWTPayload, SignJWT, exportJWK, generate
 import { once } from 'node:events';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeServerNow } from './close-server.js';
 import { registerSecrets } from './suite-capture.js';
 
 export const TEST_ISSUER = 'https://idp.test.example';
@@ -82,9 +83,7 @@ export class IdentityProvider {
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServerNow(server);
   }
 
   rotate(keys: readonly SigningKey[]): void {

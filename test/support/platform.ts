@@ -6,8 +6,14 @@
  */
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AUTHORIZER_TOKEN_PATH, COMPONENT_TOKEN_PATH, GET_ENV_INFO_PATH, type SimulatedAuthorizer, type SimulatedComponent, type WechatSimulator } from '../../src/simulator/index.js';
+import { startSubgraph } from '../../src/app.js';
+import type { AuthorizersFileEntry } from '../../src/authorizers/authorizers-file.js';
+import { loadConfig } from '../../src/config.js';
+import { AUTHORIZER_TOKEN_PATH, COMPONENT_TOKEN_PATH, GET_ENV_INFO_PATH, type SimulatedAuthorizer, type SimulatedComponent, WechatSimulator } from '../../src/simulator/index.js';
+import { simulatedWechatEnv, writeTemporaryAuthorizersFile } from '../../tools/simulated-wechat-env.js';
+import { closeServerNow } from './close-server.js';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from './graphql-http.js';
+import { captureLogs } from './log-capture.js';
 import { TEST_COMPONENT, type TestMerchant, appIdOf, testMerchants, tokenEndpointCalls } from './merchants.js';
 import { type SubgraphStack, startSubgraphStack } from './stack.js';
 import { registerSecrets } from './suite-capture.js';
@@ -95,9 +101,7 @@ export class TestTokenService {
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServerNow(server);
   }
 
   requestsFor(authorizerAppId: string): number {
@@ -114,6 +118,38 @@ export const platformEntries = world.entries.map(({ merchantId, authorizerAppId 
 /** The same merchants as own-token entries (refresh tokens), for the start-up refusal. */
 export const refreshEntries = world.entries;
 export const platformAppId = (merchantId: string) => appIdOf(platformEntries, merchantId);
+
+/**
+ * Starts a TOKEN_SOURCE=platform subgraph (`platformEnv` saying where the tokens are) with
+ * `entries` as its AUTHORIZERS_FILE, on a fresh simulator, where start-up must fail: the
+ * error it failed with, and the WeChat calls made before it did.
+ */
+export async function platformStartUpFailure(entries: readonly AuthorizersFileEntry[], platformEnv: Record<string, string>): Promise<{ error: Error; wechatCalls: number }> {
+  const simulator = new WechatSimulator({ authorizers: platformAuthorizers, component: TEST_COMPONENT });
+  const file = await writeTemporaryAuthorizersFile(entries);
+  try {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ...simulatedWechatEnv(await simulator.start(), file.path, TEST_COMPONENT),
+      TOKEN_SOURCE: 'platform',
+      ...platformEnv,
+    });
+    const started = await startSubgraph(config, captureLogs().logger).then(
+      async (subgraph) => {
+        await subgraph.close();
+        return undefined;
+      },
+      (error: unknown) => error,
+    );
+    if (!(started instanceof Error)) throw new Error('the platform-mode subgraph started; it was expected to refuse');
+    return { error: started, wechatCalls: simulator.callCount() };
+  } finally {
+    await file.remove();
+    await simulator.stop();
+  }
+}
 
 /**
  * A subgraph with TOKEN_SOURCE=platform (plus `env`), its simulator and the stand-in

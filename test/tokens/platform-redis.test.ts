@@ -9,13 +9,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSubgraph } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { WechatSimulator } from '../../src/simulator/index.js';
-import { simulatedWechatEnv, writeTemporaryAuthorizersFile } from '../../tools/simulated-wechat-env.js';
-import { captureLogs } from '../support/log-capture.js';
 import { TEST_COMPONENT } from '../support/merchants.js';
-import { platformAppId, platformAuthorizers, platformEntries, startPlatformStack, stopPlatformStacks } from '../support/platform.js';
+import { platformAppId, platformEntries, platformStartUpFailure, startPlatformStack, stopPlatformStacks } from '../support/platform.js';
 import { REDIS_TEST_URL, deletePrefix, describeWithRedis, uniquePrefix } from '../support/redis.js';
 import { PrivateRedisServer, describeWithRedisServer, freePort } from '../support/redis-server.js';
 
@@ -157,24 +152,11 @@ describeWithRedisServer('TOKEN_SOURCE=platform, while the platform’s Redis is 
 
 describe('TOKEN_SOURCE=platform with the platform’s Redis unreachable at start-up', () => {
   it('stops start-up naming PLATFORM_REDIS_URL, never its password', async () => {
-    const simulator = new WechatSimulator({ authorizers: platformAuthorizers, component: TEST_COMPONENT });
-    const file = await writeTemporaryAuthorizersFile(platformEntries);
-    try {
-      const config = loadConfig({
-        NODE_ENV: 'test',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        ...simulatedWechatEnv(await simulator.start(), file.path, TEST_COMPONENT),
-        TOKEN_SOURCE: 'platform',
-        PLATFORM_TOKEN_REDIS_KEY: 'token:{authorizerAppId}',
-        PLATFORM_REDIS_URL: `redis://platform:hunter2-platform-redis@127.0.0.1:${await freePort()}`,
-      });
-      const error = await startSubgraph(config, captureLogs().logger).catch((thrown: unknown) => thrown);
-      expect((error as Error).message).toMatch(/^TOKEN_SOURCE=platform: the platform's Redis at redis:\/\/127\.0\.0\.1:\d+ \(PLATFORM_REDIS_URL, or REDIS_URL\) cannot be reached/);
-      expect((error as Error).message).not.toContain('hunter2');
-    } finally {
-      await file.remove();
-      await simulator.stop();
-    }
+    const { error } = await platformStartUpFailure(platformEntries, {
+      PLATFORM_TOKEN_REDIS_KEY: 'token:{authorizerAppId}',
+      PLATFORM_REDIS_URL: `redis://platform:hunter2-platform-redis@127.0.0.1:${await freePort()}`,
+    });
+    expect(error.message).toMatch(/^TOKEN_SOURCE=platform: the platform's Redis at redis:\/\/127\.0\.0\.1:\d+ \(PLATFORM_REDIS_URL, or REDIS_URL\) cannot be reached/);
+    expect(error.message).not.toContain('hunter2');
   });
 });

@@ -8,13 +8,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSubgraph } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { WechatSimulator } from '../../src/simulator/index.js';
-import { simulatedWechatEnv, writeTemporaryAuthorizersFile } from '../../tools/simulated-wechat-env.js';
-import { captureLogs } from '../support/log-capture.js';
-import { TEST_COMPONENT } from '../support/merchants.js';
-import { TestTokenService, platformAppId, platformAuthorizers, platformEntries, refreshEntries, startPlatformStack, stopPlatformStacks } from '../support/platform.js';
+import { TestTokenService, platformAppId, platformEntries, platformStartUpFailure, refreshEntries, startPlatformStack, stopPlatformStacks } from '../support/platform.js';
 
 afterEach(() => stopPlatformStacks());
 
@@ -164,26 +158,13 @@ describe('TOKEN_SOURCE=platform, from the platform’s token service', () => {
 
 describe('TOKEN_SOURCE=platform at start-up', () => {
   it('refuses an AUTHORIZERS_FILE entry that carries a token, naming the entry', async () => {
-    const simulator = new WechatSimulator({ authorizers: platformAuthorizers, component: TEST_COMPONENT });
-    const file = await writeTemporaryAuthorizersFile([platformEntries[0]!, refreshEntries[1]!]);
-    try {
-      const config = loadConfig({
-        NODE_ENV: 'test',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        ...simulatedWechatEnv(await simulator.start(), file.path, TEST_COMPONENT),
-        TOKEN_SOURCE: 'platform',
-        PLATFORM_TOKEN_URL: 'http://127.0.0.1:9/authorizers/{authorizerAppId}/token',
-        PLATFORM_TOKEN_SECRET: 'platform-service-secret-4c1d9e',
-      });
-      const error = await startSubgraph(config, captureLogs().logger).catch((thrown: unknown) => thrown);
-      expect(error).toBeInstanceOf(Error);
-      expect((error as Error).message).toContain('merchants[1] (merchantId "m_1"): with TOKEN_SOURCE=platform the platform owns the tokens');
-      expect((error as Error).message).not.toContain(refreshEntries[1]!.authorizerRefreshToken);
-      expect(simulator.callCount()).toBe(0);
-    } finally {
-      await file.remove();
-      await simulator.stop();
-    }
+    const { error, wechatCalls } = await platformStartUpFailure([platformEntries[0]!, refreshEntries[1]!], {
+      PLATFORM_TOKEN_URL: 'http://127.0.0.1:9/authorizers/{authorizerAppId}/token',
+      PLATFORM_TOKEN_SECRET: 'platform-service-secret-4c1d9e',
+    });
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toContain('merchants[1] (merchantId "m_1"): with TOKEN_SOURCE=platform the platform owns the tokens');
+    expect(error.message).not.toContain(refreshEntries[1]!.authorizerRefreshToken);
+    expect(wechatCalls).toBe(0);
   });
 });
