@@ -76,6 +76,64 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /**
+   * The metrics operators alert on (deploy/prometheus). Their names are a contract with the
+   * alert rules and the dashboard: rename one and both must follow.
+   */
+
+  /** Seconds since the stored component_verify_ticket arrived (own-token mode); no sample while none is stored. */
+  readonly componentTicketAge = new Gauge({
+    name: 'wechat_component_ticket_age_seconds',
+    help: 'Seconds since the stored component_verify_ticket arrived (WeChat pushes one every 10 minutes; it is valid 12 hours)',
+    registers: [this.registry],
+  });
+
+  /** 1 while a shared dependency cannot be used (it costs the fields that need it, never readiness), else 0. */
+  readonly degraded = new Gauge({
+    name: 'cloudenv_degraded',
+    help: 'Shared dependencies this replica cannot use right now, by check (store, platform, jwks, ticket): 1 degraded, 0 fine',
+    labelNames: ['check'] as const,
+    registers: [this.registry],
+  });
+
+  /** Fields answered from the last good answer rather than a fresh one, by why the fresh one was not had. */
+  readonly staleAnswers = new Counter({
+    name: 'cloudenv_stale_answers_total',
+    help: 'cloudEnvironments fields served from the last good answer, by reason (revalidating, or the error code a fresh answer met)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  /** Every Merchant.cloudEnvironments field answered, by outcome: the denominator of the error share. */
+  readonly fields = new Counter({
+    name: 'cloudenv_fields_total',
+    help: 'Merchant.cloudEnvironments fields answered, by outcome (data, stale, error)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly fieldErrors = new Counter({
+    name: 'cloudenv_field_errors_total',
+    help: 'Merchant.cloudEnvironments fields that failed, by extensions.code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  /** The denominator of the held-back ratio. */
+  readonly authorizersActive = new Gauge({
+    name: 'wechat_authorizers_active',
+    help: 'Distinct authorizers this replica called WeChat for in the last 5 minutes',
+    registers: [this.registry],
+  });
+
+  /** Records the subgraph got back from WeChat after they went missing (a lost store, a lost refresh token). */
+  readonly tokenRecoveries = new Counter({
+    name: 'wechat_token_recoveries_total',
+    help: 'Recoveries of lost records from WeChat, by record (refresh_token, ticket, registry) and outcome (recovered, failed)',
+    labelNames: ['record', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   private readonly operationNames = new Set<string>();
 
   constructor(options: { processMetrics?: boolean } = {}) {
