@@ -5,13 +5,9 @@
  * and retried as WeChat retries. Tests await the push's outcome; none sleeps.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseEventXml } from '../../src/events/event-xml.js';
-import { MessageCrypto } from '../../src/events/message-crypto.js';
-import { type PushTarget, type SimulatedComponent, START_PUSH_TICKET_PATH, WechatSimulator, type WechatSimulatorOptions } from '../../src/simulator/index.js';
-import { closeServerNow } from '../support/close-server.js';
+import { type SimulatedComponent, START_PUSH_TICKET_PATH, WechatSimulator, type WechatSimulatorOptions } from '../../src/simulator/index.js';
+import { EventUrlStandIn } from '../support/event-url-stand-in.js';
 import { errcodeOf, postToSimulator } from '../support/simulator-http.js';
 import { startSubgraphStack } from '../support/stack.js';
 import { registerSecrets } from '../support/suite-capture.js';
@@ -20,44 +16,6 @@ const COMPONENT: SimulatedComponent = { appId: 'wx0d1e2f3a4b5c6d7e', appSecret: 
 const KEYS = { messageToken: 'pushTicketToken42', encodingAesKey: randomBytes(32).toString('base64').slice(0, 43) };
 const RESUMED_TICKET = 'ticket@@@resumed-by-start-push-5b8d';
 registerSecrets(COMPONENT.appSecret, COMPONENT.verifyTicket, KEYS.messageToken, KEYS.encodingAesKey, RESUMED_TICKET);
-
-/**
- * A platform's authorization event URL: it decrypts each push with the message crypto the
- * receiver uses, keeps the ticket, and answers what `answers` says next (then `success`).
- */
-class PlatformStandIn {
-  readonly tickets: string[] = [];
-  readonly answers: Array<{ status: number; text: string }> = [];
-  readonly #server: Server;
-  #url = '';
-
-  constructor() {
-    const crypto = new MessageCrypto(KEYS.messageToken, KEYS.encodingAesKey);
-    this.#server = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk) => (body += String(chunk)));
-      request.on('end', () => {
-        const { message } = crypto.decrypt(parseEventXml(body)['Encrypt'] ?? '');
-        this.tickets.push(parseEventXml(message)['ComponentVerifyTicket'] ?? '');
-        const { status, text } = this.answers.shift() ?? { status: 200, text: 'success' };
-        response.writeHead(status).end(text);
-      });
-    });
-  }
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    this.#url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/wechat/component/events`;
-  }
-
-  get target(): PushTarget {
-    return { url: this.#url, ...KEYS };
-  }
-
-  stop(): Promise<void> {
-    return closeServerNow(this.#server);
-  }
-}
 
 const running: WechatSimulator[] = [];
 afterEach(async () => {
@@ -75,7 +33,7 @@ const startPushTicket = (simulator: WechatSimulator, overrides: Record<string, u
   postToSimulator(simulator, START_PUSH_TICKET_PATH, { component_appid: COMPONENT.appId, component_secret: COMPONENT.appSecret, ...overrides });
 
 describe('api_start_push_ticket', () => {
-  const platform = new PlatformStandIn();
+  const platform = new EventUrlStandIn(KEYS);
   beforeAll(() => platform.start());
   afterAll(() => platform.stop());
   afterEach(() => {
@@ -174,7 +132,7 @@ describe('api_start_push_ticket', () => {
 
   it('gives up after three attempts when nothing listens at the event URL', async () => {
     const simulator = await started();
-    const closed = new PlatformStandIn();
+    const closed = new EventUrlStandIn(KEYS);
     await closed.start();
     const { target } = closed;
     await closed.stop();
