@@ -17,8 +17,9 @@ import {
   type SimulatedComponent,
   type WechatSimulatorOptions,
 } from '../src/simulator/index.js';
+import { RID, errcodeOf, postToSimulator } from './support/simulator-http.js';
 
-const rid = / rid: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/;
+const rid = RID;
 const opaqueToken = /^[A-Za-z0-9_-]{20,}$/;
 
 const component: SimulatedComponent = { appId: 'wxc0c0c0c0c0c0c0c0', appSecret: 'component-secret', verifyTicket: 'ticket@@@first' };
@@ -47,9 +48,7 @@ async function started(options: WechatSimulatorOptions = {}): Promise<WechatSimu
 
 type Json = Record<string, unknown>;
 
-async function post(simulator: WechatSimulator, path: string, body: Json | string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${simulator.url}${path}`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), ...init });
-}
+const post = postToSimulator;
 
 function requestComponentToken(simulator: WechatSimulator, overrides: Json = {}, init: RequestInit = {}): Promise<Response> {
   const body = { component_appid: component.appId, component_appsecret: component.appSecret, component_verify_ticket: component.verifyTicket };
@@ -76,15 +75,6 @@ async function authorizerToken(simulator: WechatSimulator, overrides: Json = {})
 
 function getEnvInfo(simulator: WechatSimulator, accessToken: string): Promise<Response> {
   return post(simulator, `${GET_ENV_INFO_PATH}?access_token=${encodeURIComponent(accessToken)}`, {});
-}
-
-/** The errcode of an error answer, after checking it looks like WeChat's: HTTP 200 and a rid. */
-async function errcodeOf(answer: Response | Promise<Response>): Promise<number> {
-  const response = await answer;
-  const body = (await response.json()) as { errcode: number; errmsg: string };
-  expect(response.status).toBe(200);
-  expect(body.errmsg).toMatch(rid);
-  return body.errcode;
 }
 
 describe('api_component_token', () => {

@@ -9,8 +9,9 @@ import {
   demoSimulatorOptions,
   type SimulatedAuthorizer,
 } from '../src/simulator/index.js';
+import { RID, errcodeOf } from './support/simulator-http.js';
 
-const rid = / rid: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/;
+const rid = RID;
 const wechatContentType = 'application/json; encoding=utf-8';
 
 const healthy: SimulatedAuthorizer = {
@@ -36,13 +37,6 @@ beforeEach(() => {
 function getEnvInfo(token: string | undefined, init: RequestInit = {}): Promise<Response> {
   const query = token === undefined ? '' : `?access_token=${encodeURIComponent(token)}`;
   return fetch(`${simulator.url}/tcb/getenvinfo${query}`, { method: 'POST', body: '{}', ...init });
-}
-
-async function errcodeOf(response: Response): Promise<number> {
-  const body = (await response.json()) as { errcode: number; errmsg: string };
-  expect(response.status).toBe(200);
-  expect(body.errmsg).toMatch(rid);
-  return body.errcode;
 }
 
 describe('getenvinfo', () => {

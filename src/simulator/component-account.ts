@@ -37,10 +37,16 @@ export class ComponentAccount {
 
   /** The errcode api_component_token answers for these credentials, in WeChat's order; undefined when they are good. */
   credentialsErrcode(appId: string, appSecret: string, ticket: string): number | undefined {
-    if (this.#appId === undefined || appId !== this.#appId) return 40013;
-    if (appSecret !== this.#appSecret) return 40125;
+    const secretErrcode = this.secretErrcode(appId, appSecret);
+    if (secretErrcode !== undefined) return secretErrcode;
     if (ticket === this.#ticket) return undefined;
     return ticket === this.#previousTicket ? 61005 : 61006;
+  }
+
+  /** The errcode WeChat answers for this appid and secret (40013 unknown appid, 40125 wrong secret); undefined when both are good. */
+  secretErrcode(appId: string, appSecret: string): 40013 | 40125 | undefined {
+    if (this.#appId === undefined || appId !== this.#appId) return 40013;
+    return appSecret === this.#appSecret ? undefined : 40125;
   }
 
   /** WeChat pushed a new ticket: the current one becomes "expired", any older one invalid. */

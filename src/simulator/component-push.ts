@@ -30,12 +30,12 @@ export function eventXml(fields: Readonly<Record<string, string>>): string {
   return `<xml>${body}</xml>`;
 }
 
-/** Encrypts, signs and POSTs one push; `timestamp` (epoch seconds) defaults to now. */
+/** Encrypts, signs and POSTs one push; `timestamp` (epoch seconds) defaults to now; `signal` gives up on the answer. */
 export async function pushComponentEvent(
   target: PushTarget,
   componentAppId: string,
   fields: Readonly<Record<string, string>>,
-  options: { timestamp?: number } = {},
+  options: { timestamp?: number; signal?: AbortSignal } = {},
 ): Promise<PushAnswer> {
   const crypto = new MessageCrypto(target.messageToken, target.encodingAesKey);
   const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
@@ -53,6 +53,7 @@ export async function pushComponentEvent(
     method: 'POST',
     headers: { 'content-type': 'text/xml' },
     body: eventXml({ AppId: componentAppId, Encrypt: encrypted }),
+    ...(options.signal && { signal: options.signal }),
   });
   return { status: response.status, text: await response.text() };
 }

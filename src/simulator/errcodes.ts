@@ -19,6 +19,8 @@ const errmsgByErrcode: ReadonlyMap<number, string> = new Map([
   [40101, 'missing parameter'],
   [40125, 'invalid appsecret'],
   [40164, 'invalid ip, not in whitelist'],
+  // api_get_authorizer_list's answer to a count above 500; the text is ours, WeChat's is undocumented.
+  [40170, 'invalid count, at most 500'],
   [41001, 'access_token missing'],
   [41002, 'appid missing'],
   [41004, 'appsecret missing'],

@@ -1,7 +1,7 @@
 /**
  * The merchants the simulated WeChat knows, keyed by appid: their environments, any fixed
- * access token, the refresh token the component must present for them, and whether they
- * still authorize the component. Refresh tokens and authorization live here, not on the
+ * access token, the refresh token the component must present for them, whether they
+ * still authorize the component, and when they last authorized it. Refresh tokens and authorization live here, not on the
  * caller's objects, so controls like setRefreshToken never edit a test's fixtures.
  */
 import { randomBytes } from 'node:crypto';
@@ -26,13 +26,27 @@ export interface SimulatedAuthorizer {
   environments: SimulatedEnvironment[];
   /** Standing getenvinfo errcode for any valid token of this authorizer (61007, 85088, 42001, -1 ...). */
   errcode?: number;
+  /** When it (last) authorized the component, epoch seconds, as api_get_authorizer_list lists it; default: when it was added. */
+  authTime?: number;
 }
+
+/** One line of api_get_authorizer_list: an authorizer that authorizes the component, with its current refresh token. */
+export interface ListedAuthorizer {
+  readonly appId: string;
+  readonly refreshToken: string;
+  /** Epoch seconds of its latest authorization. */
+  readonly authTime: number;
+}
+
+const nowInSeconds = () => Math.floor(Date.now() / 1000);
 
 export class SimulatedAuthorizers {
   readonly #byAppId = new Map<string, SimulatedAuthorizer>();
   readonly #appIdByFixedToken = new Map<string, string>();
   readonly #refreshTokenByAppId = new Map<string, string>();
   readonly #deauthorized = new Set<string>();
+  /** Epoch seconds of each authorizer's latest authorization. */
+  readonly #authTimeByAppId = new Map<string, number>();
   /** Authorization code → appid, until the code is exchanged once through api_query_auth. */
   readonly #codes = new Map<string, string>();
 
@@ -51,6 +65,7 @@ export class SimulatedAuthorizers {
     if (authorizer.refreshToken === undefined) this.#refreshTokenByAppId.delete(authorizer.appId);
     else this.#refreshTokenByAppId.set(authorizer.appId, authorizer.refreshToken);
     this.#deauthorized.delete(authorizer.appId);
+    this.#authTimeByAppId.set(authorizer.appId, authorizer.authTime ?? nowInSeconds());
   }
 
   byAppId(appId: string): SimulatedAuthorizer | undefined {
@@ -77,10 +92,26 @@ export class SimulatedAuthorizers {
    */
   authorize(appId: string): string {
     this.#deauthorized.delete(this.known(appId, 'authorize').appId);
+    this.#authTimeByAppId.set(appId, nowInSeconds());
     this.rotateRefreshToken(appId);
     const code = `queryauthcode@@@${randomBytes(24).toString('base64url')}`;
     this.#codes.set(code, appId);
     return code;
+  }
+
+  /**
+   * What api_get_authorizer_list lists: every authorizer that authorizes the component and
+   * has a refresh token, in the order they were first added (stable across calls, so pages
+   * never overlap or skip while nothing changes).
+   */
+  listed(): ListedAuthorizer[] {
+    const listed: ListedAuthorizer[] = [];
+    for (const appId of this.#byAppId.keys()) {
+      const refreshToken = this.#refreshTokenByAppId.get(appId);
+      if (this.#deauthorized.has(appId) || refreshToken === undefined) continue;
+      listed.push({ appId, refreshToken, authTime: this.#authTimeByAppId.get(appId) ?? 0 });
+    }
+    return listed;
   }
 
   /** The appid an authorization code was issued for, consuming the code; undefined for an unknown or used code. */

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { ComponentAccount } from './component-account.js';
+import type { ComponentPushes } from './component-pushes.js';
 import type { SimulatedAuthorizers } from './simulated-authorizers.js';
 import type { TokenIssuer } from './token-issuer.js';
 import type { WechatAnswer } from './wechat-answer.js';
@@ -26,6 +27,8 @@ export interface SimulatorState {
   tokens: TokenIssuer;
   /** Whether api_authorizer_token hands out a new refresh token every time. */
   rotateRefreshTokens: boolean;
+  /** WeChat's pushes to the platform, which api_start_push_ticket resumes. */
+  pushes: ComponentPushes;
 }
 
 export type SimulatedRoute = (request: SimulatedRequest, state: SimulatorState) => WechatAnswer;

@@ -11,6 +11,8 @@ export const wechatContentType = 'application/json; encoding=utf-8';
 export interface WechatAnswer {
   status: number;
   body: Record<string, unknown>;
+  /** What WeChat does once this answer is on the wire (e.g. resume ticket pushes); never before. */
+  afterAnswer?: () => void;
 }
 
 /** An error answer: HTTP 200 (WeChat never signals failure in the status) unless told otherwise. */
@@ -27,11 +29,11 @@ export function writeAnswer(
   // A well-framed response whose JSON stops half-way: the failure surfaces when the client
   // parses, not as a transport error, which is what a misbehaving proxy looks like.
   const text = options.truncated ? json.slice(0, Math.floor(json.length / 2)) : json;
-  writeRaw(response, answer.status, text, wechatContentType);
+  writeRaw(response, answer.status, text, wechatContentType, answer.afterAnswer);
 }
 
-export function writeRaw(response: ServerResponse, status: number, text: string, contentType: string): void {
+export function writeRaw(response: ServerResponse, status: number, text: string, contentType: string, afterAnswer?: () => void): void {
   const bytes = Buffer.from(text, 'utf8');
   response.writeHead(status, { 'content-type': contentType, 'content-length': bytes.length });
-  response.end(bytes);
+  response.end(bytes, afterAnswer);
 }

@@ -49,6 +49,8 @@ export interface WechatSimulatorOptions {
   rotateRefreshTokens?: boolean;
   /** Milliseconds every answer waits before it is sent, standing for the network and WeChat's own work (the benchmark's upstream latency); default 0. */
   latencyMs?: number;
+  /** Milliseconds between a ticket push the platform did not accept and its retry (two retries); default 100. */
+  pushRetryDelayMs?: number;
 }
 
 export class WechatSimulator {
@@ -63,19 +65,30 @@ export class WechatSimulator {
   #url: string | undefined;
   /** Aborted by stop(), so delayed answers do not outlive the server. */
   #running = new AbortController();
-  /** WeChat's pushes to the platform's authorization event URL: the ticket, authorizations and revocations. */
+  /**
+   * WeChat's pushes to the platform's authorization event URL: the ticket, authorizations
+   * and revocations. The event URL is set with pushes.setEventTarget (or startTicketPushes);
+   * pushes.nextTicketPush() awaits the push api_start_push_ticket causes.
+   */
   readonly pushes: ComponentPushes;
 
   constructor(options: WechatSimulatorOptions = {}) {
-    this.#state = {
-      authorizers: new SimulatedAuthorizers(options.authorizers),
-      component: new ComponentAccount(options.component),
-      tokens: new TokenIssuer(options.tokenLifetimeSeconds),
-      rotateRefreshTokens: options.rotateRefreshTokens ?? false,
-    };
-    this.pushes = new ComponentPushes(this.#state.component, this.#state.authorizers);
     this.#latencyMs = options.latencyMs ?? 0;
     if (!(this.#latencyMs >= 0)) throw new RangeError(`latencyMs must be 0 or more milliseconds (got ${options.latencyMs})`);
+    const pushRetryDelayMs = options.pushRetryDelayMs ?? 100;
+    if (!(pushRetryDelayMs >= 0 && Number.isFinite(pushRetryDelayMs))) {
+      throw new RangeError(`pushRetryDelayMs must be 0 or more milliseconds (got ${options.pushRetryDelayMs}); omit it for 100`);
+    }
+    const authorizers = new SimulatedAuthorizers(options.authorizers);
+    const component = new ComponentAccount(options.component);
+    this.pushes = new ComponentPushes(component, authorizers, pushRetryDelayMs);
+    this.#state = {
+      authorizers,
+      component,
+      tokens: new TokenIssuer(options.tokenLifetimeSeconds),
+      rotateRefreshTokens: options.rotateRefreshTokens ?? false,
+      pushes: this.pushes,
+    };
   }
 
   /** Listens (default: an ephemeral port on 127.0.0.1) and resolves the base URL. */
@@ -107,7 +120,7 @@ export class WechatSimulator {
     if (!server) return;
     this.#server = undefined;
     this.#url = undefined;
-    this.pushes.stopTicketPushes();
+    this.pushes.stop();
     this.#running.abort();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();

@@ -1,14 +1,22 @@
 /**
- * The open-platform token endpoints: the component (third-party platform) token from
- * its credentials and verify ticket, and an authorizer's access token from its refresh
- * token. Plain calls; caching, single-flight and sharing live in the token layer.
+ * The open-platform endpoints the platform calls for itself: the component (third-party
+ * platform) token from its credentials and verify ticket, an authorizer's access token
+ * from its refresh token, and what recovers lost state: asking WeChat to push the ticket
+ * again, and the list of authorizers with their refresh tokens. Plain calls; caching,
+ * single-flight, sharing and recovery live in the token layer.
  */
+import { type AuthorizerList, readAuthorizerList } from './authorizer-list.js';
 import { WechatTransportError } from './errors.js';
 import type { WechatClient } from './wechat-client.js';
 
 export const COMPONENT_TOKEN_PATH = '/cgi-bin/component/api_component_token';
 export const AUTHORIZER_TOKEN_PATH = '/cgi-bin/component/api_authorizer_token';
 export const QUERY_AUTH_PATH = '/cgi-bin/component/api_query_auth';
+export const START_PUSH_TICKET_PATH = '/cgi-bin/component/api_start_push_ticket';
+export const AUTHORIZER_LIST_PATH = '/cgi-bin/component/api_get_authorizer_list';
+
+/** The most accounts one api_get_authorizer_list page may ask for (WeChat answers 40170 above it). */
+export const MAX_AUTHORIZER_LIST_COUNT = 500;
 
 /** Every mint invalidates the previous token, and may rotate the refresh token: a lost answer is not asked for again. */
 const NOT_IDEMPOTENT = { idempotent: false } as const;
@@ -77,6 +85,34 @@ export class ComponentApi {
       expiresInSeconds: expiresIn(body, AUTHORIZER_TOKEN_PATH),
       refreshToken: field(body, AUTHORIZER_TOKEN_PATH, 'authorizer_refresh_token'),
     };
+  }
+
+  /**
+   * Asks WeChat to resume pushing component_verify_ticket to our authorization event URL
+   * (there is no API to pull one). Needs no token; asking again is harmless, so transport
+   * failures are retried like any idempotent call. The ticket arrives later, as a push.
+   */
+  async startPushTicket(): Promise<void> {
+    await this.client.post(START_PUSH_TICKET_PATH, {}, { component_appid: this.credentials.appId, component_secret: this.credentials.appSecret });
+  }
+
+  /**
+   * One page of the accounts that authorize our platform, with their current refresh
+   * tokens: `count` (1 to 500) of them from `offset` (0 for the first page). A read, so
+   * retried on transport failures.
+   */
+  async authorizerList(componentAccessToken: string, offset: number, count: number): Promise<AuthorizerList> {
+    const problems = [
+      ...(Number.isSafeInteger(offset) && offset >= 0 ? [] : [`offset must be a whole number of at least 0 (got ${offset})`]),
+      ...(Number.isSafeInteger(count) && count >= 1 && count <= MAX_AUTHORIZER_LIST_COUNT ? [] : [`count must be a whole number from 1 to ${MAX_AUTHORIZER_LIST_COUNT} (got ${count})`]),
+    ];
+    if (problems.length > 0) throw new RangeError(`authorizerList: ${problems.join('; ')}`);
+    const body = await this.client.post(
+      AUTHORIZER_LIST_PATH,
+      { component_access_token: componentAccessToken },
+      { component_appid: this.credentials.appId, offset, count },
+    );
+    return readAuthorizerList(body, AUTHORIZER_LIST_PATH);
   }
 
   /** Trades an authorization code (from an `authorized` push) for the authorizer's tokens; a code works once. */

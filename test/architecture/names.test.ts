@@ -15,7 +15,7 @@ import { REPOSITORY_ROOT, sourceFiles } from '../support/module-graph.js';
  * client that calls them and by the simulator that answers them, which stands apart from
  * the client on purpose (it must not agree with a mistake of ours).
  */
-const SAME_THING_TWICE = new Set(['COMPONENT_TOKEN_PATH', 'AUTHORIZER_TOKEN_PATH', 'QUERY_AUTH_PATH']);
+const SAME_THING_TWICE = new Set(['COMPONENT_TOKEN_PATH', 'AUTHORIZER_TOKEN_PATH', 'QUERY_AUTH_PATH', 'START_PUSH_TICKET_PATH', 'AUTHORIZER_LIST_PATH']);
 
 /** Names declared and exported by a module itself (not re-exported from another). */
 function declaredExports(file: string): string[] {
