@@ -10,7 +10,7 @@ import { CallerVerifier } from './auth/caller-verifier.js';
 import { openAccessWarning } from './auth/open-access-warning.js';
 import { AuthorizerRegistry } from './authorizers/authorizer-registry.js';
 import { type ImportedAuthorizers, importAuthorizersFile } from './authorizers/import-authorizers-file.js';
-import type { Config } from './config.js';
+import type { Config } from './config/index.js';
 import { MemoryEnvInfoCache, SharedEnvInfo, StoreEnvInfoCache } from './loaders/shared-env-info.js';
 import { Metrics } from './observability/metrics.js';
 import { buildCloudEnvironmentsSchema, schemaOptionsOf } from './schema/build-schema.js';

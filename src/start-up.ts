@@ -7,7 +7,7 @@
  * production process never loads it). main.ts and the boot tests run the same check.
  */
 import { AuthorizersFileError, type AuthorizersFileEntry, readAuthorizersFile } from './authorizers/authorizers-file.js';
-import { type Config, ConfigError, declaredAuthorizersFile, loadConfig } from './config.js';
+import { type Config, ConfigError, declaredAuthorizersFile, loadConfig } from './config/index.js';
 
 /** What start-up has checked, and what to start in demo mode. */
 export interface StartPlan {

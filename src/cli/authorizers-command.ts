@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { AuthorizerRegistry } from '../authorizers/authorizer-registry.js';
 import { authorizerAppIdModel, merchantIdModel } from '../authorizers/authorizers-file.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig } from '../config/index.js';
 import { createLogger } from '../logger.js';
 import { RedisStore } from '../store/redis-store.js';
 import { StoreKeys } from '../store/store-keys.js';

@@ -32,7 +32,7 @@ const LAYERS: ReadonlyArray<readonly [prefix: string, level: number]> = [
   ['src/errors/error-codes.ts', 2],
   ['src/store/', 1],
   ['src/observability/', 1],
-  ['src/config.ts', 1],
+  ['src/config/', 1],
   ['src/auth/', 1],
   ['src/single-flight.ts', 1],
   ['src/logger.ts', 1],

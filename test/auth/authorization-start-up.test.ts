@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { openAccessWarning } from '../../src/auth/open-access-warning.js';
-import { DEFAULT_AUTH_SCOPE, loadConfig } from '../../src/config.js';
+import { DEFAULT_AUTH_SCOPE, loadConfig } from '../../src/config/index.js';
 import { startSubgraphStack } from '../support/stack.js';
 import { configProblems } from '../support/config-problems.js';
 

@@ -1,6 +1,6 @@
 /** What loadConfig refuses in `env`: the problems of the ConfigError it throws (the test fails if it accepts `env`). */
 import { expect } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config/index.js';
 
 export function configProblems(env: NodeJS.ProcessEnv): readonly string[] {
   try {

@@ -1,6 +1,6 @@
 /** The token layer's configuration: refresh timings, and the token source with its platform settings. */
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { configProblems } from '../support/config-problems.js';
 
 const problemsOf = configProblems;
