@@ -67,6 +67,14 @@ describe('start-up checks', () => {
     expect(problems).toEqual([expect.stringMatching(/^LOG_LEVEL must be one of/), `AUTHORIZERS_FILE ${missing}: cannot be read (ENOENT)`]);
   });
 
+  it('checks the file beside a bad variable as TOKEN_SOURCE says: in platform mode entries carry no token', async () => {
+    const file = await authorizersFile('platform-with-bad-variable', [{ merchantId: 'm_1', authorizerAppId: 'wx0123456789abcdef', authorizerAccessToken: TOKEN }]);
+    const platform = { TOKEN_SOURCE: 'platform', PLATFORM_TOKEN_URL: 'http://127.0.0.1:1/{authorizerAppId}', PLATFORM_TOKEN_SECRET: 'platform-secret' };
+    const { problems } = await startupError({ NODE_ENV: 'production', PORT: 'abc', AUTHORIZERS_FILE: file, ...platform });
+    expect(problems).toEqual([expect.stringMatching(/^PORT must be a whole number/), expect.stringContaining('with TOKEN_SOURCE=platform the platform owns the tokens')]);
+    expect(problems.join('\n')).not.toContain(TOKEN);
+  });
+
   it('names refresh-token entries without component credentials beside the file’s other problems', async () => {
     const file = await authorizersFile('refresh-without-component', [
       { merchantId: 'm_1', authorizerAppId: 'wx0123456789abcdef', authorizerRefreshToken: REFRESH_TOKEN },

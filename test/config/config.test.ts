@@ -216,6 +216,22 @@ describe('loadConfig refusing bad values', () => {
     const problems = problemsOf({ NODE_ENV: 'production', PORT: 'abc' });
     expect(problems).toEqual([expect.stringContaining('PORT'), expect.stringContaining('AUTHORIZERS_FILE')]);
   });
+
+  it('reports a rule broken by good values beside a bad value of the same concern', () => {
+    expect(problemsOf({ WECHAT_TIMEOUT_MS: '0', WECHAT_CIRCUIT_WINDOW: '5', WECHAT_CIRCUIT_MIN_FAILURES: '6' })).toEqual([
+      'WECHAT_TIMEOUT_MS must be a whole number from 1 to 60000, got "0"',
+      expect.stringMatching(/^WECHAT_CIRCUIT_MIN_FAILURES \(6\) must not exceed WECHAT_CIRCUIT_WINDOW \(5\)/),
+    ]);
+  });
+
+  it('skips a rule whose inputs failed to parse, rather than judging it on a default', () => {
+    expect(problemsOf({ WECHAT_AUTHORIZER_BACKOFF_BASE_MS: 'soon', WECHAT_AUTHORIZER_BACKOFF_MAX_MS: '500' })).toEqual([
+      'WECHAT_AUTHORIZER_BACKOFF_BASE_MS must be a whole number from 10 to 600000, got "soon"',
+    ]);
+    expect(problemsOf({ TOKEN_SOURCE: 'theirs', PLATFORM_TOKEN_URL: 'http://p/{authorizerAppId}', PLATFORM_TOKEN_SECRET: 'x' })).toEqual([
+      expect.stringMatching(/^TOKEN_SOURCE must be own/),
+    ]);
+  });
 });
 
 describe('loadConfig for the WeChat event receiver', () => {
