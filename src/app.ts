@@ -87,7 +87,7 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
     : new AuthorizerTokens({
         store,
         keys,
-        cache: new SharedTokenCache({ store, keys, logger, metrics, refreshAtFraction: config.tokens.refreshAtFraction, backoff: config.tokens.refreshBackoff }),
+        cache: new SharedTokenCache({ store, keys, logger, metrics, timings: config.tokens }),
         componentApi,
         fixedTokens: imported.fixedTokens,
         verifyTicket,
@@ -124,7 +124,14 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
     },
   });
   if (componentEvents && component && componentApi && ownTokens) {
-    const handler = new ComponentEventHandler({ store, keys, registry, componentApi, withComponentToken: (call) => ownTokens.withComponentToken(call) });
+    const handler = new ComponentEventHandler({
+      store,
+      keys,
+      registry,
+      componentApi,
+      withComponentToken: (call) => ownTokens.withComponentToken(call),
+      refreshAtFraction: config.tokens.refreshAtFraction,
+    });
     const crypto = new MessageCrypto(componentEvents.messageToken, componentEvents.encodingAesKey);
     await server.register(componentEventsRoute({ crypto, componentAppId: component.appId, handler }));
   }

@@ -23,6 +23,7 @@ export { ConfigError, type DeclaredAuthorizersFile } from './config-error.js';
 export { DEFAULT_AUTH_SCOPE } from './authorization.js';
 export type { PlatformTokensConfig } from './platform.js';
 export type { TokenTimings } from './tokens.js';
+export type { WechatConfig } from './wechat.js';
 export type { Environment } from './variables.js';
 
 export interface Config extends ServerConfig, CacheConfig, AuthorizationConfig, AuthorizersConfig, ComponentConfig {

@@ -1,4 +1,8 @@
-/** When the tokens minted here are refreshed, and how a failed refresh backs off. */
+/**
+ * When the tokens minted here are refreshed and how a failed refresh backs off; and the
+ * refresh lock's timings, which no variable sets but which live here with the rest so the
+ * token layer has one owner of its numbers.
+ */
 import { z } from 'zod';
 import { rulesOver } from './model.js';
 import { integer } from './variables.js';
@@ -16,7 +20,15 @@ export interface TokenTimings {
   readonly refreshAtFraction: number;
   /** Back-off after a failed refresh: first wait, doubling per failure up to the ceiling. */
   readonly refreshBackoff: { readonly firstMs: number; readonly maxMs: number };
+  /**
+   * The store lock one refresh holds across replicas: held at most ttlMs (past it another
+   * replica may take over); a caller waits at most waitMs for another replica's refresh,
+   * looking every pollMs.
+   */
+  readonly lock: { readonly ttlMs: number; readonly waitMs: number; readonly pollMs: number };
 }
+
+const REFRESH_LOCK = Object.freeze({ ttlMs: 15_000, waitMs: 10_000, pollMs: 25 });
 
 const rule = rulesOver<TokensVariables>();
 
@@ -32,5 +44,6 @@ export function tokenTimings(values: TokensVariables): TokenTimings {
   return {
     refreshAtFraction: values.TOKEN_REFRESH_AT_PERCENT / 100,
     refreshBackoff: Object.freeze({ firstMs: values.TOKEN_REFRESH_BACKOFF_MS, maxMs: values.TOKEN_REFRESH_MAX_BACKOFF_MS }),
+    lock: REFRESH_LOCK,
   };
 }

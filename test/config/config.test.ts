@@ -103,7 +103,7 @@ describe('loadConfig with values', () => {
       component: { appId: 'wx0123456789abcdef', appSecret: 'component-secret' },
       verifyTicket: 'ticket@@@dev',
       store: { redisUrl: 'redis://127.0.0.1:6379/2', prefix: 'cloudenv:staging:' },
-      tokens: { refreshAtFraction: 0.85, refreshBackoff: { firstMs: 1000, maxMs: 60000 }, source: 'own', platform: undefined },
+      tokens: { refreshAtFraction: 0.85, refreshBackoff: { firstMs: 1000, maxMs: 60000 }, lock: { ttlMs: 15000, waitMs: 10000, pollMs: 25 }, source: 'own', platform: undefined },
     });
   });
 
