@@ -13,15 +13,8 @@ const AUTHORIZATION_MODES = ['router', 'subgraph'] as const;
 
 export const authorizationModel = z.object({
   ROUTER_SECRET: optionalString.refine((value) => value === undefined || value.length >= 16, 'ROUTER_SECRET must be at least 16 characters'),
-  AUTHORIZATION: optionalString.transform((value, ctx) => {
-    const modes = (value ?? '').split(',').map((mode) => mode.trim()).filter(Boolean);
-    const unknown = modes.filter((mode) => !(AUTHORIZATION_MODES as readonly string[]).includes(mode));
-    if (unknown.length > 0) {
-      ctx.addIssue({ code: 'custom', message: `AUTHORIZATION must be empty or a comma-separated list of router and subgraph (docs/authorization.md), got "${unknown.join('", "')}"` });
-      return z.NEVER;
-    }
-    return new Set(modes as Array<(typeof AUTHORIZATION_MODES)[number]>);
-  }),
+  // The modes named; an unknown one is a rule's problem, so that subgraph's needs are named beside it.
+  AUTHORIZATION: optionalString.transform((value) => (value ?? '').split(',').map((mode) => mode.trim()).filter(Boolean)),
   AUTH_SCOPE: stringWithDefault(
     DEFAULT_AUTH_SCOPE,
     /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/,
@@ -54,12 +47,16 @@ export interface AuthorizationConfig {
 
 const rule = rulesOver<AuthorizationVariables>();
 
-/** AUTHORIZATION=subgraph has a key set to check tokens against. */
+/** AUTHORIZATION names known modes, and subgraph mode has a key set to check tokens against. */
 export const authorizationRules = [
+  rule(['AUTHORIZATION'], ({ AUTHORIZATION: modes }) => {
+    const unknown = modes.filter((mode) => !(AUTHORIZATION_MODES as readonly string[]).includes(mode));
+    return unknown.length > 0 && `AUTHORIZATION must be empty or a comma-separated list of router and subgraph (docs/authorization.md), got "${unknown.join('", "')}"`;
+  }),
   rule(
     ['AUTHORIZATION', 'AUTH_JWKS_URL'],
     ({ AUTHORIZATION: modes, AUTH_JWKS_URL: jwksUrl }) =>
-      modes.has('subgraph') &&
+      modes.includes('subgraph') &&
       jwksUrl === undefined &&
       "AUTHORIZATION=subgraph needs AUTH_JWKS_URL: the URL of the JSON Web Key Set that signs your callers' tokens, e.g. https://idp.example.com/.well-known/jwks.json",
   ),
@@ -70,9 +67,9 @@ export function authorizationConfig(values: AuthorizationVariables): Authorizati
   return {
     routerSecret: values.ROUTER_SECRET,
     authorization: Object.freeze({
-      router: values.AUTHORIZATION.has('router'),
+      router: values.AUTHORIZATION.includes('router'),
       subgraph:
-        values.AUTHORIZATION.has('subgraph') && jwksUrl
+        values.AUTHORIZATION.includes('subgraph') && jwksUrl
           ? Object.freeze({ jwksUrl, issuer: values.AUTH_ISSUER, audience: values.AUTH_AUDIENCE, jwksCooldownMs: values.AUTH_JWKS_COOLDOWN_MS })
           : undefined,
       scope: values.AUTH_SCOPE,

@@ -34,6 +34,13 @@ describe('AUTHORIZATION and AUTH_* in the configuration', () => {
     expect(problemsOf({ AUTHORIZATION: 'router,gateway' })).toEqual([expect.stringMatching(/AUTHORIZATION must be empty or a comma-separated list of router and subgraph .*got "gateway"/)]);
   });
 
+  it('name an unknown mode beside what subgraph mode still lacks, so one round of fixes is enough', () => {
+    expect(problemsOf({ AUTHORIZATION: 'subgraph,gateway' })).toEqual([
+      expect.stringMatching(/^AUTHORIZATION must be empty or a comma-separated list of router and subgraph .*got "gateway"/),
+      expect.stringMatching(/^AUTHORIZATION=subgraph needs AUTH_JWKS_URL/),
+    ]);
+  });
+
   it('refuse subgraph mode without AUTH_JWKS_URL, naming it', () => {
     expect(problemsOf({ AUTHORIZATION: 'subgraph' })).toEqual([expect.stringMatching(/^AUTHORIZATION=subgraph needs AUTH_JWKS_URL/)]);
   });
