@@ -14,7 +14,7 @@ import type { Config } from './config/index.js';
 import { MemoryEnvInfoCache, SharedEnvInfo, StoreEnvInfoCache } from './loaders/shared-env-info.js';
 import { Metrics } from './observability/metrics.js';
 import { buildCloudEnvironmentsSchema, schemaOptionsOf } from './schema/build-schema.js';
-import { createServer } from './server/server.js';
+import { type ServerOptions, createServer } from './server/server.js';
 import { type DemoSimulator, type StartPlan, planStart } from './start-up.js';
 import type { KeyValueStore } from './store/key-value-store.js';
 import { MemoryStore } from './store/memory-store.js';
@@ -30,6 +30,9 @@ import { MessageCrypto } from './events/message-crypto.js';
 import { ticketReadiness } from './events/ticket-readiness.js';
 import { SharedHolds } from './wechat/shared-holds.js';
 import { WechatClient } from './wechat/wechat-client.js';
+
+/** What the readiness check answers (GET /readyz). */
+type Readiness = Awaited<ReturnType<ServerOptions['readiness']>>;
 
 export interface RunningSubgraph {
   /** e.g. http://127.0.0.1:4001/graphql */
@@ -109,7 +112,7 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
     introspection: config.introspection,
     readiness: async () => {
       if (draining) return { ready: false, reason: 'shutting down' };
-      return store.ping().then(
+      return store.ping().then<Readiness, Readiness>(
         () => {
           if (platformTokens) {
             return platformTokens.check().then(
