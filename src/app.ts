@@ -10,11 +10,11 @@ import { CallerVerifier } from './auth/caller-verifier.js';
 import { openAccessWarning } from './auth/open-access-warning.js';
 import { AuthorizerRegistry } from './authorizers/authorizer-registry.js';
 import { type ImportedAuthorizers, importAuthorizersFile } from './authorizers/import-authorizers-file.js';
-import type { Config } from './config.js';
+import type { Config } from './config/index.js';
 import { MemoryEnvInfoCache, SharedEnvInfo, StoreEnvInfoCache } from './loaders/shared-env-info.js';
 import { Metrics } from './observability/metrics.js';
 import { buildCloudEnvironmentsSchema, schemaOptionsOf } from './schema/build-schema.js';
-import { createServer } from './server/server.js';
+import { type ServerOptions, createServer } from './server/server.js';
 import { type DemoSimulator, type StartPlan, planStart } from './start-up.js';
 import type { KeyValueStore } from './store/key-value-store.js';
 import { MemoryStore } from './store/memory-store.js';
@@ -30,6 +30,9 @@ import { MessageCrypto } from './events/message-crypto.js';
 import { ticketReadiness } from './events/ticket-readiness.js';
 import { SharedHolds } from './wechat/shared-holds.js';
 import { WechatClient } from './wechat/wechat-client.js';
+
+/** What the readiness check answers (GET /readyz). */
+type Readiness = Awaited<ReturnType<ServerOptions['readiness']>>;
 
 export interface RunningSubgraph {
   /** e.g. http://127.0.0.1:4001/graphql */
@@ -87,7 +90,7 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
     : new AuthorizerTokens({
         store,
         keys,
-        cache: new SharedTokenCache({ store, keys, logger, metrics, refreshAtFraction: config.tokens.refreshAtFraction, backoff: config.tokens.refreshBackoff }),
+        cache: new SharedTokenCache({ store, keys, logger, metrics, timings: config.tokens }),
         componentApi,
         fixedTokens: imported.fixedTokens,
         verifyTicket,
@@ -109,7 +112,7 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
     introspection: config.introspection,
     readiness: async () => {
       if (draining) return { ready: false, reason: 'shutting down' };
-      return store.ping().then(
+      return store.ping().then<Readiness, Readiness>(
         () => {
           if (platformTokens) {
             return platformTokens.check().then(
@@ -124,7 +127,14 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
     },
   });
   if (componentEvents && component && componentApi && ownTokens) {
-    const handler = new ComponentEventHandler({ store, keys, registry, componentApi, withComponentToken: (call) => ownTokens.withComponentToken(call) });
+    const handler = new ComponentEventHandler({
+      store,
+      keys,
+      registry,
+      componentApi,
+      withComponentToken: (call) => ownTokens.withComponentToken(call),
+      refreshAtFraction: config.tokens.refreshAtFraction,
+    });
     const crypto = new MessageCrypto(componentEvents.messageToken, componentEvents.encodingAesKey);
     await server.register(componentEventsRoute({ crypto, componentAppId: component.appId, handler }));
   }

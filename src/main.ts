@@ -16,7 +16,7 @@ function fail(message: string): never {
 
 let checked;
 try {
-  checked = await checkStartup(process.env);
+  checked = await checkStartup();
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));
 }

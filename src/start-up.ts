@@ -7,7 +7,7 @@
  * production process never loads it). main.ts and the boot tests run the same check.
  */
 import { AuthorizersFileError, type AuthorizersFileEntry, readAuthorizersFile } from './authorizers/authorizers-file.js';
-import { type Config, ConfigError, declaredAuthorizersFile, loadConfig } from './config.js';
+import { type Config, ConfigError, type Environment, loadConfig } from './config/index.js';
 
 /** What start-up has checked, and what to start in demo mode. */
 export interface StartPlan {
@@ -30,10 +30,10 @@ export interface DemoSimulator {
   stop(): Promise<void>;
 }
 
-/** Everything that stops start-up, named at once. */
-export class StartupError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+/** Everything that stops start-up, named at once: the variables' problems and the authorizers file's, told as the configuration's are. */
+export class StartupError extends ConfigError {
+  constructor(problems: readonly string[]) {
+    super(problems);
     this.name = 'StartupError';
   }
 }
@@ -85,8 +85,8 @@ export async function planStart(config: Config): Promise<StartPlan> {
   };
 }
 
-/** Checks the whole environment; throws one StartupError listing every problem of the variables and the authorizers file. */
-export async function checkStartup(env: NodeJS.ProcessEnv): Promise<{ config: Config; plan: StartPlan }> {
+/** Checks the whole environment (`env`, else the process's); throws one StartupError listing every problem of the variables and the authorizers file. */
+export async function checkStartup(env?: Environment): Promise<{ config: Config; plan: StartPlan }> {
   let config: Config;
   try {
     config = loadConfig(env);
@@ -94,7 +94,8 @@ export async function checkStartup(env: NodeJS.ProcessEnv): Promise<{ config: Co
     if (!(error instanceof ConfigError)) throw error;
     // The file is checked too, so one round of fixes is enough.
     const problems = [...error.problems];
-    await readEntries(declaredAuthorizersFile(env), problems, env['TOKEN_SOURCE']?.trim() === 'platform');
+    const declared = error.authorizersFile;
+    if (declared) await readEntries(declared.path, problems, declared.platformTokens);
     throw new StartupError(problems);
   }
   return { config, plan: await planStart(config) };

@@ -2,19 +2,22 @@
  * OpenTelemetry, loaded before the app (`node --import ./dist/telemetry.js dist/main.js`,
  * as `npm start` does) so HTTP, undici and GraphQL are instrumented from the first import.
  * It exports traces over OTLP/HTTP only when OTEL_EXPORTER_OTLP_ENDPOINT (or its traces
- * variant) is set, and does nothing otherwise. Like every OpenTelemetry SDK it reads the
- * standard OTEL_* variables itself. Access tokens in WeChat URLs never reach a span: the undici hook scrubs them.
+ * variant) is set, and does nothing otherwise; its own switches come from
+ * config/telemetry.ts, and the SDK reads the other standard OTEL_* variables itself. Access tokens in WeChat URLs never reach a span: the undici hook scrubs them.
  *
  * The SDK, the exporter and the instrumentations are imported only when an endpoint is
  * set: without one they would cost a production process tens of megabytes for nothing.
  */
 import { register } from 'node:module';
+import { loadTelemetrySettings } from './config/telemetry.js';
 import { scrubTokens } from './observability/scrub-secrets.js';
 
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 let sdk: { shutdown(): Promise<void> } | undefined;
 
-if (process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] || process.env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) {
+const settings = loadTelemetrySettings();
+
+if (settings.exportTraces) {
   const [{ NodeSDK }, { OTLPTraceExporter }, { GraphQLInstrumentation }, { HttpInstrumentation }, { UndiciInstrumentation }] = await Promise.all([
     import('@opentelemetry/sdk-node'),
     import('@opentelemetry/exporter-trace-otlp-http'),
@@ -22,15 +25,16 @@ if (process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] || process.env['OTEL_EXPORTER_OTL
     import('@opentelemetry/instrumentation-http'),
     import('@opentelemetry/instrumentation-undici'),
   ]);
-  // Metrics are Prometheus's (GET /metrics) and logs are pino's: OTLP carries traces only,
-  // unless the operator asks for more with the standard variables.
-  process.env['OTEL_METRICS_EXPORTER'] ??= 'none';
-  process.env['OTEL_LOGS_EXPORTER'] ??= 'none';
   // ESM modules are instrumented through a loader hook, registered before the app is imported.
   register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
   const started = new NodeSDK({
-    serviceName: process.env['OTEL_SERVICE_NAME'] ?? 'cloud-environments-subgraph',
+    serviceName: settings.serviceName,
     traceExporter: new OTLPTraceExporter(),
+    // Metrics are Prometheus's (GET /metrics) and logs are pino's: OTLP carries traces only,
+    // unless the operator asks for more with the standard variables. Given no reader and no
+    // processor, the SDK would build OTLP ones from the environment.
+    ...(settings.metricsExporterChosen ? {} : { metricReaders: [] }),
+    ...(settings.logsExporterChosen ? {} : { logRecordProcessors: [] }),
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => PROBES.has(request.url ?? '') }),
       new UndiciInstrumentation({

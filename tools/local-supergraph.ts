@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { createServer as createNetServer } from 'node:net';
 import { z } from 'zod';
 import { startSubgraph } from '../src/app.js';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/logger.js';
 import { schemaOptionsOf } from '../src/schema/build-schema.js';
 import { DEMO_AUTHORIZERS_FILE, DEMO_COMPONENT, WechatSimulator, demoSimulatorOptions } from '../src/simulator/index.js';

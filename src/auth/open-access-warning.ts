@@ -6,7 +6,7 @@
  * in subgraph mode without AUTH_ISSUER or AUTH_AUDIENCE, a token any issuer of the key set
  * minted for any API is accepted when it carries the scope.
  */
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 
 export function openAccessWarning(config: Pick<Config, 'nodeEnv' | 'routerSecret' | 'authorization'>): string | undefined {
   const { router, subgraph } = config.authorization;

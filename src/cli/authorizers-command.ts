@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { AuthorizerRegistry } from '../authorizers/authorizer-registry.js';
 import { authorizerAppIdModel, merchantIdModel } from '../authorizers/authorizers-file.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, type Environment, loadConfig } from '../config/index.js';
 import { createLogger } from '../logger.js';
 import { RedisStore } from '../store/redis-store.js';
 import { StoreKeys } from '../store/store-keys.js';
@@ -69,7 +69,8 @@ async function readAll(stdin: AsyncIterable<Buffer | string>): Promise<string> {
   return text.trim();
 }
 
-export async function runAuthorizersCommand(argv: readonly string[], streams: CommandStreams, env: NodeJS.ProcessEnv): Promise<number> {
+/** Runs the command against `env` (else the process's environment). */
+export async function runAuthorizersCommand(argv: readonly string[], streams: CommandStreams, env?: Environment): Promise<number> {
   try {
     const output = await run(argv, streams, env);
     streams.stdout.write(`${output}\n`);
@@ -81,7 +82,7 @@ export async function runAuthorizersCommand(argv: readonly string[], streams: Co
   }
 }
 
-async function run(argv: readonly string[], streams: CommandStreams, env: NodeJS.ProcessEnv): Promise<string> {
+async function run(argv: readonly string[], streams: CommandStreams, env: Environment | undefined): Promise<string> {
   const { positionals, values } = parse(argv);
   if (values.help) return USAGE;
   const [command, ...rest] = positionals;

@@ -5,4 +5,4 @@
  */
 import { runAuthorizersCommand } from './authorizers-command.js';
 
-process.exitCode = await runAuthorizersCommand(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }, process.env);
+process.exitCode = await runAuthorizersCommand(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });

@@ -24,6 +24,8 @@ export interface ComponentEventHandlerOptions {
   readonly componentApi: ComponentApi;
   /** Runs a call with the component access token, healing a rejected one (AuthorizerTokens). */
   readonly withComponentToken: <T>(call: (componentToken: string) => Promise<T>) => Promise<T>;
+  /** When the access token an authorization brings is refreshed ahead, as for minted ones (config's tokens.refreshAtFraction). */
+  readonly refreshAtFraction: number;
 }
 
 export class ComponentEventHandler {
@@ -107,7 +109,7 @@ export class ComponentEventHandler {
     if (previous !== undefined && previous !== authorization.refreshToken) {
       logger.info({ infoType, authorizerAppId }, `the authorization replaced the refresh token stored for ${authorizerAppId}`);
     }
-    const record = newTokenRecord(authorization.token, authorization.expiresInSeconds);
+    const record = newTokenRecord(authorization.token, authorization.expiresInSeconds, this.options.refreshAtFraction);
     const accessKey = keys.authorizerToken(authorizerAppId);
     await store.set(accessKey, encodeTokenRecord(record), { ttlMs: record.expiresAt - Date.now() });
     await store.delete(keys.failure(accessKey));

@@ -7,7 +7,7 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import type { GraphQLSchema } from 'graphql';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import { gql } from 'graphql-tag';
 import { buildSchemaSync, createResolversMap } from 'type-graphql';
 import { CloudEnvironment } from './cloud-environment.js';

@@ -90,8 +90,6 @@ function measureOperation(context: ValidationContext, operation: OperationDefini
   return measureSelections(operation.selectionSet, schema.getRootType(operation.operation));
 }
 
-const operationLabel = (operation: OperationDefinitionNode) => (operation.name ? `Operation "${operation.name.value}"` : 'This operation');
-
 const MERCHANT_CLOUD_ENVIRONMENTS = { type: 'Merchant', field: 'cloudEnvironments' };
 
 /** Refuses operations deeper than MAX_QUERY_DEPTH or selecting cloudEnvironments more than MAX_CLOUD_ENVIRONMENT_FIELDS times. */

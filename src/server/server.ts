@@ -15,7 +15,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import { type Context, type ContextSources, createContext } from '../context.js';
 import { cachePolicyPlugin } from './cache-policy.js';

@@ -4,7 +4,7 @@
  * Redis stops start-up with a message naming PLATFORM_REDIS_URL (never its password).
  */
 import type { Logger } from 'pino';
-import type { PlatformTokensConfig } from '../config.js';
+import type { PlatformTokensConfig } from '../config/index.js';
 import { PlatformHttpReader } from './platform-http-reader.js';
 import type { PlatformTokenReader } from './platform-token-reader.js';
 import { PlatformTokens } from './platform-tokens.js';

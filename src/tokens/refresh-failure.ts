@@ -4,26 +4,22 @@
  * every replica answers from it instead of calling the token endpoint again, so a broken
  * merchant cannot burn the daily quota.
  */
+import type { TokenTimings } from '../config/index.js';
 import { WechatApiError, type WechatError, WechatTransportError, type TransportFailure } from '../wechat/errors.js';
 
-/** The first back-off and its ceiling; from config, defaults 1 s and 60 s. */
-export interface BackoffPolicy {
-  readonly firstMs: number;
-  readonly maxMs: number;
-}
-
-export const DEFAULT_BACKOFF: BackoffPolicy = { firstMs: 1_000, maxMs: 60_000 };
+/** The first back-off and its ceiling (config's tokens.refreshBackoff). */
+export type BackoffPolicy = TokenTimings['refreshBackoff'];
 
 export type RecordedFailure =
   | { readonly kind: 'api'; readonly endpoint: string; readonly errcode: number; readonly errmsg: string; readonly count: number; readonly until: number }
   | { readonly kind: 'transport'; readonly endpoint: string; readonly failure: TransportFailure; readonly httpStatus?: number; readonly count: number; readonly until: number };
 
-export function backoffMs(consecutiveFailures: number, policy: BackoffPolicy = DEFAULT_BACKOFF): number {
+export function backoffMs(consecutiveFailures: number, policy: BackoffPolicy): number {
   return Math.min(policy.firstMs * 2 ** (consecutiveFailures - 1), policy.maxMs);
 }
 
 /** The record of `error` after `previousCount` earlier consecutive failures; undefined for errors that are not WeChat's. */
-export function recordFailure(error: unknown, previousCount: number, policy: BackoffPolicy = DEFAULT_BACKOFF, now = Date.now()): RecordedFailure | undefined {
+export function recordFailure(error: unknown, previousCount: number, policy: BackoffPolicy, now = Date.now()): RecordedFailure | undefined {
   const count = previousCount + 1;
   const until = now + backoffMs(count, policy);
   if (error instanceof WechatApiError) {

@@ -16,48 +16,34 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import type { TokenTimings } from '../config/index.js';
 import type { KeyValueStore } from '../store/key-value-store.js';
 import type { StoreKeys } from '../store/store-keys.js';
 import type { MintedToken } from '../wechat/component-api.js';
 import { type Metrics, unobserved } from '../observability/metrics.js';
 import { inSpan } from '../observability/tracing.js';
 import { SingleFlight } from '../single-flight.js';
-import { type BackoffPolicy, DEFAULT_BACKOFF, decodeFailure, recordFailure, replayFailure } from './refresh-failure.js';
+import { decodeFailure, recordFailure, replayFailure } from './refresh-failure.js';
 import { TokenSourceError } from './token-source-error.js';
-import { REFRESH_AT_FRACTION, type TokenRecord, decodeTokenRecord, encodeTokenRecord, newTokenRecord } from './token-record.js';
+import { type TokenRecord, decodeTokenRecord, encodeTokenRecord, newTokenRecord } from './token-record.js';
 
 export interface SharedTokenCacheOptions {
   readonly store: KeyValueStore;
   readonly keys: StoreKeys;
   readonly logger: Logger;
   readonly metrics?: Metrics;
-  /** How long a refresh may hold the lock; past it another replica may take over. */
-  readonly lockTtlMs?: number;
-  /** How long a caller waits for another replica's refresh before giving up. */
-  readonly lockWaitMs?: number;
-  readonly pollMs?: number;
-  /** Share of a token's life after which it is refreshed ahead (TOKEN_REFRESH_AT_PERCENT / 100); default 0.85. */
-  readonly refreshAtFraction?: number;
-  /** Back-off after a failed refresh (TOKEN_REFRESH_BACKOFF_MS, TOKEN_REFRESH_MAX_BACKOFF_MS); default 1 s doubling to 60 s. */
-  readonly backoff?: BackoffPolicy;
+  /** When to refresh ahead, how a failed refresh backs off, the lock's timings: config's tokens. */
+  readonly timings: TokenTimings;
 }
 
 export class SharedTokenCache {
   private readonly flights: SingleFlight<string>;
-  private readonly lockTtlMs: number;
-  private readonly lockWaitMs: number;
-  private readonly pollMs: number;
-  private readonly refreshAtFraction: number;
-  private readonly backoff: BackoffPolicy;
+  private readonly timings: TokenTimings;
   private readonly metrics: Metrics;
 
   constructor(private readonly options: SharedTokenCacheOptions) {
     this.metrics = options.metrics ?? unobserved();
-    this.lockTtlMs = options.lockTtlMs ?? 15_000;
-    this.lockWaitMs = options.lockWaitMs ?? 10_000;
-    this.pollMs = options.pollMs ?? 25;
-    this.refreshAtFraction = options.refreshAtFraction ?? REFRESH_AT_FRACTION;
-    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.timings = options.timings;
     this.flights = new SingleFlight({ onJoin: () => this.metrics.singleFlightJoins.inc({ kind: 'token' }) });
   }
 
@@ -97,13 +83,13 @@ export class SharedTokenCache {
 
   private async refreshAcrossReplicas(key: string, mint: () => Promise<MintedToken>, stale: string | undefined): Promise<string> {
     const { store, keys } = this.options;
-    const deadline = Date.now() + this.lockWaitMs;
+    const deadline = Date.now() + this.timings.lock.waitMs;
     for (;;) {
       const failure = decodeFailure(await store.get(keys.failure(key)));
       if (failure && Date.now() < failure.until) throw replayFailure(failure);
 
       const owner = randomUUID();
-      if (await store.set(keys.lock(key), owner, { ttlMs: this.lockTtlMs, onlyIfAbsent: true })) {
+      if (await store.set(keys.lock(key), owner, { ttlMs: this.timings.lock.ttlMs, onlyIfAbsent: true })) {
         try {
           return await this.mintUnderLock(key, mint, stale, failure?.count ?? 0);
         } finally {
@@ -112,13 +98,13 @@ export class SharedTokenCache {
       }
       // Another replica is refreshing: wait for its token rather than minting a rival one.
       while (Date.now() < deadline) {
-        await sleep(this.pollMs);
+        await sleep(this.timings.lock.pollMs);
         const fresh = this.usable(decodeTokenRecord(await store.get(key)), stale);
         if (fresh) return fresh.token;
         if ((await store.get(keys.lock(key))) === undefined) break;
       }
       if (Date.now() >= deadline) {
-        throw new TokenSourceError('refresh-timeout', `Another replica is refreshing the token for ${this.describe(key)} and no fresh token arrived within ${this.lockWaitMs} ms.`);
+        throw new TokenSourceError('refresh-timeout', `Another replica is refreshing the token for ${this.describe(key)} and no fresh token arrived within ${this.timings.lock.waitMs} ms.`);
       }
     }
   }
@@ -140,7 +126,7 @@ export class SharedTokenCache {
       throw error;
     }
     this.metrics.tokenRefreshes.inc({ kind, outcome: 'minted' });
-    const record = newTokenRecord(minted.token, minted.expiresInSeconds, this.refreshAtFraction);
+    const record = newTokenRecord(minted.token, minted.expiresInSeconds, this.timings.refreshAtFraction);
     await store.set(key, encodeTokenRecord(record), { ttlMs: record.expiresAt - Date.now() });
     if (failures > 0) await store.delete(keys.failure(key));
     logger.info({ key: this.describe(key), expiresInSeconds: minted.expiresInSeconds }, 'token refreshed');
@@ -155,7 +141,7 @@ export class SharedTokenCache {
   private async releaseLock(lockKey: string, owner: string): Promise<void> {
     const { store } = this.options;
     if (await store.compareAndDelete(lockKey, owner).then(() => true, () => false)) return;
-    const giveUpAt = Date.now() + this.lockTtlMs;
+    const giveUpAt = Date.now() + this.timings.lock.ttlMs;
     const retry = setInterval(() => {
       if (Date.now() > giveUpAt) return clearInterval(retry);
       store.compareAndDelete(lockKey, owner).then(() => clearInterval(retry), () => undefined);
@@ -167,9 +153,9 @@ export class SharedTokenCache {
   private async rememberFailure(key: string, error: unknown, previous?: number): Promise<void> {
     const { store, keys } = this.options;
     const count = previous ?? decodeFailure(await store.get(keys.failure(key)).catch(() => undefined))?.count ?? 0;
-    const failure = recordFailure(error, count, this.backoff);
+    const failure = recordFailure(error, count, this.timings.refreshBackoff);
     if (!failure) return;
-    await store.set(keys.failure(key), JSON.stringify(failure), { ttlMs: failure.until - Date.now() + this.backoff.maxMs }).catch(() => undefined);
+    await store.set(keys.failure(key), JSON.stringify(failure), { ttlMs: failure.until - Date.now() + this.timings.refreshBackoff.maxMs }).catch(() => undefined);
   }
 
   /** A record that is not the stale token and has not expired. */

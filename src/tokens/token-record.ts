@@ -12,9 +12,8 @@ export interface TokenRecord {
   readonly expiresAt: number;
 }
 
-export const REFRESH_AT_FRACTION = 0.85;
-
-export function newTokenRecord(token: string, expiresInSeconds: number, refreshAtFraction = REFRESH_AT_FRACTION, now = Date.now()): TokenRecord {
+/** `refreshAtFraction`: the configured share of the token's life (TOKEN_REFRESH_AT_PERCENT / 100). */
+export function newTokenRecord(token: string, expiresInSeconds: number, refreshAtFraction: number, now = Date.now()): TokenRecord {
   const lifetimeMs = expiresInSeconds * 1000;
   return { token, refreshAt: now + lifetimeMs * refreshAtFraction, expiresAt: now + lifetimeMs };
 }

@@ -15,35 +15,16 @@ import { DeadlinePassedError, WechatApiError, WechatTransportError } from './err
 import { decodeAnswer, queryString } from './wechat-answer.js';
 import { retriesForError } from './retry-policy.js';
 import type { SharedHolds } from './shared-holds.js';
+import type { WechatConfig } from '../config/index.js';
 import { UpstreamGuard } from './upstream-guard.js';
 import { type Metrics, unobserved } from '../observability/metrics.js';
 
-export interface WechatClientOptions {
+/** The WeChat settings from config (every resilience setting included), and what this process hands the client. */
+export interface WechatClientOptions extends Omit<WechatConfig, 'baseUrl'> {
   /** Origin such as https://api.weixin.qq.com */
   readonly baseUrl: string;
-  /** Deadline for one HTTP call, connection included. */
-  readonly timeoutMs: number;
-  /** Most sockets kept open to WeChat at once. */
-  readonly maxConnections: number;
   /** First backoff before retrying a transient failure; doubles per retry, with jitter. */
   readonly retryBaseDelayMs?: number;
-  /** Most calls in flight at once, and most waiting behind them (see UpstreamGuard). */
-  readonly maxConcurrency?: number;
-  readonly maxQueue?: number;
-  /** How long the circuit stays open before a probe. */
-  readonly circuitResetMs?: number;
-  /** WeChat's disaster-recovery origin, used while the primary's circuit is open. */
-  readonly fallbackBaseUrl?: string;
-  /** Most calls in flight at once for one authorizer; default an eighth of maxConcurrency (at least 1). */
-  readonly maxConcurrencyPerAuthorizer?: number;
-  /** When a host's circuit opens (see HostCircuit); defaults as in config. */
-  readonly circuitWindow?: number;
-  readonly circuitMinFailures?: number;
-  readonly circuitMinAuthorizers?: number;
-  readonly circuitFailurePercent?: number;
-  /** Per-authorizer back-off after its first failed call, doubling up to the maximum. */
-  readonly authorizerBackoffBaseMs?: number;
-  readonly authorizerBackoffMaxMs?: number;
   /** Held-back authorizers shared with other replicas (Redis), read every sharedHoldsSyncMs (default 1 s). */
   readonly sharedHolds?: SharedHolds;
   readonly sharedHoldsSyncMs?: number;
@@ -78,22 +59,21 @@ export class WechatClient {
   constructor(private readonly options: WechatClientOptions) {
     this.metrics = options.metrics ?? unobserved();
     this.agent = new Agent({ connections: options.maxConnections, keepAliveTimeout: 30_000, pipelining: 1 });
-    const maxConcurrency = options.maxConcurrency ?? options.maxConnections;
     this.guard = new UpstreamGuard({
       baseUrls: options.fallbackBaseUrl === undefined ? [options.baseUrl] : [options.baseUrl, options.fallbackBaseUrl],
-      maxConcurrency,
-      maxConcurrencyPerAuthorizer: options.maxConcurrencyPerAuthorizer ?? Math.max(1, Math.ceil(maxConcurrency / 8)),
-      maxQueue: options.maxQueue ?? 1_000,
-      resetMs: options.circuitResetMs ?? 5_000,
+      maxConcurrency: options.maxConcurrency,
+      maxConcurrencyPerAuthorizer: options.maxConcurrencyPerAuthorizer,
+      maxQueue: options.maxQueue,
+      resetMs: options.circuitResetMs,
       circuit: {
-        window: options.circuitWindow ?? 40,
-        minFailures: options.circuitMinFailures ?? 10,
-        minAuthorizers: options.circuitMinAuthorizers ?? 3,
-        failurePercent: options.circuitFailurePercent ?? 50,
+        window: options.circuitWindow,
+        minFailures: options.circuitMinFailures,
+        minAuthorizers: options.circuitMinAuthorizers,
+        failurePercent: options.circuitFailurePercent,
       },
       authorizerBackoff: {
-        baseMs: options.authorizerBackoffBaseMs ?? 1_000,
-        maxMs: options.authorizerBackoffMaxMs ?? 60_000,
+        baseMs: options.authorizerBackoffBaseMs,
+        maxMs: options.authorizerBackoffMaxMs,
         ...(options.sharedHolds ? { shared: { holds: options.sharedHolds, syncMs: options.sharedHoldsSyncMs ?? 1_000 } } : {}),
       },
       logger: options.logger,

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { openAccessWarning } from '../../src/auth/open-access-warning.js';
-import { DEFAULT_AUTH_SCOPE, loadConfig } from '../../src/config.js';
+import { DEFAULT_AUTH_SCOPE, loadConfig } from '../../src/config/index.js';
 import { startSubgraphStack } from '../support/stack.js';
 import { configProblems } from '../support/config-problems.js';
 
@@ -32,6 +32,13 @@ describe('AUTHORIZATION and AUTH_* in the configuration', () => {
 
   it('refuse an unknown mode, naming it', () => {
     expect(problemsOf({ AUTHORIZATION: 'router,gateway' })).toEqual([expect.stringMatching(/AUTHORIZATION must be empty or a comma-separated list of router and subgraph .*got "gateway"/)]);
+  });
+
+  it('name an unknown mode beside what subgraph mode still lacks, so one round of fixes is enough', () => {
+    expect(problemsOf({ AUTHORIZATION: 'subgraph,gateway' })).toEqual([
+      expect.stringMatching(/^AUTHORIZATION must be empty or a comma-separated list of router and subgraph .*got "gateway"/),
+      expect.stringMatching(/^AUTHORIZATION=subgraph needs AUTH_JWKS_URL/),
+    ]);
   });
 
   it('refuse subgraph mode without AUTH_JWKS_URL, naming it', () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSubgraph } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { StartupError, checkStartup } from '../../src/start-up.js';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
 import { captureLogs } from '../support/log-capture.js';
@@ -65,6 +65,14 @@ describe('start-up checks', () => {
     const missing = join(directory, 'missing.json');
     const { problems } = await startupError({ NODE_ENV: 'production', LOG_LEVEL: 'loud', AUTHORIZERS_FILE: missing });
     expect(problems).toEqual([expect.stringMatching(/^LOG_LEVEL must be one of/), `AUTHORIZERS_FILE ${missing}: cannot be read (ENOENT)`]);
+  });
+
+  it('checks the file beside a bad variable as TOKEN_SOURCE says: in platform mode entries carry no token', async () => {
+    const file = await authorizersFile('platform-with-bad-variable', [{ merchantId: 'm_1', authorizerAppId: 'wx0123456789abcdef', authorizerAccessToken: TOKEN }]);
+    const platform = { TOKEN_SOURCE: 'platform', PLATFORM_TOKEN_URL: 'http://127.0.0.1:1/{authorizerAppId}', PLATFORM_TOKEN_SECRET: 'platform-secret' };
+    const { problems } = await startupError({ NODE_ENV: 'production', PORT: 'abc', AUTHORIZERS_FILE: file, ...platform });
+    expect(problems).toEqual([expect.stringMatching(/^PORT must be a whole number/), expect.stringContaining('with TOKEN_SOURCE=platform the platform owns the tokens')]);
+    expect(problems.join('\n')).not.toContain(TOKEN);
   });
 
   it('names refresh-token entries without component credentials beside the file’s other problems', async () => {

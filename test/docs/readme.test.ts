@@ -45,9 +45,11 @@ async function documentedVariables(): Promise<Set<string>> {
   return new Set(firstCells.flatMap((cell) => [...cell.matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((match) => match[1]!)));
 }
 
-/** The variables the one zod model reads: its keys, written `NAME:` in src/config.ts. */
+/** The variables the config models read: their keys, written `NAME:` in src/config/. */
 async function configVariables(): Promise<string[]> {
-  const source = await readFile(new URL('../../src/config.ts', import.meta.url), 'utf8');
+  const directory = new URL('../../src/config/', import.meta.url);
+  const modules = (await readdir(directory)).filter((name) => name.endsWith('.ts'));
+  const source = (await Promise.all(modules.map((name) => readFile(new URL(name, directory), 'utf8')))).join('\n');
   return [...new Set([...source.matchAll(/^\s+([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*): /gm)].map((match) => match[1]!))];
 }
 

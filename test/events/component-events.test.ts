@@ -63,6 +63,7 @@ describeWithRedis('the WeChat event receiver', () => {
         WECHAT_COMPONENT_VERIFY_TICKET: '',
         WECHAT_COMPONENT_MESSAGE_TOKEN: PUSH_KEYS.messageToken,
         WECHAT_COMPONENT_ENCODING_AES_KEY: PUSH_KEYS.encodingAesKey,
+        TOKEN_REFRESH_AT_PERCENT: '50',
       },
     });
     baseUrl = stack.subgraph.url.replace(/\/graphql$/, '');
@@ -164,6 +165,9 @@ describeWithRedis('the WeChat event receiver', () => {
     expect(served.body.data._entities[0].cloudEnvironments).toEqual([expect.objectContaining({ env: 'pushed-1a2b3c' })]);
     // The first access token came with the authorization: nothing was minted.
     expect(stack.simulator.callCount(AUTHORIZER_TOKEN_PATH)).toBe(0);
+    // It is refreshed ahead at TOKEN_REFRESH_AT_PERCENT of its 7200 s life, as minted ones are.
+    const record = JSON.parse((await redis.get(`${prefix}authorizer:${NEW_APP}:access-token`))!) as { refreshAt: number; expiresAt: number };
+    expect(record.expiresAt - record.refreshAt).toBe(3_600_000);
     expect(logLines()).not.toContain(code);
   });
 

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import * as wecom from '@wecom/crypto';
 import { describe, expect, it } from 'vitest';
 import { startSubgraph } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { DEMO_COMPONENT, DEMO_COMPONENT_EVENTS, WechatSimulator, demoSimulatorOptions } from '../../src/simulator/index.js';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
 import { captureLogs } from '../support/log-capture.js';

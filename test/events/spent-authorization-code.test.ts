@@ -7,6 +7,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthorizerRegistry } from '../../src/authorizers/authorizer-registry.js';
+import { loadConfig } from '../../src/config/index.js';
 import { ComponentEventHandler } from '../../src/events/component-event-handler.js';
 import { type SimulatedComponent, WechatSimulator } from '../../src/simulator/index.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
@@ -17,6 +18,8 @@ import { captureLogs } from '../support/log-capture.js';
 
 const COMPONENT: SimulatedComponent = { appId: 'wx00e0e0e0e0e0e0e1', appSecret: 'component-secret-spent-code', verifyTicket: 'ticket@@@spent-code' };
 const APP_ID = 'wx00000000000000c3';
+/** The configured defaults. */
+const CONFIG = loadConfig({});
 
 /** Redis failing over just as the refresh token is written. */
 class StoreLosingRefreshTokens extends MemoryStore {
@@ -35,7 +38,7 @@ describe('an authorization code spent without its refresh token stored', () => {
 
   beforeAll(async () => {
     await simulator.start();
-    client = new WechatClient({ baseUrl: simulator.url, timeoutMs: 2_000, maxConnections: 4, retryBaseDelayMs: 1, logger: pino({ level: 'silent' }) });
+    client = new WechatClient({ ...CONFIG.wechat, baseUrl: simulator.url, timeoutMs: 2_000, maxConnections: 4, retryBaseDelayMs: 1, logger: pino({ level: 'silent' }) });
   });
   afterAll(async () => {
     await client.close();
@@ -52,6 +55,7 @@ describe('an authorization code spent without its refresh token stored', () => {
       registry: new AuthorizerRegistry(store, keys),
       componentApi: api,
       withComponentToken: async (call) => call((await api.componentAccessToken(COMPONENT.verifyTicket)).token),
+      refreshAtFraction: CONFIG.tokens.refreshAtFraction,
     });
     const code = simulator.authorize(APP_ID);
     const event = { infoType: 'authorized', authorizerAppId: APP_ID, authorizationCode: code } as const;

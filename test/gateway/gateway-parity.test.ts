@@ -47,7 +47,7 @@ afterAll(async () => {
 });
 
 /** One operation through each gateway in turn. */
-async function throughBoth<TData, TVariables>(
+async function throughBoth<TData>(
   send: (url: string) => Promise<GraphQLResponse<TData>>,
 ): Promise<{ apollo: GraphQLResponse<TData>; hive: GraphQLResponse<TData> }> {
   return { apollo: await send(apollo.url), hive: await send(hive.url) };

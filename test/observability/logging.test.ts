@@ -4,7 +4,7 @@
  * log call passes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
+import { ENTITIES_QUERY, merchantRepresentations } from '../support/graphql-http.js';
 import { captureLogs } from '../support/log-capture.js';
 import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
 

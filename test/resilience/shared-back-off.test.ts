@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningSubgraph, startSubgraph } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { WechatSimulator } from '../../src/simulator/index.js';
 import { type TemporaryAuthorizersFile, simulatedWechatEnv, writeTemporaryAuthorizersFile } from '../../tools/simulated-wechat-env.js';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';

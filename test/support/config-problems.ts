@@ -1,7 +1,8 @@
-/** What loadConfig refuses in `env`: the problems of the ConfigError it throws (the test fails if it accepts `env`). */
+/** What the config tests share: the problems loadConfig finds, and the resilience defaults as documented. */
 import { expect } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config/index.js';
 
+/** What loadConfig refuses in `env`: the problems of the ConfigError it throws (the test fails if it accepts `env`). */
 export function configProblems(env: NodeJS.ProcessEnv): readonly string[] {
   try {
     loadConfig(env);
@@ -11,3 +12,14 @@ export function configProblems(env: NodeJS.ProcessEnv): readonly string[] {
   }
   throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
 }
+
+/** The resilience settings' defaults (docs/resilience.md). */
+export const RESILIENCE_DEFAULTS = {
+  fallbackBaseUrl: undefined,
+  circuitWindow: 40,
+  circuitMinFailures: 10,
+  circuitMinAuthorizers: 3,
+  circuitFailurePercent: 50,
+  authorizerBackoffBaseMs: 1000,
+  authorizerBackoffMaxMs: 60000,
+};

@@ -68,7 +68,7 @@ export class IdentityProvider {
 
   /** Serves the key set; again on the same port after stop(). */
   async start(): Promise<string> {
-    this.server = createServer((request, response) => {
+    this.server = createServer((_request, response) => {
       this.fetches += 1;
       if (this.failing) return void response.writeHead(503).end('unavailable');
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: this.keys.map((key) => key.jwk) }));

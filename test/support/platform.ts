@@ -8,7 +8,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startSubgraph } from '../../src/app.js';
 import type { AuthorizersFileEntry } from '../../src/authorizers/authorizers-file.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { AUTHORIZER_TOKEN_PATH, COMPONENT_TOKEN_PATH, GET_ENV_INFO_PATH, type SimulatedAuthorizer, type SimulatedComponent, WechatSimulator } from '../../src/simulator/index.js';
 import { simulatedWechatEnv, writeTemporaryAuthorizersFile } from '../../tools/simulated-wechat-env.js';
 import { closeServerNow } from './close-server.js';

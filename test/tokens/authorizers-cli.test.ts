@@ -22,7 +22,6 @@ const APP_ID = 'wx5f3c0a1b2c3d4e5f';
 const OTHER_APP_ID = 'wx00000000000000a1';
 const REFRESH_TOKEN = 'refresh-secret-from-the-operator-8c21';
 const OTHER_REFRESH_TOKEN = 'another-refresh-secret-77';
-const USAGE_START = 'usage:\n  npm run authorizers -- add <merchantId> <authorizerAppId> [--refresh-token <token | ->] [--replace]';
 
 registerSecrets(REFRESH_TOKEN, OTHER_REFRESH_TOKEN);
 

@@ -5,6 +5,7 @@
  */
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type TokenTimings, loadConfig } from '../../src/config/index.js';
 import type { KeyValueStore } from '../../src/store/key-value-store.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { RedisStore } from '../../src/store/redis-store.js';
@@ -16,6 +17,11 @@ import { WechatApiError } from '../../src/wechat/errors.js';
 import { REDIS_TEST_URL, deletePrefix, describeWithRedis, uniquePrefix } from '../support/redis.js';
 
 const logger = pino({ level: 'silent' });
+/** The configured timings, with `changes` to them (the lock's merged into the configured lock). */
+const { tokens: TIMINGS } = loadConfig({});
+function timings(changes: { lock?: Partial<TokenTimings['lock']> } & Partial<Omit<TokenTimings, 'lock'>> = {}): TokenTimings {
+  return { ...TIMINGS, ...changes, lock: { ...TIMINGS.lock, ...changes.lock } };
+}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function minter(prefix = 'token') {
@@ -30,9 +36,9 @@ function minter(prefix = 'token') {
 
 function behaviours(name: string, open: () => Promise<{ store: KeyValueStore; keys: StoreKeys; close(): Promise<void> }>) {
   describe(name, () => {
-    async function replicas(options: { lockWaitMs?: number } = {}) {
+    async function replicas() {
       const { store, keys, close } = await open();
-      const replica = () => new SharedTokenCache({ store, keys, logger, pollMs: 10, ...options });
+      const replica = () => new SharedTokenCache({ store, keys, logger, timings: timings({ lock: { pollMs: 10 } }) });
       return { store, keys, close, one: replica(), two: replica(), key: `${keys.prefix}authorizer:wx0000000000000001:access-token` };
     }
 
@@ -82,7 +88,7 @@ function behaviours(name: string, open: () => Promise<{ store: KeyValueStore; ke
 
     it('gives up with refresh-timeout when the lock holder never delivers', async () => {
       const { store, keys, key, close } = await open().then(async (opened) => ({ ...opened, key: `${opened.keys.prefix}component:access-token` }));
-      const cache = new SharedTokenCache({ store, keys, logger, pollMs: 10, lockWaitMs: 150 });
+      const cache = new SharedTokenCache({ store, keys, logger, timings: timings({ lock: { pollMs: 10, waitMs: 150 } }) });
       await store.set(keys.lock(key), 'stuck-replica', { ttlMs: 5_000, onlyIfAbsent: true });
       const error = await cache.get(key, minter().mint).catch((thrown: unknown) => thrown);
       expect(error).toBeInstanceOf(TokenSourceError);
@@ -116,7 +122,7 @@ function behaviours(name: string, open: () => Promise<{ store: KeyValueStore; ke
 
     it('schedules the refresh ahead at the configured share of a token’s life', async () => {
       const { store, keys, key, close } = await replicas();
-      const cache = new SharedTokenCache({ store, keys, logger, refreshAtFraction: 0.5 });
+      const cache = new SharedTokenCache({ store, keys, logger, timings: timings({ refreshAtFraction: 0.5 }) });
       const before = Date.now();
       await cache.get(key, async () => ({ token: 'halfway', expiresInSeconds: 100 }));
       const record = JSON.parse((await store.get(key))!) as { refreshAt: number; expiresAt: number };
@@ -128,7 +134,7 @@ function behaviours(name: string, open: () => Promise<{ store: KeyValueStore; ke
 
     it('backs off for the configured first wait, doubling up to the configured ceiling', async () => {
       const { store, keys, key, close } = await replicas();
-      const cache = new SharedTokenCache({ store, keys, logger, backoff: { firstMs: 60, maxMs: 70 } });
+      const cache = new SharedTokenCache({ store, keys, logger, timings: timings({ refreshBackoff: { firstMs: 60, maxMs: 70 } }) });
       let calls = 0;
       const failing = async () => {
         calls += 1;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
 import { type SimulatedAuthorizer, type SimulatedFault, WechatSimulator } from '../../src/simulator/index.js';
 import { CloudEnvironmentStatus } from '../../src/wechat/env-info.js';
 import { AuthorizerHeldBackError, DeadlinePassedError, WechatApiError, WechatTransportError } from '../../src/wechat/errors.js';
@@ -38,8 +39,11 @@ const logLines: string[] = [];
 const logger = pino({ level: 'trace' }, { write: (line: string) => void logLines.push(line) });
 let client: WechatClient;
 
+/** The configured defaults, on a small pool: 4 sockets, 4 calls at once, 1 per authorizer (an eighth of the pool, at least 1). */
+const SMALL_POOL = { ...loadConfig({}).wechat, timeoutMs: 2_000, maxConnections: 4, maxConcurrency: 4, maxConcurrencyPerAuthorizer: 1 };
+
 function newClient(options: Partial<WechatClientOptions> = {}): WechatClient {
-  return new WechatClient({ baseUrl: simulator.url, timeoutMs: 2_000, maxConnections: 4, retryBaseDelayMs: 1, logger, ...options });
+  return new WechatClient({ ...SMALL_POOL, baseUrl: simulator.url, retryBaseDelayMs: 1, logger, ...options });
 }
 
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import type { Logger } from 'pino';
 import { startSubgraph } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { WechatSimulator } from '../../src/simulator/index.js';
 import { startMerchantsSubgraph } from '../merchants-subgraph.js';
 import { simulatedWechatEnv, writeTemporaryAuthorizersFile } from '../simulated-wechat-env.js';

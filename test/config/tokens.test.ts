@@ -1,6 +1,6 @@
 /** The token layer's configuration: refresh timings, and the token source with its platform settings. */
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { configProblems } from '../support/config-problems.js';
 
 const problemsOf = configProblems;
@@ -83,9 +83,10 @@ describe('TOKEN_SOURCE', () => {
 
   it('names what each place is missing, all at once', () => {
     const problems = problemsOf({ ...real, TOKEN_SOURCE: 'platform', PLATFORM_TOKEN_REDIS_KEY: 'token:{componentAppId}' });
+    // The platform's own rules first, then those it shares with the store and the component.
     expect(problems).toEqual([
-      expect.stringContaining('PLATFORM_TOKEN_REDIS_KEY needs the Redis it is on: set PLATFORM_REDIS_URL'),
       expect.stringContaining('PLATFORM_TOKEN_REDIS_KEY must contain {authorizerAppId}'),
+      expect.stringContaining('PLATFORM_TOKEN_REDIS_KEY needs the Redis it is on: set PLATFORM_REDIS_URL'),
       expect.stringContaining('PLATFORM_TOKEN_REDIS_KEY uses {componentAppId}: set WECHAT_COMPONENT_APPID'),
     ]);
     expect(problemsOf({ ...real, TOKEN_SOURCE: 'platform', PLATFORM_TOKEN_URL: 'https://p.internal/token' })).toEqual([

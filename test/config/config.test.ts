@@ -1,19 +1,9 @@
+/** loadConfig as a whole: its defaults, every variable read into one frozen object, every problem named at once. */
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { configProblems } from '../support/config-problems.js';
+import { loadConfig } from '../../src/config/index.js';
+import { RESILIENCE_DEFAULTS, configProblems } from '../support/config-problems.js';
 
 const problemsOf = configProblems;
-
-/** The resilience settings' defaults (their own tests are at the end of this file). */
-const RESILIENCE_DEFAULTS = {
-  fallbackBaseUrl: undefined,
-  circuitWindow: 40,
-  circuitMinFailures: 10,
-  circuitMinAuthorizers: 3,
-  circuitFailurePercent: 50,
-  authorizerBackoffBaseMs: 1000,
-  authorizerBackoffMaxMs: 60000,
-};
 
 describe('loadConfig defaults', () => {
   it('runs in demo mode when no WeChat URL is set outside production', () => {
@@ -103,7 +93,7 @@ describe('loadConfig with values', () => {
       component: { appId: 'wx0123456789abcdef', appSecret: 'component-secret' },
       verifyTicket: 'ticket@@@dev',
       store: { redisUrl: 'redis://127.0.0.1:6379/2', prefix: 'cloudenv:staging:' },
-      tokens: { refreshAtFraction: 0.85, refreshBackoff: { firstMs: 1000, maxMs: 60000 }, source: 'own', platform: undefined },
+      tokens: { refreshAtFraction: 0.85, refreshBackoff: { firstMs: 1000, maxMs: 60000 }, lock: { ttlMs: 15000, waitMs: 10000, pollMs: 25 }, source: 'own', platform: undefined },
     });
   });
 
@@ -216,89 +206,20 @@ describe('loadConfig refusing bad values', () => {
     const problems = problemsOf({ NODE_ENV: 'production', PORT: 'abc' });
     expect(problems).toEqual([expect.stringContaining('PORT'), expect.stringContaining('AUTHORIZERS_FILE')]);
   });
-});
 
-describe('loadConfig for the WeChat event receiver', () => {
-  const component = { WECHAT_COMPONENT_APPID: 'wx0123456789abcdef', WECHAT_COMPONENT_APPSECRET: 'component-secret' };
-  const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
-
-  it('is off unless both the message token and the EncodingAESKey are set', () => {
-    expect(loadConfig(component).componentEvents).toBeUndefined();
-    expect(loadConfig({ ...component, WECHAT_COMPONENT_MESSAGE_TOKEN: 'msgToken1', WECHAT_COMPONENT_ENCODING_AES_KEY: AES_KEY }).componentEvents).toEqual({
-      messageToken: 'msgToken1',
-      encodingAesKey: AES_KEY,
-    });
-  });
-
-  it.each([
-    ['the message token alone', { WECHAT_COMPONENT_MESSAGE_TOKEN: 'msgToken1' }],
-    ['the EncodingAESKey alone', { WECHAT_COMPONENT_ENCODING_AES_KEY: AES_KEY }],
-  ])('refuses %s, naming both', (_what, env) => {
-    expect(problemsOf({ ...component, ...env })).toEqual([expect.stringContaining('WECHAT_COMPONENT_MESSAGE_TOKEN and WECHAT_COMPONENT_ENCODING_AES_KEY go together')]);
-  });
-
-  it('needs the component appid to check pushes against', () => {
-    expect(problemsOf({ WECHAT_COMPONENT_MESSAGE_TOKEN: 'msgToken1', WECHAT_COMPONENT_ENCODING_AES_KEY: AES_KEY })).toEqual([expect.stringContaining('need WECHAT_COMPONENT_APPID')]);
-  });
-
-  it.each([
-    ['42 characters', AES_KEY.slice(1)],
-    ['44 characters', `${AES_KEY}=`],
-    ['a character outside base64', `${AES_KEY.slice(1)}-`],
-  ])('refuses an EncodingAESKey of %s without echoing it', (_what, key) => {
-    const problems = problemsOf({ ...component, WECHAT_COMPONENT_MESSAGE_TOKEN: 'msgToken1', WECHAT_COMPONENT_ENCODING_AES_KEY: key });
-    expect(problems).toEqual([expect.stringContaining('WECHAT_COMPONENT_ENCODING_AES_KEY must be the EncodingAESKey set at WeChat: 43 characters of base64')]);
-    expect(problems.join('\n')).not.toContain(key);
-  });
-
-  it('refuses a message token WeChat would not accept', () => {
-    expect(problemsOf({ ...component, WECHAT_COMPONENT_MESSAGE_TOKEN: 'has spaces in it', WECHAT_COMPONENT_ENCODING_AES_KEY: AES_KEY })).toEqual([
-      expect.stringContaining('WECHAT_COMPONENT_MESSAGE_TOKEN must be the message token set at WeChat'),
+  it('reports a rule broken by good values beside a bad value of the same concern', () => {
+    expect(problemsOf({ WECHAT_TIMEOUT_MS: '0', WECHAT_CIRCUIT_WINDOW: '5', WECHAT_CIRCUIT_MIN_FAILURES: '6' })).toEqual([
+      'WECHAT_TIMEOUT_MS must be a whole number from 1 to 60000, got "0"',
+      expect.stringMatching(/^WECHAT_CIRCUIT_MIN_FAILURES \(6\) must not exceed WECHAT_CIRCUIT_WINDOW \(5\)/),
     ]);
   });
-});
 
-describe('resilience settings', () => {
-  const production = { NODE_ENV: 'production', AUTHORIZERS_FILE: 'a.json' };
-
-  it("falls back to WeChat's disaster-recovery domain only for the real WeChat", () => {
-    expect(loadConfig(production).wechat.fallbackBaseUrl).toBe('https://api2.weixin.qq.com');
-    expect(loadConfig({ ...production, WECHAT_API_BASE_URL: 'https://api.weixin.qq.com/' }).wechat.fallbackBaseUrl).toBe('https://api2.weixin.qq.com');
-    expect(loadConfig({ ...production, WECHAT_API_BASE_URL: 'http://wechat-proxy.internal' }).wechat.fallbackBaseUrl).toBeUndefined();
-    expect(loadConfig({ ...production, WECHAT_API_FALLBACK_BASE_URL: 'none' }).wechat.fallbackBaseUrl).toBeUndefined();
-    expect(loadConfig({ ...production, WECHAT_API_FALLBACK_BASE_URL: 'http://127.0.0.1:9001/' }).wechat.fallbackBaseUrl).toBe('http://127.0.0.1:9001');
-  });
-
-  it('sizes the bulkhead at an eighth of the pool unless told', () => {
-    expect(loadConfig({}).wechat.maxConcurrencyPerAuthorizer).toBe(4);
-    expect(loadConfig({ WECHAT_MAX_CONCURRENCY: '4' }).wechat.maxConcurrencyPerAuthorizer).toBe(1);
-    expect(loadConfig({ WECHAT_MAX_CONCURRENCY_PER_AUTHORIZER: '6' }).wechat.maxConcurrencyPerAuthorizer).toBe(6);
-  });
-
-  it('defaults the back-off and the circuit rule', () => {
-    expect(loadConfig({}).wechat).toMatchObject(RESILIENCE_DEFAULTS);
-  });
-
-  it.each([
-    ['WECHAT_API_FALLBACK_BASE_URL', 'https://api2.weixin.qq.com/cgi-bin'],
-    ['WECHAT_CIRCUIT_WINDOW', '1'],
-    ['WECHAT_CIRCUIT_MIN_FAILURES', '0'],
-    ['WECHAT_CIRCUIT_MIN_AUTHORIZERS', 'many'],
-    ['WECHAT_CIRCUIT_FAILURE_PERCENT', '101'],
-    ['WECHAT_AUTHORIZER_BACKOFF_BASE_MS', '5'],
-    ['WECHAT_AUTHORIZER_BACKOFF_MAX_MS', '-1'],
-    ['WECHAT_MAX_CONCURRENCY_PER_AUTHORIZER', '0'],
-  ])('names %s when it is out of range', (name, value) => {
-    expect(problemsOf({ [name]: value })).toEqual([expect.stringContaining(name)]);
-  });
-
-  it('refuses settings that contradict each other, naming both', () => {
-    expect(problemsOf({ WECHAT_AUTHORIZER_BACKOFF_BASE_MS: '5000', WECHAT_AUTHORIZER_BACKOFF_MAX_MS: '1000' })).toEqual([
-      expect.stringMatching(/WECHAT_AUTHORIZER_BACKOFF_BASE_MS.*WECHAT_AUTHORIZER_BACKOFF_MAX_MS/),
+  it('skips a rule whose inputs failed to parse, rather than judging it on a default', () => {
+    expect(problemsOf({ WECHAT_AUTHORIZER_BACKOFF_BASE_MS: 'soon', WECHAT_AUTHORIZER_BACKOFF_MAX_MS: '500' })).toEqual([
+      'WECHAT_AUTHORIZER_BACKOFF_BASE_MS must be a whole number from 10 to 600000, got "soon"',
     ]);
-    expect(problemsOf({ WECHAT_CIRCUIT_WINDOW: '5', WECHAT_CIRCUIT_MIN_FAILURES: '6' })).toEqual([expect.stringMatching(/WECHAT_CIRCUIT_MIN_FAILURES.*WECHAT_CIRCUIT_WINDOW/)]);
-    expect(problemsOf({ WECHAT_MAX_CONCURRENCY: '4', WECHAT_MAX_CONCURRENCY_PER_AUTHORIZER: '5' })).toEqual([
-      expect.stringMatching(/WECHAT_MAX_CONCURRENCY_PER_AUTHORIZER.*WECHAT_MAX_CONCURRENCY/),
+    expect(problemsOf({ TOKEN_SOURCE: 'theirs', PLATFORM_TOKEN_URL: 'http://p/{authorizerAppId}', PLATFORM_TOKEN_SECRET: 'x' })).toEqual([
+      expect.stringMatching(/^TOKEN_SOURCE must be own/),
     ]);
   });
 });
