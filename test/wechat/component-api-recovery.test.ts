@@ -7,6 +7,7 @@
 import { inspect } from 'node:util';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
 import { AUTHORIZER_LIST_PATH, type SimulatedComponent, type SimulatedFault, START_PUSH_TICKET_PATH, WechatSimulator } from '../../src/simulator/index.js';
 import { ComponentApi } from '../../src/wechat/component-api.js';
 import { WechatApiError, WechatTransportError } from '../../src/wechat/errors.js';
@@ -22,6 +23,8 @@ const AUTHORIZERS = ['wx00000000000000a1', 'wx00000000000000a2', 'wx000000000000
 }));
 /** Refresh tokens that only faulty answers carry. */
 const FAULTY_REFRESH_TOKEN = 'LEAKY-refresh-token-in-a-bad-answer-3e7a';
+const CONFIG = loadConfig({});
+
 registerSecrets(COMPONENT.appSecret, COMPONENT.verifyTicket, FAULTY_REFRESH_TOKEN, ...AUTHORIZERS.map((authorizer) => authorizer.refreshToken));
 
 const simulator = new WechatSimulator({ component: COMPONENT, authorizers: AUTHORIZERS });
@@ -37,7 +40,7 @@ afterAll(async () => {
   await simulator.stop();
 });
 beforeEach(() => {
-  client = new WechatClient({ baseUrl: simulator.url, timeoutMs: 2_000, maxConnections: 4, retryBaseDelayMs: 1, logger });
+  client = new WechatClient({ ...CONFIG.wechat, baseUrl: simulator.url, timeoutMs: 2_000, maxConnections: 4, retryBaseDelayMs: 1, logger });
   api = new ComponentApi(client, { appId: COMPONENT.appId, appSecret: COMPONENT.appSecret });
   simulator.clearFaults();
   simulator.resetCalls();
