@@ -50,6 +50,16 @@ describe('the alert rules', () => {
   });
 });
 
+describe('CI', () => {
+  it("installs Debian's prometheus package when promtool or prometheus is missing, and then fails rather than skips these tests", () => {
+    const script = readFileSync(join(REPOSITORY, '.ci/run'), 'utf8');
+    expect(script).toMatch(/command -v promtool[^\n]*command -v prometheus/);
+    expect(script).toMatch(/apt-get install -y -qq prometheus/);
+    expect(script).toMatch(/^export REQUIRE_PROMETHEUS=1/m);
+    expect(script.indexOf('REQUIRE_PROMETHEUS=1')).toBeLessThan(script.indexOf('npm test'));
+  });
+});
+
 describeWithPromtool('promtool', () => {
   let scratch: Awaited<ReturnType<typeof temporaryFolder>>;
   beforeAll(async () => {
