@@ -15,15 +15,12 @@ import { freePort } from './redis-server.js';
 const required = process.env['REQUIRE_PROMETHEUS'] === '1';
 const INSTALL = 'apt-get install -y prometheus (Debian/Ubuntu), or put promtool and prometheus on PATH';
 
-function installed(binary: string): boolean {
-  const found = spawnSync(binary, ['--version'], { stdio: 'ignore' }).error === undefined;
-  if (!found && required) throw new Error(`REQUIRE_PROMETHEUS=1 but there is no ${binary} on PATH; ${INSTALL}`);
-  if (!found) console.warn(`${binary} tests skipped: no ${binary} on PATH. To run them: ${INSTALL}.`);
-  return found;
-}
-
+const installed = (binary: string) => spawnSync(binary, ['--version'], { stdio: 'ignore' }).error === undefined;
 const hasPromtool = installed('promtool');
 const hasPrometheus = installed('prometheus');
+const missing = [...(hasPromtool ? [] : ['promtool']), ...(hasPrometheus ? [] : ['prometheus'])].join(' and ');
+if (missing && required) throw new Error(`REQUIRE_PROMETHEUS=1 but there is no ${missing} on PATH; ${INSTALL}`);
+if (missing) console.warn(`Prometheus tests skipped: no ${missing} on PATH. To run them: ${INSTALL}.`);
 
 /** `describe` when promtool is on PATH, `describe.skip` otherwise (never under REQUIRE_PROMETHEUS=1). */
 export const describeWithPromtool = hasPromtool ? describe : describe.skip;
