@@ -30,6 +30,7 @@ interface Alert {
   readonly state: 'pending' | 'firing';
 }
 interface RuleGroup {
+  readonly lastEvaluation: string;
   readonly rules: ReadonlyArray<{ readonly name: string; readonly health: string; readonly lastError?: string }>;
 }
 
@@ -50,6 +51,8 @@ describeWithPrometheus('a real Prometheus scraping a running subgraph', () => {
   const query = () => postGraphQL(stack.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations(...merchantIds) });
   const alerts = async () => (await prometheus.api<{ alerts: Alert[] }>('/api/v1/alerts')).alerts;
   const circuitAlert = (all: Alert[]) => all.find((alert) => alert.labels['alertname'] === 'WechatHostCircuitOpen');
+  /** When each rule group was last evaluated, epoch ms. */
+  const evaluations = async () => (await prometheus.api<{ groups: RuleGroup[] }>('/api/v1/rules', { type: 'alert' })).groups.map((group) => Date.parse(group.lastEvaluation));
 
   beforeAll(async () => {
     // The circuit stays open once opened: no probe within the test.
@@ -77,7 +80,8 @@ describeWithPrometheus('a real Prometheus scraping a running subgraph', () => {
     expect(healthy.body.errors).toBeUndefined();
     // Healthy traffic scraped and evaluated: no circuit alert, not even pending.
     await until(() => prometheus.api<{ result: unknown[] }>('/api/v1/query', { query: `cloudenv_fields_total{job="${JOB}", outcome="data"} >= ${merchantIds.length}` }), (data) => data.result.length === 1, SETTLE_MS, 'the healthy fields were not scraped');
-    await new Promise((resolve) => setTimeout(resolve, 2 * EVALUATION_SECONDS * 1_000));
+    const scraped = Date.now();
+    await until(evaluations, (times) => times.every((time) => time > scraped), SETTLE_MS, 'the rules were not evaluated after the healthy scrape');
     expect(circuitAlert(await alerts())).toBeUndefined();
 
     stack.simulator.startOutage({ kind: 'http', status: 502, body: '<html>502 Bad Gateway</html>' });
