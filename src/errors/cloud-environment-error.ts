@@ -94,6 +94,15 @@ export function toCloudEnvironmentError(error: unknown, merchantId: string): Clo
   throw error;
 }
 
+/** The `extensions.code` a failure would give a field, or undefined for a failure of no kind the table knows (a bug). */
+export function codeOfFailure(error: unknown): ErrorCode | undefined {
+  try {
+    return toCloudEnvironmentError(error, '').extensions.code;
+  } catch {
+    return undefined;
+  }
+}
+
 function describeTransport(error: WechatTransportError): string {
   switch (error.failure) {
     case 'timeout':
