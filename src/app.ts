@@ -11,7 +11,10 @@ import { openAccessWarning } from './auth/open-access-warning.js';
 import { AuthorizerRegistry } from './authorizers/authorizer-registry.js';
 import { type ImportedAuthorizers, importAuthorizersFile } from './authorizers/import-authorizers-file.js';
 import type { Config } from './config/index.js';
-import { MemoryEnvInfoCache, SharedEnvInfo, StoreEnvInfoCache } from './loaders/shared-env-info.js';
+import { codeOfFailure } from './errors/cloud-environment-error.js';
+import { MemoryAnswers } from './loaders/memory-answers.js';
+import { SharedEnvInfo, keptLifeMs } from './loaders/shared-env-info.js';
+import { StoredAnswers } from './loaders/stored-answers.js';
 import { Metrics } from './observability/metrics.js';
 import { buildCloudEnvironmentsSchema, schemaOptionsOf } from './schema/build-schema.js';
 import { type ServerOptions, createServer } from './server/server.js';
@@ -96,8 +99,15 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
         verifyTicket,
       });
   const tokens = platformTokens ?? ownTokens!;
-  const envInfoCache = config.store.redisUrl ? new StoreEnvInfoCache(store, keys.envInfo) : new MemoryEnvInfoCache();
-  const envInfo = new SharedEnvInfo(envInfoCache, config.cacheTtlMs, logger, metrics);
+  const windows = { ttlMs: config.cacheTtlMs, staleWhileRevalidateMs: config.answerCache.staleWhileRevalidateMs, staleIfErrorMs: config.answerCache.staleIfErrorMs };
+  const envInfo = new SharedEnvInfo({
+    ...windows,
+    memory: new MemoryAnswers({ maxAuthorizers: config.answerCache.maxAuthorizers, maxBytes: config.answerCache.maxBytes, lifeMs: keptLifeMs(windows) }),
+    stored: config.store.redisUrl ? new StoredAnswers(store, keys, keptLifeMs(windows)) : undefined,
+    codeOf: codeOfFailure,
+    logger,
+    metrics,
+  });
   const callerVerifier = config.authorization.subgraph ? new CallerVerifier({ ...config.authorization.subgraph, scope: config.authorization.scope }) : undefined;
   let draining = false;
   const server = await createServer({
@@ -133,6 +143,7 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
       registry,
       componentApi,
       withComponentToken: (call) => ownTokens.withComponentToken(call),
+      answers: envInfo,
       refreshAtFraction: config.tokens.refreshAtFraction,
     });
     const crypto = new MessageCrypto(componentEvents.messageToken, componentEvents.encodingAesKey);

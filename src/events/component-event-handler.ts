@@ -3,11 +3,13 @@
  * flow; an authorization code is exchanged once through api_query_auth and the
  * authorizer's refresh token and first access token stored; a revocation marks the
  * authorizer revoked, so its merchants answer MERCHANT_NOT_AUTHORIZED without a token mint
- * or a WeChat call. Logs name the authorizer, never a ticket, code or token.
+ * or a WeChat call, and deletes its last good getEnvInfo answer, which is never served
+ * again. Logs name the authorizer, never a ticket, code or token.
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AuthorizerRegistry } from '../authorizers/authorizer-registry.js';
+import type { SharedEnvInfo } from '../loaders/shared-env-info.js';
 import type { KeyValueStore } from '../store/key-value-store.js';
 import type { StoreKeys } from '../store/store-keys.js';
 import { encodeTokenRecord, newTokenRecord } from '../tokens/token-record.js';
@@ -26,6 +28,8 @@ export interface ComponentEventHandlerOptions {
   readonly withComponentToken: <T>(call: (componentToken: string) => Promise<T>) => Promise<T>;
   /** When the access token an authorization brings is refreshed ahead, as for minted ones (config's tokens.refreshAtFraction). */
   readonly refreshAtFraction: number;
+  /** The getEnvInfo answers kept for authorizers: a revoked one's are deleted. */
+  readonly answers?: Pick<SharedEnvInfo, 'forget'>;
 }
 
 export class ComponentEventHandler {
@@ -128,6 +132,8 @@ export class ComponentEventHandler {
     await registry.revoke(authorizerAppId);
     // WeChat no longer accepts it; nobody should try.
     await store.delete(keys.authorizerToken(authorizerAppId));
+    // Nor serve what it allowed us to read: not even while WeChat is down, nor after a later re-authorization.
+    await this.options.answers?.forget(authorizerAppId, 'the authorization was revoked');
     logger.info({ infoType: 'unauthorized', authorizerAppId }, `authorizer ${authorizerAppId} revoked the authorization: its merchants answer MERCHANT_NOT_AUTHORIZED`);
   }
 }
