@@ -2,15 +2,15 @@
  * Per-operation batching: one DataLoader per authorizer, so however many merchants,
  * aliases and env arguments an operation carries, each authorizer's token makes one
  * getEnvInfo call. The token is fetched when the batch runs, not when fields resolve,
- * through the token layer's `withToken`, which heals a token WeChat rejects. A field
- * served a stale answer is counted, and marks its operation (for its Cache-Control).
+ * through the token layer's `withToken`, which heals a token WeChat rejects. Each field's
+ * answer says whether it is stale, and why, for the resolver to count and tell.
  */
 import DataLoader from 'dataloader';
 import type { AuthorizerTokenSource } from '../tokens/token-source.js';
 import type { WechatClient } from '../wechat/wechat-client.js';
 import type { FetchedEnvironment } from './kept-answer.js';
 import type { OperationDeadline } from './operation-deadline.js';
-import type { EnvInfoAnswer, SharedEnvInfo, StaleReason } from './shared-env-info.js';
+import type { SharedEnvInfo, StaleReason } from './shared-env-info.js';
 import type { Metrics } from '../observability/metrics.js';
 import { inSpan } from '../observability/tracing.js';
 import { ALL_ENVIRONMENTS, type EnvironmentQuery, answerQuery, upstreamEnvFor } from './batch-rule.js';
@@ -27,14 +27,18 @@ export interface CloudEnvironmentSources {
 export interface OperationStats {
   /** getEnvInfo calls this operation made itself (not cache hits or calls it joined), background refreshes it started included. */
   upstreamCalls: number;
-  /** cloudEnvironments fields it answered with an answer that was not fresh. */
+  /** cloudEnvironments fields it answered with an answer that was not fresh (its Cache-Control says so). */
   staleFields: number;
 }
 
-const STALE = { outcome: 'stale' } as const;
+/** One field's environments, and why they are not fresh when they are not. */
+export interface FieldAnswer {
+  readonly environments: FetchedEnvironment[];
+  readonly stale?: StaleReason | undefined;
+}
 
 export class CloudEnvironmentLoaders {
-  private readonly byAuthorizer = new Map<string, DataLoader<EnvironmentQuery, EnvInfoAnswer>>();
+  private readonly byAuthorizer = new Map<string, DataLoader<EnvironmentQuery, FieldAnswer>>();
 
   constructor(
     private readonly sources: CloudEnvironmentSources,
@@ -43,22 +47,11 @@ export class CloudEnvironmentLoaders {
   ) {}
 
   /** The authorizer's environments; with `env`, at most that one. Fails once the operation's deadline passes, unless a last good answer may stand in. */
-  load(authorizerAppId: string, env?: string): Promise<FetchedEnvironment[]> {
-    return this.loaderFor(authorizerAppId)
-      .load(env ?? ALL_ENVIRONMENTS)
-      .then((answer) => {
-        if (answer.stale !== undefined) this.servedStale(answer.stale);
-        return answer.environments as FetchedEnvironment[];
-      });
+  load(authorizerAppId: string, env?: string): Promise<FieldAnswer> {
+    return this.loaderFor(authorizerAppId).load(env ?? ALL_ENVIRONMENTS);
   }
 
-  private servedStale(reason: StaleReason): void {
-    this.stats.staleFields += 1;
-    this.sources.metrics.staleAnswers.inc({ reason });
-    this.sources.metrics.fields.inc(STALE);
-  }
-
-  private loaderFor(authorizerAppId: string): DataLoader<EnvironmentQuery, EnvInfoAnswer> {
+  private loaderFor(authorizerAppId: string): DataLoader<EnvironmentQuery, FieldAnswer> {
     let loader = this.byAuthorizer.get(authorizerAppId);
     if (!loader) {
       loader = new DataLoader((queries) => this.fetch(authorizerAppId, queries));
@@ -67,7 +60,7 @@ export class CloudEnvironmentLoaders {
     return loader;
   }
 
-  private async fetch(authorizerAppId: string, queries: readonly EnvironmentQuery[]): Promise<EnvInfoAnswer[]> {
+  private async fetch(authorizerAppId: string, queries: readonly EnvironmentQuery[]): Promise<FieldAnswer[]> {
     this.sources.metrics.batchSize.observe(queries.length);
     const call = { deadline: this.deadline.at, authorizer: authorizerAppId };
     // The deadline races each batch's wait for WeChat (one per authorizer), not each field: fields share their batch's fate.

@@ -63,7 +63,10 @@ describe('stale if error', () => {
     expect(onlyWarmed.body.errors).toBeUndefined();
     expect(onlyWarmed.cacheControl).toBe('max-age=0, private');
     expect(await counter(stack!, 'cloudenv_stale_answers_total{reason="WECHAT_UNAVAILABLE"}')).toBe(10);
+    // Counted once each, as stale: neither as data nor as errors.
     expect(await counter(stack!, 'cloudenv_fields_total{outcome="stale"}')).toBe(10);
+    expect(await counter(stack!, 'cloudenv_fields_total{outcome="data"}')).toBe(2);
+    expect(await counter(stack!, 'cloudenv_fields_total{outcome="error"}')).toBe(4);
 
     simulator.endOutage();
     const outageEndedAt = Date.now();
