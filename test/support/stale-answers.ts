@@ -69,11 +69,16 @@ export function logLinesAbout(stack: SubgraphStack, text: string, authorizerAppI
     .filter((line) => String(line['msg']).includes(text) && (authorizerAppId === undefined || line['authorizerAppId'] === authorizerAppId));
 }
 
+/** Every sample of GET /metrics whose name and labels start with `prefix`, by name and labels. */
+export async function samples(stack: SubgraphStack, prefix: string): Promise<Record<string, number>> {
+  const text = await (await fetch(new URL('/metrics', stack.subgraph.url))).text();
+  const lines = text.split('\n').filter((line) => line.startsWith(prefix));
+  return Object.fromEntries(lines.map((line) => [line.slice(0, line.lastIndexOf(' ')), Number(line.slice(line.lastIndexOf(' ') + 1))]));
+}
+
 /** One sample of a counter from GET /metrics (0 when it has none yet). */
 export async function counter(stack: SubgraphStack, sample: string): Promise<number> {
-  const text = await (await fetch(new URL('/metrics', stack.subgraph.url))).text();
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${sample} `));
-  return line === undefined ? 0 : Number(line.split(' ')[1]);
+  return (await samples(stack, sample))[sample] ?? 0;
 }
 
 export const getEnvInfoCalls = (stack: SubgraphStack) => stack.simulator.callCount(GET_ENV_INFO_PATH);
