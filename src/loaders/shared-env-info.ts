@@ -16,6 +16,7 @@
  * circuit, background refreshes included. Answers are kept in memory (memory-answers.ts)
  * and, with a store, each authorizer's full list there too (stored-answers.ts).
  */
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { type ErrorCode, lastGoodOnFailure } from '../errors/error-codes.js';
 import { type Metrics, unobserved } from '../observability/metrics.js';
@@ -66,6 +67,8 @@ export class SharedEnvInfo {
   private readonly episodes: StaleEpisodes;
   private readonly metrics: Metrics;
   private readonly keeps: boolean;
+  /** When each authorizer's answers were last deleted: an answer asked for before then is not kept when it lands. */
+  private readonly forgottenAt = new LRUCache<string, number>({ max: 10_000, ttl: 10 * 60_000 });
 
   constructor(private readonly options: SharedEnvInfoOptions) {
     this.metrics = options.metrics ?? unobserved();
@@ -89,6 +92,7 @@ export class SharedEnvInfo {
 
   /** Deletes every answer kept for the authorizer, here and in the store: its authorization is gone. */
   async forget(authorizerAppId: string, because: string): Promise<void> {
+    this.forgottenAt.set(authorizerAppId, Date.now());
     const hadCopy = this.options.memory.forget(authorizerAppId);
     this.episodes.forgotten(authorizerAppId, because, hadCopy);
     await this.options.stored?.forget(authorizerAppId).catch((error: Error) => {
@@ -153,12 +157,16 @@ export class SharedEnvInfo {
 
   /** Joins the call in flight for the authorizer and query, or makes it; its answer is stamped and kept before any caller sees it. */
   private flight(authorizerAppId: string, query: EnvironmentQuery, fetch: FetchEnvInfo): Promise<KeptAnswer> {
-    return this.flights.run(`${authorizerAppId}:${query}`, () => fetch(query === ALL_ENVIRONMENTS ? undefined : query).then((environments) => this.landed(authorizerAppId, query, environments)));
+    return this.flights.run(`${authorizerAppId}:${query}`, () => {
+      const askedAt = Date.now();
+      return fetch(query === ALL_ENVIRONMENTS ? undefined : query).then((environments) => this.landed(authorizerAppId, query, environments, askedAt));
+    });
   }
 
-  private landed(authorizerAppId: string, query: EnvironmentQuery, environments: readonly EnvInfo[]): KeptAnswer {
+  private landed(authorizerAppId: string, query: EnvironmentQuery, environments: readonly EnvInfo[], askedAt: number): KeptAnswer {
     const answer = keptAnswer(query, environments);
-    if (this.keeps) {
+    // An answer to a call made before the authorization went is served to its callers, never kept.
+    if (this.keeps && !((this.forgottenAt.get(authorizerAppId) ?? Number.NEGATIVE_INFINITY) > askedAt)) {
       this.options.memory.keep(authorizerAppId, answer);
       this.options.stored?.keep(authorizerAppId, answer).catch((error: Error) => this.options.logger.debug({ authorizerAppId, err: error.message }, 'getEnvInfo answer could not be written to the store'));
     }

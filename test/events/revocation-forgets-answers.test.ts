@@ -5,7 +5,7 @@
  * Real pushes, encrypted by the simulator, over HTTP.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GET_ENV_INFO_PATH, type SimulatedComponent } from '../../src/simulator/index.js';
 import { environment } from '../support/merchants.js';
 import { aged, logLinesAbout, outcomes } from '../support/stale-answers.js';
@@ -38,6 +38,9 @@ describe('an unauthorized push', () => {
   afterAll(async () => {
     await stack?.stop();
   });
+  beforeEach(() => {
+    stack.simulator.resetCalls();
+  });
 
   it('deletes the last good answer at once: never served after, not even once the merchant authorizes again', async () => {
     // Read once, then kept as the last good answer: a failure now would be served it.
@@ -54,5 +57,19 @@ describe('an unauthorized push', () => {
     stack.simulator.injectEndpointFault(GET_ENV_INFO_PATH, { kind: 'errcode', errcode: 45009 }, { times: 1 });
     expect(outcomes(await aged(stack.subgraph.url, ['m_revoked']))).toEqual({ m_revoked: 'QUOTA_EXCEEDED' });
     expect(outcomes(await aged(stack.subgraph.url, ['m_revoked']))).toEqual({ m_revoked: 'data' });
+  });
+
+  it('keeps nothing of a call that was under way when the push came', async () => {
+    stack.simulator.injectEndpointFault(GET_ENV_INFO_PATH, { kind: 'delay', ms: 400 }, { times: 1 });
+    const underWay = aged(stack.subgraph.url, ['m_revoked']);
+    await vi.waitFor(() => expect(stack.simulator.calls.some((call) => call.path === GET_ENV_INFO_PATH)).toBe(true), { timeout: 5_000, interval: 10 });
+    expect(await stack.simulator.pushes.pushAuthorizationEvent(target(), 'unauthorized', APP)).toEqual({ status: 200, text: 'success' });
+    // Asked before the revocation, it is answered as it was asked; it is not kept.
+    expect(outcomes(await underWay)).toEqual({ m_revoked: 'data' });
+
+    expect(await stack.simulator.pushes.pushAuthorizationEvent(target(), 'authorized', APP)).toEqual({ status: 200, text: 'success' });
+    registerSecrets(stack.simulator.currentRefreshToken(APP));
+    stack.simulator.injectEndpointFault(GET_ENV_INFO_PATH, { kind: 'errcode', errcode: 45009 }, { times: 1 });
+    expect(outcomes(await aged(stack.subgraph.url, ['m_revoked']))).toEqual({ m_revoked: 'QUOTA_EXCEEDED' });
   });
 });
