@@ -26,7 +26,7 @@ export class MerchantResolver {
   @FieldResolver(() => [CloudEnvironment], {
     nullable: true,
     description:
-      "The merchant's WeChat Cloud environments; with `env`, at most that one (empty when it does not exist). Null when WeChat could not be read; the error says why.",
+      "The merchant's WeChat Cloud environments; with `env`, at most that one (empty when it does not exist). When WeChat cannot be read, its last good answer (each environment's fetchedAt says when it was read); null when there is none to serve, and the error says why.",
   })
   cloudEnvironments(
     @Root() merchant: Merchant,
