@@ -1,6 +1,7 @@
 /**
- * Merchant.cloudEnvironments: resolves the merchant's authorizer, then asks the
- * operation's loader, so all of an authorizer's fields share one WeChat call. A failure
+ * Merchant.cloudEnvironments: resolves the merchant's authorizer (the registry's, or the
+ * one the gateway sends: merchant-authorizer.ts), then asks the operation's loader, so all
+ * of an authorizer's fields share one WeChat call. A failure
  * nulls this field only, with one structured error; other fields and merchants keep theirs.
  * The field is merchant-private: under AUTHORIZATION=subgraph the operation's caller is
  * checked first (once per operation); under AUTHORIZATION=router the SDL asks the router
@@ -10,9 +11,10 @@
 import 'reflect-metadata';
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context.js';
-import { MerchantNotAuthorizedError, toCloudEnvironmentError } from '../errors/cloud-environment-error.js';
+import { toCloudEnvironmentError } from '../errors/cloud-environment-error.js';
 import { CloudEnvironment } from './cloud-environment.js';
 import { assertEnvArgument } from './env-argument.js';
+import { authorizerOf } from './merchant-authorizer.js';
 import { Merchant } from './merchant.js';
 
 @Resolver(() => Merchant)
@@ -29,10 +31,10 @@ export class MerchantResolver {
   ): Promise<CloudEnvironment[]> {
     context.stats.merchants.add(merchant.id);
     const access = context.caller?.check();
-    if (access === undefined) return environmentsOf(merchant.id, env, context);
+    if (access === undefined) return environmentsOf(merchant, env, context);
     // Nothing is asked of WeChat, nor the env argument checked, for a caller who may not read the field.
     return access.then(
-      () => environmentsOf(merchant.id, env, context),
+      () => environmentsOf(merchant, env, context),
       (error: unknown) => {
         throw toCloudEnvironmentError(error, merchant.id);
       },
@@ -41,15 +43,11 @@ export class MerchantResolver {
 }
 
 /** A promise chain rather than async/await: this runs for every merchant and alias of an operation. */
-function environmentsOf(merchantId: string, env: string | null, context: Context): Promise<CloudEnvironment[]> {
+function environmentsOf(merchant: Merchant, env: string | null, context: Context): Promise<CloudEnvironment[]> {
   const envFilter = assertEnvArgument(env);
-  return context.authorizers
-    .load(merchantId)
-    .then((authorizer) => {
-      if (!authorizer) throw new MerchantNotAuthorizedError(merchantId);
-      return context.cloudEnvironments.load(authorizer.authorizerAppId, envFilter);
-    })
+  return authorizerOf(merchant, context)
+    .then((authorizerAppId) => context.cloudEnvironments.load(authorizerAppId, envFilter))
     .catch((error: unknown) => {
-      throw toCloudEnvironmentError(error, merchantId);
+      throw toCloudEnvironmentError(error, merchant.id);
     });
 }
