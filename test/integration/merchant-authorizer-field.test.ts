@@ -3,7 +3,8 @@
  * event receiver on: each merchant's authorizer is the appid its representation carries,
  * never the registry's; a missing or null one is MERCHANT_NOT_AUTHORIZED and a malformed one
  * BAD_USER_INPUT, neither costing a WeChat call; one getEnvInfo per authorizer per
- * operation, whatever the merchants; and an authorizer's revocation still holds.
+ * operation, whatever the merchants; an authorizer's revocation still holds; and Sandbox's
+ * example sends the appid too.
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -122,5 +123,10 @@ describe('MERCHANT_AUTHORIZER_FIELD=wechatAppId', () => {
     expect(await stack.simulator.pushes.pushAuthorizationEvent(target, 'authorized', A1)).toEqual({ status: 200, text: 'success' });
     registerSecrets(stack.simulator.currentRefreshToken(A1));
     expect((await query(merchant('m_b', A1))).data._entities).toEqual([{ id: 'm_b', cloudEnvironments: [{ env: 'a1-env' }] }]);
+  });
+
+  it('opens Sandbox on representations that carry the appid, as a gateway sends them', async () => {
+    const landing = await (await fetch(stack.subgraph.url, { headers: { accept: 'text/html' } })).text();
+    expect(landing).toContain(`{"__typename":"Merchant","id":"m_a","wechatAppId":"${A0}"}`);
   });
 });
