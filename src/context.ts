@@ -6,6 +6,7 @@ import type { CallerVerifier } from './auth/caller-verifier.js';
 import type { Authorizer, AuthorizerRegistry } from './authorizers/authorizer-registry.js';
 import { CloudEnvironmentLoaders, type CloudEnvironmentSources, type OperationStats } from './loaders/cloud-environment-loaders.js';
 import { OperationDeadline } from './loaders/operation-deadline.js';
+import type { Metrics } from './observability/metrics.js';
 
 export interface Context {
   readonly requestId: string;
@@ -22,6 +23,8 @@ export interface Context {
   readonly caller: OperationCaller | undefined;
   /** What the operation cost, for its log line and metrics. */
   readonly stats: OperationStats & { readonly merchants: Set<string>; readonly startedAt: number };
+  /** The subgraph's metrics, for what resolvers count themselves (how each field ended). */
+  readonly metrics: Metrics;
 }
 
 export interface ContextSources extends CloudEnvironmentSources {
@@ -49,6 +52,7 @@ export function createContext(sources: ContextSources, requestId: string, logger
     revokedAuthorizers: new DataLoader((appIds) => sources.registry.revokedAmong(appIds)),
     cloudEnvironments: new CloudEnvironmentLoaders(sources, deadline, stats),
     stats,
+    metrics: sources.metrics,
     deadline,
     cacheMaxAgeSeconds: Math.floor(sources.cacheTtlMs / 1000),
     caller: sources.callerVerifier ? new OperationCaller(sources.callerVerifier, authorization) : undefined,

@@ -119,11 +119,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  /** The denominator of the held-back ratio. */
-  readonly authorizersActive = new Gauge({
+  /** The denominator of the held-back ratio, read at each scrape from what counts them (countActiveAuthorizersWith). */
+  readonly authorizersActive: Gauge = new Gauge({
     name: 'wechat_authorizers_active',
     help: 'Distinct authorizers this replica called WeChat for in the last 5 minutes',
     registers: [this.registry],
+    collect: () => this.authorizersActive.set(this.activeAuthorizers()),
   });
 
   /** Records the subgraph got back from WeChat after they went missing (a lost store, a lost refresh token). */
@@ -135,9 +136,15 @@ export class Metrics {
   });
 
   private readonly operationNames = new Set<string>();
+  private activeAuthorizers: () => number = () => 0;
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Who answers wechat_authorizers_active when it is scraped (the upstream guard). */
+  countActiveAuthorizersWith(count: () => number): void {
+    this.activeAuthorizers = count;
   }
 
   /** A bounded, safe label for a client-chosen operation name. */

@@ -22,7 +22,7 @@ describe('TOKEN_SOURCE=platform, from the platform’s token service', () => {
   });
 
   const start = (env: Record<string, string> = {}) =>
-    startPlatformStack({ PLATFORM_TOKEN_URL: service.urlTemplate, PLATFORM_TOKEN_SECRET: service.secret, PLATFORM_TOKEN_BACKOFF_MS: '400', ...env });
+    startPlatformStack({ PLATFORM_TOKEN_URL: service.urlTemplate, PLATFORM_TOKEN_SECRET: service.secret, ...env });
 
   it('serves merchants with the tokens the service hands out, one read for concurrent operations and no token endpoint called', async () => {
     const { platform, query, subgraphMints } = await start();
@@ -38,13 +38,19 @@ describe('TOKEN_SOURCE=platform, from the platform’s token service', () => {
     expect(subgraphMints()).toBe(0);
   });
 
-  it('reuses a token read for PLATFORM_TOKEN_REUSE_MS at most, then reads the platform again', async () => {
-    const { platform, query } = await start({ PLATFORM_TOKEN_REUSE_MS: '200' });
+  it('reuses a token read for PLATFORM_TOKEN_REUSE_MS', async () => {
+    const { platform, query } = await start({ PLATFORM_TOKEN_REUSE_MS: '60000' });
     service.tokens.set(platformAppId('m_0'), { token: await platform.mint(platformAppId('m_0')), expiresInSeconds: 7200 });
     expect((await query('m_0')).errors).toBeUndefined();
     expect((await query('m_0')).errors).toBeUndefined();
     expect(service.requestsFor(platformAppId('m_0'))).toBe(1);
-    await sleep(250);
+  });
+
+  it('reads the platform again once PLATFORM_TOKEN_REUSE_MS has passed', async () => {
+    const { platform, query } = await start({ PLATFORM_TOKEN_REUSE_MS: '100' });
+    service.tokens.set(platformAppId('m_0'), { token: await platform.mint(platformAppId('m_0')), expiresInSeconds: 7200 });
+    expect((await query('m_0')).errors).toBeUndefined();
+    await sleep(150);
     expect((await query('m_0')).errors).toBeUndefined();
     expect(service.requestsFor(platformAppId('m_0'))).toBe(2);
   });
@@ -74,14 +80,20 @@ describe('TOKEN_SOURCE=platform, from the platform’s token service', () => {
     expect(subgraphMints()).toBe(0);
   });
 
-  it('gives AUTHORIZER_TOKEN_INVALID when the platform still hands the rejected token, and leaves that authorizer alone during the back-off', async () => {
-    const { platform, query, getEnvInfoCalls, subgraphMints } = await start();
+  /** m_0's token is read and used, then WeChat rotates it before the platform has: the next operation meets the rejected copy. */
+  async function rejectedByWechat(env: Record<string, string>) {
+    const stack = await start(env);
+    const { platform, query } = stack;
     service.tokens.set(platformAppId('m_0'), { token: await platform.mint(platformAppId('m_0')), expiresInSeconds: 7200 });
     service.tokens.set(platformAppId('m_1'), { token: await platform.mint(platformAppId('m_1')), expiresInSeconds: 7200 });
     expect((await query('m_0')).errors).toBeUndefined();
     const rotated = await platform.mint(platformAppId('m_0')); // WeChat refuses the first; the service has not stored the new one yet
-
     const rejected = await query('m_0', 'm_1');
+    return { ...stack, rotated, rejected };
+  }
+
+  it('gives AUTHORIZER_TOKEN_INVALID when the platform still hands the rejected token, and leaves that authorizer alone during the back-off', async () => {
+    const { query, getEnvInfoCalls, subgraphMints, rotated, rejected } = await rejectedByWechat({ PLATFORM_TOKEN_BACKOFF_MS: '60000' });
     expect(rejected.data._entities[1].cloudEnvironments).toEqual([expect.objectContaining({ env: 'a1-env' })]);
     expect(rejected.errors).toHaveLength(1);
     expect(rejected.errors[0].extensions).toMatchObject({ code: 'AUTHORIZER_TOKEN_INVALID', retryable: false, merchantId: 'm_0', wechat: { errcode: 40001 } });
@@ -94,8 +106,14 @@ describe('TOKEN_SOURCE=platform, from the platform’s token service', () => {
     expect(during.errors[0].extensions).toMatchObject({ code: 'AUTHORIZER_TOKEN_INVALID', merchantId: 'm_0' });
     expect(service.requestsFor(platformAppId('m_0'))).toBe(2);
     expect(getEnvInfoCalls()).toBe(calls);
+    expect(subgraphMints()).toBe(0);
+  });
 
-    await sleep(450); // PLATFORM_TOKEN_BACKOFF_MS=400
+  it('asks the platform again once PLATFORM_TOKEN_BACKOFF_MS has passed, and serves the token it caught up with', async () => {
+    const { query, subgraphMints, rotated, rejected } = await rejectedByWechat({ PLATFORM_TOKEN_BACKOFF_MS: '100' });
+    expect(rejected.errors[0].extensions).toMatchObject({ code: 'AUTHORIZER_TOKEN_INVALID', merchantId: 'm_0' });
+    service.tokens.set(platformAppId('m_0'), { token: rotated, expiresInSeconds: 7200 });
+    await sleep(150);
     expect((await query('m_0')).errors).toBeUndefined();
     expect(service.requestsFor(platformAppId('m_0'))).toBe(3);
     expect(subgraphMints()).toBe(0);

@@ -22,7 +22,7 @@ const { authorizers, entries } = testMerchants(MERCHANTS, 'refresh');
  * A private Redis and an in-process subgraph on it, for one describe block; collects any
  * unhandled rejection while it runs.
  */
-function outageWorld() {
+function outageWorld(env: Record<string, string> = {}) {
   let directory: string | undefined;
   let redis: PrivateRedisServer | undefined;
   let stack: SubgraphStack | undefined;
@@ -37,7 +37,7 @@ function outageWorld() {
     stack = await startSubgraphStack({
       simulator: { authorizers, component: TEST_COMPONENT },
       merchants: entries,
-      env: { REDIS_URL: redis.url, WECHAT_REDIS_PREFIX: uniquePrefix('outage') },
+      env: { REDIS_URL: redis.url, WECHAT_REDIS_PREFIX: uniquePrefix('outage'), ...env },
     });
   }, 30_000);
 
@@ -72,9 +72,9 @@ describeWithRedisServer('a Redis outage mid-run', () => {
     const callsBeforeOutage = simulator().callCount();
     expect(await redis().stop()).toBe(0);
     for (const merchantId of ['m_0', 'm_1']) {
-      const started = Date.now();
+      // At once: a store call left hanging would have run into the operation's deadline, which
+      // answers WECHAT_UNAVAILABLE ("no answer in time"), not TOKEN_STORE_UNAVAILABLE.
       const { body } = await query(merchantId);
-      expect(Date.now() - started).toBeLessThan(3_000);
       expect(body.data).toEqual({ _entities: [{ id: merchantId, cloudEnvironments: null }] });
       expect(body.errors).toHaveLength(1);
       expect(body.errors![0]!.path).toEqual(['_entities', 0, 'cloudEnvironments']);
@@ -111,7 +111,9 @@ describeWithRedisServer('a Redis outage mid-run', () => {
 });
 
 describeWithRedisServer('a Redis outage in the middle of a refresh', () => {
-  const { unhandled, redis, simulator, query, probe } = outageWorld();
+  // A deadline well inside the refresh lock's 15 s life: a lock the interrupted refresh left
+  // behind would keep the next refresh waiting past it.
+  const { unhandled, redis, simulator, query, probe } = outageWorld({ REQUEST_DEADLINE_MS: '3000' });
 
   it('serves the merchant promptly once Redis is back', async () => {
     const appId = appIdOf(entries, 'm_1');
@@ -126,11 +128,9 @@ describeWithRedisServer('a Redis outage in the middle of a refresh', () => {
     await redis().start();
     const deadline = Date.now() + 10_000;
     while ((await probe('/readyz')) !== 200 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    const started = Date.now();
     const { body } = await query('m_1');
 
-    expect(body.errors).toBeUndefined();
-    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(body.errors).toBeUndefined(); // within REQUEST_DEADLINE_MS: the lock was released, not waited out
     expect(unhandled).toEqual([]);
   }, 30_000);
 });
