@@ -14,6 +14,7 @@ import type { Config } from './config/index.js';
 import { MemoryEnvInfoCache, SharedEnvInfo, StoreEnvInfoCache } from './loaders/shared-env-info.js';
 import { Metrics } from './observability/metrics.js';
 import { buildCloudEnvironmentsSchema, schemaOptionsOf } from './schema/build-schema.js';
+import { exampleRepresentations } from './server/landing-example.js';
 import { type ServerOptions, createServer } from './server/server.js';
 import { type DemoSimulator, type StartPlan, planStart } from './start-up.js';
 import type { KeyValueStore } from './store/key-value-store.js';
@@ -80,6 +81,12 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
     { authorizersFile, merchants: imported.merchants, store: config.store.redisUrl ? 'redis' : 'memory', wechat: baseUrl },
     'authorizers loaded',
   );
+  if (config.merchantAuthorizerField) {
+    logger.info(
+      { merchantAuthorizerField: config.merchantAuthorizerField },
+      `the gateway sends each merchant's authorizer (Merchant.${config.merchantAuthorizerField}, @requires): the registry's merchants are not read`,
+    );
+  }
 
   const metrics = new Metrics({ processMetrics: true });
   const sharedHolds = config.store.redisUrl ? new SharedHolds(store, keys.heldBack, config.wechat.authorizerBackoffMaxMs) : undefined;
@@ -106,7 +113,7 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
     logger,
     metrics,
     nodeEnv: config.nodeEnv,
-    exampleMerchantIds: entries.slice(0, 8).map((entry) => entry.merchantId),
+    exampleRepresentations: exampleRepresentations(entries.slice(0, 8), config.merchantAuthorizerField),
     limits: config.limits,
     routerSecret: config.routerSecret,
     introspection: config.introspection,

@@ -13,6 +13,8 @@ export interface Context {
   readonly logger: Logger;
   /** Merchant id → authorizer, one registry lookup per operation for all its merchants. */
   readonly authorizers: DataLoader<string, Authorizer | undefined>;
+  /** Authorizer appid → whether it revoked its authorization (MERCHANT_AUTHORIZER_FIELD: the gateway names the authorizers); one read per operation. */
+  readonly revokedAuthorizers: DataLoader<string, boolean>;
   readonly cloudEnvironments: CloudEnvironmentLoaders;
   readonly deadline: OperationDeadline;
   /** The max-age of this operation's cache hints: the getEnvInfo cache TTL, in whole seconds. */
@@ -47,6 +49,7 @@ export function createContext(sources: ContextSources, requestId: string, logger
     requestId,
     logger,
     authorizers: new DataLoader((merchantIds) => sources.registry.findByMerchantIds(merchantIds)),
+    revokedAuthorizers: new DataLoader((appIds) => sources.registry.revokedAmong(appIds)),
     cloudEnvironments: new CloudEnvironmentLoaders(sources, deadline, stats),
     stats,
     metrics: sources.metrics,

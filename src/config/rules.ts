@@ -1,8 +1,8 @@
 /**
  * The decisions and rules that span concerns, in one place: whether this is the demo (no
  * WeChat URL outside production: the embedded simulator stands in), where the merchants
- * come from outside it, and what TOKEN_SOURCE=platform needs from the store, the
- * component and WeChat.
+ * come from outside it (the file, Redis, or the merchants subgraph through the gateway), and
+ * what TOKEN_SOURCE=platform needs from the store, the component and WeChat.
  */
 import type { AuthorizersVariables } from './authorizers.js';
 import type { ComponentVariables } from './component.js';
@@ -23,12 +23,16 @@ const rule = rulesOver<Variables>();
 
 export const crossConcernRules = [
   // With Redis, the registry lives there (filled by `npm run authorizers`); the file is optional.
-  rule(['AUTHORIZERS_FILE', 'REDIS_URL', 'NODE_ENV', 'WECHAT_API_BASE_URL'], (values) => {
+  // With MERCHANT_AUTHORIZER_FIELD the gateway names each authorizer: the platform's tokens
+  // need nothing more, tokens minted here still need a home (the file's, or Redis).
+  rule(['AUTHORIZERS_FILE', 'REDIS_URL', 'NODE_ENV', 'WECHAT_API_BASE_URL', 'MERCHANT_AUTHORIZER_FIELD', 'TOKEN_SOURCE'], (values) => {
     if (values.AUTHORIZERS_FILE !== undefined || values.REDIS_URL !== undefined || isDemo(values)) return undefined;
-    const what = 'name the JSON file that maps merchants to their WeChat authorizers';
-    return isProduction(values)
-      ? `AUTHORIZERS_FILE is required in production without REDIS_URL: ${what}`
-      : `AUTHORIZERS_FILE is required when WECHAT_API_BASE_URL is set without REDIS_URL: ${what}`;
+    const where = isProduction(values) ? 'in production' : 'when WECHAT_API_BASE_URL is set';
+    if (values.MERCHANT_AUTHORIZER_FIELD === undefined) {
+      return `AUTHORIZERS_FILE is required ${where} without REDIS_URL: name the JSON file that maps merchants to their WeChat authorizers`;
+    }
+    if (values.TOKEN_SOURCE === 'platform') return undefined;
+    return `AUTHORIZERS_FILE or REDIS_URL is required ${where} with MERCHANT_AUTHORIZER_FIELD and TOKEN_SOURCE=own: the gateway names each merchant's authorizer, but the tokens minted here need their refresh tokens (from the file, or kept in Redis by the event receiver and \`npm run authorizers\`); or read the platform's tokens (TOKEN_SOURCE=platform)`;
   }),
   rule(
     ['TOKEN_SOURCE', 'PLATFORM_TOKEN_REDIS_KEY', 'PLATFORM_REDIS_URL', 'REDIS_URL'],

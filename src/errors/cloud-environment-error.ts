@@ -43,8 +43,9 @@ export class CloudEnvironmentError extends GraphQLError {
 }
 
 export class MerchantNotAuthorizedError extends CloudEnvironmentError {
-  constructor(merchantId: string) {
-    super(`Merchant ${merchantId} has not authorized our WeChat third-party platform (it is not in the authorizer registry).`, {
+  /** `reason`: why the subgraph holds no authorizer for the merchant. */
+  constructor(merchantId: string, reason = 'it is not in the authorizer registry') {
+    super(`Merchant ${merchantId} has not authorized our WeChat third-party platform (${reason}).`, {
       code: 'MERCHANT_NOT_AUTHORIZED',
       retryable: false,
       merchantId,

@@ -21,7 +21,7 @@ import { type Context, type ContextSources, createContext } from '../context.js'
 import { cachePolicyPlugin } from './cache-policy.js';
 import { entitiesGuardPlugin } from './entities-guard.js';
 import { errorLoggingPlugin } from './error-logging.js';
-import { exampleOperation } from './landing-example.js';
+import { type MerchantRepresentation, exampleOperation } from './landing-example.js';
 import { operationLifecyclePlugin } from './operation-lifecycle.js';
 import { operationLimitsRule } from './operation-limits.js';
 import { requestErrorHandler } from './request-errors.js';
@@ -33,8 +33,8 @@ export interface ServerOptions {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly nodeEnv: 'development' | 'production' | 'test';
-  /** Merchants the Sandbox example query asks for. */
-  readonly exampleMerchantIds: readonly string[];
+  /** The representations the Sandbox example query sends. */
+  readonly exampleRepresentations: readonly MerchantRepresentation[];
   /** Whether this replica should receive traffic (store reachable, not shutting down). */
   readonly readiness: () => Promise<{ ready: boolean; reason?: string }>;
   readonly limits: Config['limits'];
@@ -92,7 +92,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     ? ApolloServerPluginLandingPageDisabled()
     : production
       ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-      : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, ...exampleOperation(options.exampleMerchantIds) });
+      : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, ...exampleOperation(options.exampleRepresentations) });
 
   const apollo = new ApolloServer<Context>({
     schema: options.schema,

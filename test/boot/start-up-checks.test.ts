@@ -104,6 +104,13 @@ describe('start-up checks', () => {
     expect(problems).toEqual([expect.stringContaining('with TOKEN_SOURCE=platform the platform owns the tokens')]);
   });
 
+  it('passes production with MERCHANT_AUTHORIZER_FIELD and the platform’s token service alone: no authorizers file, no Redis, no component', async () => {
+    const env = { NODE_ENV: 'production', MERCHANT_AUTHORIZER_FIELD: 'wechatAppId', TOKEN_SOURCE: 'platform', PLATFORM_TOKEN_URL: 'http://127.0.0.1:1/{authorizerAppId}', PLATFORM_TOKEN_SECRET: 'platform-secret' };
+    const { config, plan } = await checkStartup(env);
+    expect({ redis: config.store.redisUrl, field: config.merchantAuthorizerField }).toEqual({ redis: undefined, field: 'wechatAppId' });
+    expect(plan).toMatchObject({ entries: [], authorizersFile: undefined, component: undefined, simulator: undefined });
+  });
+
   it('needs no component credentials when every entry has a fixed access token', async () => {
     const file = await authorizersFile('fixed-tokens', [badEntries[0]]);
     const { config, plan } = await checkStartup({ NODE_ENV: 'production', AUTHORIZERS_FILE: file });
