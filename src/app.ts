@@ -134,35 +134,38 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
   // With EVENTS_PORT the receiver is served there alone, and the GraphQL port has no event route.
   const eventsListener = receiver && config.events ? await createEventsListener(logger, receiver) : undefined;
   if (receiver && !eventsListener) await server.register(receiver);
-  const address = await server.listen({ port: config.port, host: config.host });
-  const eventsAddress = eventsListener ? await eventsListener.listen({ port: config.events!.port, host: config.events!.host }) : receiver && address;
-  const url = `${address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost')}/graphql`;
-  const eventsUrl = eventsAddress && `${eventsAddress.replace('0.0.0.0', '127.0.0.1').replace('[::]', '[::1]')}${COMPONENT_EVENTS_PATH}`;
-  if (simulator && componentEvents && eventsUrl) {
-    const pushed = await simulator.startTicketPushes({ url: eventsUrl, ...componentEvents });
-    logger.info({ status: pushed.status, eventsUrl }, 'demo mode: the simulator pushed its component_verify_ticket to the event receiver');
-  }
-  // Ready once the first round of checks has said what is degraded (each check bounded by DEPENDENCY_CHECK_INTERVAL_MS).
-  await checks.start();
-  phase = 'ready';
-
-  return {
-    url,
-    eventsUrl,
-    simulatorUrl: simulator ? baseUrl : undefined,
-    /**
-     * Graceful: readiness flips to 503, both listeners stop accepting, requests in flight
-     * finish (at most SHUTDOWN_TIMEOUT_MS, then their connections are cut), then the
-     * WeChat pool, the store and the simulator close.
-     */
-    async close() {
-      phase = 'draining';
-      checks.stop();
-      await Promise.all([server, eventsListener].map((listener) => listener && closeGracefully(listener, config.shutdownTimeoutMs, logger)));
-      await wechat.close();
-      await store.close();
-      await platformTokens?.close();
-      await simulator?.stop();
-    },
+  /**
+   * Graceful: readiness flips to 503, both listeners stop accepting, requests in flight
+   * finish (at most SHUTDOWN_TIMEOUT_MS, then their connections are cut), then the WeChat
+   * pool, the store and the simulator close.
+   */
+  const close = async () => {
+    phase = 'draining';
+    checks.stop();
+    await Promise.all([server, eventsListener].map((listener) => listener && closeGracefully(listener, config.shutdownTimeoutMs, logger)));
+    await wechat.close();
+    await store.close();
+    await platformTokens?.close();
+    await simulator?.stop();
   };
+  let url: string;
+  let eventsUrl: string | undefined;
+  try {
+    const address = await server.listen({ port: config.port, host: config.host });
+    const eventsAddress = eventsListener ? await eventsListener.listen({ port: config.events!.port, host: config.events!.host }) : receiver && address;
+    url = `${address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost')}/graphql`;
+    eventsUrl = eventsAddress && `${eventsAddress.replace('0.0.0.0', '127.0.0.1').replace('[::]', '[::1]')}${COMPONENT_EVENTS_PATH}`;
+    if (simulator && componentEvents && eventsUrl) {
+      const pushed = await simulator.startTicketPushes({ url: eventsUrl, ...componentEvents });
+      logger.info({ status: pushed.status, eventsUrl }, 'demo mode: the simulator pushed its component_verify_ticket to the event receiver');
+    }
+    // Ready once the first round of checks has said what is degraded (each check bounded by DEPENDENCY_CHECK_INTERVAL_MS).
+    await checks.start();
+  } catch (error) {
+    // A port already taken, say: nothing started is left running.
+    await close();
+    throw error;
+  }
+  phase = 'ready';
+  return { url, eventsUrl, simulatorUrl: simulator ? baseUrl : undefined, close };
 }

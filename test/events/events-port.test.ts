@@ -5,6 +5,7 @@
  * and a graceful stop closes both listeners.
  */
 import { randomBytes } from 'node:crypto';
+import { type AddressInfo, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startSubgraph } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
@@ -13,6 +14,7 @@ import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support
 import { captureLogs } from '../support/log-capture.js';
 import { degradedReason, readinessWhen } from '../support/readiness.js';
 import { startSubgraphStack } from '../support/stack.js';
+import { freePort } from '../support/redis-server.js';
 import { registerSecrets } from '../support/suite-capture.js';
 
 const COMPONENT: SimulatedComponent = { appId: 'wx00e1e1e1e1e1e1e1', appSecret: 'component-secret-events-port-3b7c', verifyTicket: 'ticket@@@events-port-5e2f' };
@@ -90,6 +92,19 @@ describe('EVENTS_PORT', () => {
       expect(served.body.data._entities[0].cloudEnvironments.length).toBeGreaterThan(0);
     } finally {
       await subgraph.close();
+    }
+  });
+
+  it('fails to start when EVENTS_PORT is taken, leaving nothing listening', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = await freePort();
+    try {
+      const config = loadConfig({ NODE_ENV: 'test', PORT: String(port), EVENTS_PORT: String((taken.address() as AddressInfo).port) });
+      await expect(startSubgraph(config, captureLogs('silent').logger)).rejects.toThrow(/EADDRINUSE/);
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    } finally {
+      taken.close();
     }
   });
 });
