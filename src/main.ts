@@ -25,7 +25,8 @@ const { config, plan } = checked;
 const logger = createLogger({ level: config.logLevel, pretty: config.nodeEnv === 'development' });
 try {
   const subgraph = await startSubgraph(config, logger, plan);
-  logger.info({ url: subgraph.url }, `subgraph ready at ${subgraph.url}`);
+  logger.info({ url: subgraph.url, eventsUrl: subgraph.eventsUrl }, `subgraph ready at ${subgraph.url}`);
+  if (subgraph.eventsUrl) logger.info({ eventsUrl: subgraph.eventsUrl }, `WeChat's pushes are received at ${subgraph.eventsUrl}`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { AuthorizerRegistry } from '../authorizers/authorizer-registry.js';
 import { authorizerAppIdModel, merchantIdModel } from '../authorizers/authorizers-file.js';
-import { ConfigError, type Environment, loadConfig } from '../config/index.js';
+import { ConfigError, type Environment, loadStoreConfig } from '../config/index.js';
 import { createLogger } from '../logger.js';
 import { RedisStore } from '../store/redis-store.js';
 import { StoreKeys } from '../store/store-keys.js';
@@ -99,18 +99,18 @@ async function run(argv: readonly string[], streams: CommandStreams, env: Enviro
   if (refreshToken === '-') refreshToken = await readAll(streams.stdin);
   if (refreshToken !== undefined && !/^[\x21-\x7e]+$/.test(refreshToken)) throw new UsageError('the refresh token must be printable ASCII without spaces');
 
-  const config = loadConfig(env);
-  if (!config.store.redisUrl) {
+  const store = loadStoreConfig(env);
+  if (!store.redisUrl) {
     throw new UsageError('REDIS_URL is not set: without Redis each subgraph process keeps its registry in memory, loaded from AUTHORIZERS_FILE; edit that file instead.');
   }
-  const store = await RedisStore.connect({ url: config.store.redisUrl, logger: createLogger({ level: 'warn' }) });
-  const registry = new AuthorizerRegistry(store, new StoreKeys(config.store.prefix));
+  const redis = await RedisStore.connect({ url: store.redisUrl, logger: createLogger({ level: 'warn' }) });
+  const registry = new AuthorizerRegistry(redis, new StoreKeys(store.prefix));
   try {
     if (command === 'list') return await list(registry);
     if (command === 'remove') return await remove(registry, merchantId!);
     return await add(registry, merchantId!, appId!, refreshToken, values.replace === true);
   } finally {
-    await store.close();
+    await redis.close();
   }
 }
 

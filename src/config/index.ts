@@ -12,6 +12,7 @@ import { ConfigError } from './config-error.js';
 import { limitsConfig, limitsModel, type LimitsConfig } from './limits.js';
 import { checkRules, parseVariables } from './model.js';
 import { platformModel, platformRules, tokenSourceConfig, type TokenSourceConfig } from './platform.js';
+import { deploymentRules } from './deployment-rules.js';
 import { crossConcernRules, isDemo } from './rules.js';
 import { isProduction, serverConfig, serverModel, type ServerConfig } from './server.js';
 import { storeConfig, storeModel, type StoreConfig } from './store.js';
@@ -49,7 +50,21 @@ const environmentModel = z.object({
 });
 
 /** Each concern's own rules, then the ones across concerns. */
-const RULES = [...componentRules, ...tokensRules, ...platformRules, ...authorizationRules, ...wechatRules, ...crossConcernRules];
+const RULES = [...componentRules, ...tokensRules, ...platformRules, ...authorizationRules, ...wechatRules, ...crossConcernRules, ...deploymentRules];
+
+/** Every variable loadConfig reads, by name (telemetry's own are telemetry.ts's). */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(environmentModel.shape));
+
+/**
+ * The store's variables alone (REDIS_URL, WECHAT_REDIS_PREFIX), for tools that only reach
+ * the registry (`npm run authorizers`): what the subgraph would refuse to run with (the
+ * demo's rules, production's guards) is not theirs to check.
+ */
+export function loadStoreConfig(env: Environment = process.env): StoreConfig {
+  const { values, problems } = parseVariables(storeModel, env);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return storeConfig(values);
+}
 
 /** Parses the environment; throws a ConfigError that lists every problem found. */
 export function loadConfig(env: Environment = process.env): Config {
@@ -61,9 +76,10 @@ export function loadConfig(env: Environment = process.env): Config {
     throw new ConfigError(problems, values.AUTHORIZERS_FILE === undefined ? undefined : { path: values.AUTHORIZERS_FILE, platformTokens });
   }
   const store = storeConfig(values);
+  const demo = isDemo(values);
   return Object.freeze({
-    ...serverConfig(values),
-    demo: isDemo(values),
+    ...serverConfig(values, demo),
+    demo,
     wechat: wechatConfig(values, isProduction(values)),
     ...cacheConfig(values),
     limits: limitsConfig(values),

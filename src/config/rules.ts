@@ -1,8 +1,9 @@
 /**
  * The decisions and rules that span concerns, in one place: whether this is the demo (no
- * WeChat URL outside production: the embedded simulator stands in), where the merchants
- * come from outside it (the file, Redis, or the merchants subgraph through the gateway), and
- * what TOKEN_SOURCE=platform needs from the store, the component and WeChat.
+ * WeChat URL outside production: the embedded simulator stands in) and what it refuses,
+ * where the merchants come from outside it (the file, Redis, or the merchants subgraph
+ * through the gateway), and what TOKEN_SOURCE=platform needs from the store and the
+ * component. How a deployment is exposed is deployment-rules.ts's.
  */
 import type { AuthorizersVariables } from './authorizers.js';
 import type { ComponentVariables } from './component.js';
@@ -20,6 +21,19 @@ export function isDemo(values: Pick<Variables, 'NODE_ENV' | 'WECHAT_API_BASE_URL
 }
 
 const rule = rulesOver<Variables>();
+
+/** What would make the demo touch a real platform's data: its component credentials and keys, or the platform's token store. */
+const REAL_WORLD_VARIABLES = [
+  'WECHAT_COMPONENT_APPID',
+  'WECHAT_COMPONENT_APPSECRET',
+  'WECHAT_COMPONENT_VERIFY_TICKET',
+  'WECHAT_COMPONENT_MESSAGE_TOKEN',
+  'WECHAT_COMPONENT_ENCODING_AES_KEY',
+  'PLATFORM_TOKEN_REDIS_KEY',
+  'PLATFORM_REDIS_URL',
+  'PLATFORM_TOKEN_URL',
+  'PLATFORM_TOKEN_SECRET',
+] as const;
 
 export const crossConcernRules = [
   // With Redis, the registry lives there (filled by `npm run authorizers`); the file is optional.
@@ -58,11 +72,17 @@ export const crossConcernRules = [
       (values.WECHAT_COMPONENT_MESSAGE_TOKEN !== undefined || values.WECHAT_COMPONENT_ENCODING_AES_KEY !== undefined) &&
       "TOKEN_SOURCE=platform leaves WeChat's pushes to the platform: unset WECHAT_COMPONENT_MESSAGE_TOKEN and WECHAT_COMPONENT_ENCODING_AES_KEY (the event receiver would mint tokens here)",
   ),
-  rule(
-    ['TOKEN_SOURCE', 'NODE_ENV', 'WECHAT_API_BASE_URL'],
-    (values) =>
-      values.TOKEN_SOURCE === 'platform' &&
-      isDemo(values) &&
-      'TOKEN_SOURCE=platform needs a real WeChat: set WECHAT_API_BASE_URL (or NODE_ENV=production); the demo’s simulated WeChat knows no platform',
-  ),
+  // The demo runs on published credentials and a simulated WeChat: nothing real may reach it, nor it anything real.
+  rule(['NODE_ENV', 'WECHAT_API_BASE_URL', 'TOKEN_SOURCE', 'REDIS_URL', ...REAL_WORLD_VARIABLES], (values) => {
+    if (!isDemo(values)) return undefined;
+    const set = [
+      ...(values.TOKEN_SOURCE === 'platform' ? ['TOKEN_SOURCE=platform'] : []),
+      ...(['REDIS_URL', ...REAL_WORLD_VARIABLES] as const).filter((name) => values[name] !== undefined),
+    ];
+    if (set.length === 0) return undefined;
+    return (
+      `The demo (no WECHAT_API_BASE_URL, NODE_ENV not production) runs on an embedded, simulated WeChat with the demo's published credentials, so it never touches real data; it refuses ${set.join(', ')}. ` +
+      'To use them with WeChat, set WECHAT_API_BASE_URL=https://api.weixin.qq.com (or NODE_ENV=production); to try them on a simulator, start one with `npm run simulator` and set WECHAT_API_BASE_URL to the URL it prints'
+    );
+  }),
 ];

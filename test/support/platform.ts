@@ -15,6 +15,7 @@ import { closeServerNow } from './close-server.js';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from './graphql-http.js';
 import { captureLogs } from './log-capture.js';
 import { TEST_COMPONENT, type TestMerchant, appIdOf, testMerchants, tokenEndpointCalls } from './merchants.js';
+import { degradedReason, readinessWhen } from './readiness.js';
 import { type SubgraphStack, startSubgraphStack } from './stack.js';
 import { registerSecrets } from './suite-capture.js';
 
@@ -165,7 +166,8 @@ export async function startPlatformStack(env: Record<string, string>) {
   const stack = await startSubgraphStack({
     simulator: { authorizers: platformAuthorizers, component: TEST_COMPONENT },
     merchants: platformEntries,
-    env: { TOKEN_SOURCE: 'platform', ...env },
+    // Checked often, so /readyz's body follows the platform within a test.
+    env: { TOKEN_SOURCE: 'platform', DEPENDENCY_CHECK_INTERVAL_MS: '100', ...env },
   });
   running.push(stack);
   const platform = new TestPlatform(stack.simulator, TEST_COMPONENT, platformAuthorizers);
@@ -173,12 +175,14 @@ export async function startPlatformStack(env: Record<string, string>) {
   const query = async (...merchantIds: string[]): Promise<any> => (await postGraphQL(stack.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations(...merchantIds) })).body;
   const probe = async (path: '/readyz' | '/healthz') => {
     const response = await fetch(new URL(path, stack.subgraph.url));
-    return { status: response.status, body: (await response.json()) as { status: string; reason?: string } };
+    return { status: response.status, body: (await response.json()) as { status: string } };
   };
+  /** /readyz once the platform check says `degraded` (or, false, that it is fine). */
+  const platformReadiness = (degraded: boolean) => readinessWhen(stack.subgraph.url, (answer) => (degradedReason(answer, 'platform') !== undefined) === degraded);
   /** Token-endpoint calls the subgraph made: all of them, less the platform's own. */
   const subgraphMints = () => {
     const calls = tokenEndpointCalls(stack.simulator);
     return calls.component + [...calls.byAuthorizer.values()].reduce((sum, count) => sum + count, 0) - platform.tokenEndpointCalls;
   };
-  return { stack, platform, query, probe, subgraphMints, getEnvInfoCalls: () => stack.simulator.callCount(GET_ENV_INFO_PATH) };
+  return { stack, platform, query, probe, platformReadiness, subgraphMints, getEnvInfoCalls: () => stack.simulator.callCount(GET_ENV_INFO_PATH) };
 }
