@@ -6,14 +6,13 @@
  * there would fail them all); a good one answers at once, without a promise per merchant.
  */
 import { GraphQLError } from 'graphql';
+import { INPUT_RULES } from '../errors/error-codes.js';
 import { Merchant } from './merchant.js';
 
 export function resolveMerchantReference(representation: { id?: unknown }): Merchant | Promise<never> {
   const { id } = representation;
   if (typeof id !== 'string' || id === '') {
-    const error = new GraphQLError('A Merchant representation needs a non-empty string "id", e.g. { "__typename": "Merchant", "id": "m_1001" }.', {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
+    const error = new GraphQLError(INPUT_RULES['merchant-id'].message, { extensions: { code: INPUT_RULES['merchant-id'].code } });
     return Promise.reject(error);
   }
   // An instance of the class, which type-graphql then hands to the field resolver's @Root() as it is.

@@ -10,7 +10,7 @@
 import 'reflect-metadata';
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context.js';
-import { MerchantNotAuthorizedError, toCloudEnvironmentError } from '../errors/cloud-environment-error.js';
+import { MerchantNotAuthorizedError, toCloudEnvironmentError } from './cloud-environment-error.js';
 import { CloudEnvironment } from './cloud-environment.js';
 import { assertEnvArgument } from './env-argument.js';
 import { Merchant } from './merchant.js';

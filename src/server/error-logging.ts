@@ -6,7 +6,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
 import type { Context } from '../context.js';
-import { CloudEnvironmentError } from '../errors/cloud-environment-error.js';
+import { CloudEnvironmentError } from '../schema/cloud-environment-error.js';
 
 function describe(error: GraphQLError) {
   const original = error.originalError;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CloudEnvironmentError, MerchantNotAuthorizedError, toCloudEnvironmentError } from '../../src/errors/cloud-environment-error.js';
+import { CloudEnvironmentError, MerchantNotAuthorizedError, toCloudEnvironmentError } from '../../src/schema/cloud-environment-error.js';
 import { type ErrorCode, ruleForErrcode } from '../../src/errors/error-codes.js';
 import { WechatApiError, WechatTransportError } from '../../src/wechat/errors.js';
 

@@ -1,6 +1,6 @@
 /** The operation deadline is its own failure, not a WeChat transport error, and clients see it as before. */
 import { describe, expect, it } from 'vitest';
-import { toCloudEnvironmentError } from '../../src/errors/cloud-environment-error.js';
+import { toCloudEnvironmentError } from '../../src/schema/cloud-environment-error.js';
 import { OperationDeadline, OperationDeadlineError } from '../../src/loaders/operation-deadline.js';
 import { WechatTransportError } from '../../src/wechat/errors.js';
 
