@@ -123,7 +123,7 @@ export const TRANSPORT_RULES = {
   'http-status': rule('WECHAT_UNAVAILABLE', true, `WeChat answered with an HTTP error (extensions.wechat.httpStatus); ${AGAIN}`),
   'invalid-body': rule('WECHAT_UNAVAILABLE', true, `WeChat answered unreadably; ${AGAIN}`),
   connection: rule('WECHAT_UNAVAILABLE', true, `WeChat could not be reached; ${AGAIN}`),
-  'circuit-open': rule('WECHAT_UNAVAILABLE', true, 'WeChat is failing for many merchants at once, so the subgraph fails fast; retry after extensions.retryAfterMs.'),
+  'circuit-open': rule('WECHAT_UNAVAILABLE', true, 'WeChat is failing for many merchants at once, so the subgraph is failing fast; retry after extensions.retryAfterMs.'),
   overloaded: rule('WECHAT_UNAVAILABLE', true, `Too many WeChat calls are waiting; ${AGAIN}`),
 } as const;
 
