@@ -71,8 +71,14 @@ export class TestTokenService {
   private server: Server | undefined;
   private port = 0;
 
-  constructor(readonly secret: string) {
+  constructor(public secret: string) {
     registerSecrets(secret);
+  }
+
+  /** The platform changes its secret: every caller still sending the old one is refused (401). */
+  rotateSecret(secret: string): void {
+    registerSecrets(secret);
+    this.secret = secret;
   }
 
   /** The PLATFORM_TOKEN_URL template. */
