@@ -156,15 +156,19 @@ export class WechatClient {
 
   /**
    * One HTTP call within its timeout (the per-call timeout or what is left of the deadline,
-   * whichever ends first), timed into the upstream histogram by endpoint and outcome.
+   * whichever ends first), timed into the upstream histogram by endpoint and outcome. A call
+   * whose deadline passed before it was sent is counted as skipped, not timed.
    */
   private async postOnce(path: string, url: string, body: string, deadline: number): Promise<Record<string, unknown>> {
+    const timeoutMs = Math.min(this.options.timeoutMs, deadline - Date.now());
+    if (timeoutMs <= 0) {
+      this.metrics.upstreamCallsSkipped.inc({ endpoint: path, reason: 'deadline' });
+      throw new DeadlinePassedError(path);
+    }
     const started = performance.now();
     let outcome = 'error';
     let timer: NodeJS.Timeout | undefined;
     try {
-      const timeoutMs = Math.min(this.options.timeoutMs, deadline - Date.now());
-      if (timeoutMs <= 0) throw new DeadlinePassedError(path);
       // undici takes any EventEmitter that emits 'abort' as a signal: far cheaper per call than an AbortController.
       const abort = new EventEmitter();
       let timedOut = false;
@@ -191,7 +195,8 @@ export class WechatClient {
       outcome = '0';
       return record;
     } catch (error) {
-      if (error instanceof WechatApiError) outcome = String(error.errcode);
+      if (error instanceof DeadlinePassedError) outcome = 'deadline';
+      else if (error instanceof WechatApiError) outcome = String(error.errcode);
       else if (error instanceof WechatTransportError) outcome = error.failure;
       throw error;
     } finally {
