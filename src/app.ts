@@ -13,6 +13,7 @@ import { type ImportedAuthorizers, importAuthorizersFile } from './authorizers/i
 import type { Config } from './config/index.js';
 import { MemoryEnvInfoCache, SharedEnvInfo, StoreEnvInfoCache } from './loaders/shared-env-info.js';
 import { Metrics } from './observability/metrics.js';
+import { registerSecretValues } from './observability/scrub-secrets.js';
 import { buildCloudEnvironmentsSchema, schemaOptionsOf } from './schema/build-schema.js';
 import { type ServerOptions, createServer } from './server/server.js';
 import { type DemoSimulator, type StartPlan, planStart } from './start-up.js';
@@ -44,7 +45,9 @@ export interface RunningSubgraph {
 
 /** `plan` defaults to checking `config` now (tests and tools); `npm start` checks first, then passes it. */
 export async function startSubgraph(config: Config, logger: Logger, plan?: StartPlan): Promise<RunningSubgraph> {
-  const { entries, authorizersFile, component, verifyTicket, componentEvents, simulator: demo } = plan ?? (await planStart(config));
+  const resolved = plan ?? (await planStart(config));
+  registerSecretValues(secretValuesOf(config, resolved));
+  const { entries, authorizersFile, component, verifyTicket, componentEvents, simulator: demo } = resolved;
   const openAccess = openAccessWarning(config);
   if (openAccess) logger.warn(openAccess);
   let { baseUrl } = config.wechat;
@@ -172,4 +175,24 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
       await simulator?.stop();
     },
   };
+}
+
+/**
+ * The secrets this process holds by value, from its configuration (or the demo's): scrubbed
+ * from anything logged, wherever they appear. Tokens that come and go (tickets, minted and
+ * refresh tokens, authorization codes) are scrubbed by name instead.
+ */
+function secretValuesOf(config: Config, plan: StartPlan): Array<string | undefined> {
+  // Config has checked the URLs; a password in one is a secret like the others.
+  const passwordOf = (url: string | undefined) => (url === undefined ? undefined : decodeURIComponent(new URL(url).password) || undefined);
+  return [
+    plan.component?.appSecret,
+    plan.verifyTicket,
+    plan.componentEvents?.messageToken,
+    plan.componentEvents?.encodingAesKey,
+    config.routerSecret,
+    config.tokens.platform?.http?.secret,
+    passwordOf(config.store.redisUrl),
+    passwordOf(config.tokens.platform?.redis?.url),
+  ];
 }

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Agent, request } from 'undici';
 import { type EnvInfo, CloudEnvironmentStatus, EnvInfoShapeError, readEnvInfo } from './env-info.js';
-import { scrubTokens } from '../observability/scrub-secrets.js';
+import { scrubSecrets } from '../observability/scrub-secrets.js';
 import { DeadlinePassedError, WechatApiError, WechatTransportError } from './errors.js';
 import { decodeAnswer, queryString } from './wechat-answer.js';
 import { retriesForError } from './retry-policy.js';
@@ -189,7 +189,7 @@ export class WechatClient {
           throw new WechatTransportError(path, 'timeout', `no answer within ${timeoutMs} ms`);
         }
         const reason = error instanceof Error ? `${(error as NodeJS.ErrnoException).code ?? error.name}: ${error.message}` : String(error);
-        throw new WechatTransportError(path, 'connection', scrubTokens(reason));
+        throw new WechatTransportError(path, 'connection', scrubSecrets(reason));
       }
       const record = decodeAnswer(path, status, text);
       outcome = '0';
