@@ -74,8 +74,18 @@ function serializeError(error: unknown, depth = 0): unknown {
   return fields;
 }
 
-/** A log call's message and interpolated arguments, scrubbed (its first object is a line's fields, scrubbed below). */
+/**
+ * A log call's message and interpolated arguments, scrubbed (its first object is a line's
+ * fields, scrubbed below). Without a message, pino takes the error's own (a logged error
+ * alone, or `{ err }`): it is given here, scrubbed, since pino would write it as it is.
+ */
 function scrubArguments(this: Logger, args: unknown[], method: (...args: unknown[]) => void): void {
+  const [first] = args;
+  if (args.length === 1 && typeof first === 'object' && first !== null) {
+    const error = first instanceof Error ? first : (first as { err?: unknown; msg?: unknown }).msg === undefined ? (first as { err?: unknown }).err : undefined;
+    const message = (error as { message?: unknown } | undefined)?.message;
+    if (typeof message === 'string') return method.call(this, first, scrubSecrets(message));
+  }
   method.apply(
     this,
     args.map((arg, index) => (typeof arg === 'string' ? scrubSecrets(arg) : index > 0 ? scrubValue(arg, 0) : arg)),

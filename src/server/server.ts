@@ -17,6 +17,7 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'gr
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { Metrics } from '../observability/metrics.js';
+import { scrubSecrets } from '../observability/scrub-secrets.js';
 import { type Context, type ContextSources, createContext } from '../context.js';
 import { cachePolicyPlugin } from './cache-policy.js';
 import { entitiesGuardPlugin } from './entities-guard.js';
@@ -70,6 +71,7 @@ function maskUnexpectedErrors(formatted: GraphQLFormattedError, error: unknown):
 }
 
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
+  const refuseRequest = requestErrorHandler(options.limits.maxBodyBytes);
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     // Fastify's per-request lines would double the per-operation logging.
@@ -79,8 +81,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     genReqId: () => randomUUID(),
     // A larger body is refused (413) before it is buffered in full or parsed.
     bodyLimit: options.limits.maxBodyBytes,
+    // Refusals fastify makes before routing (a malformed URL), answered and logged as every other refusal.
+    frameworkErrors: (error, request, reply) => refuseRequest(error, request, reply),
   });
-  app.setErrorHandler(requestErrorHandler(options.limits.maxBodyBytes));
+  app.setErrorHandler(refuseRequest);
   // The request id (the gateway's x-request-id, or one made here) goes back with the answer, to match log lines.
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -101,7 +105,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => {
       const explained = explainDisabledIntrospection(formatted);
-      return production ? maskUnexpectedErrors(explained, error) : explained;
+      const shown = production ? maskUnexpectedErrors(explained, error) : explained;
+      // An unexpected error shown outside production may quote a secret: it goes as the log would have it.
+      const message = scrubSecrets(shown.message);
+      return message === shown.message ? shown : { ...shown, message };
     },
     introspection: options.introspection,
     // Without introspection, "Did you mean …" suggestions would leak the schema piece by piece.
