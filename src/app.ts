@@ -15,6 +15,7 @@ import { type ImportedAuthorizers, importAuthorizersFile } from './authorizers/i
 import type { Config } from './config/index.js';
 import { MemoryEnvInfoCache, SharedEnvInfo, StoreEnvInfoCache } from './loaders/shared-env-info.js';
 import { Metrics } from './observability/metrics.js';
+import { registerSecretValues } from './observability/scrub-secrets.js';
 import { buildCloudEnvironmentsSchema, schemaOptionsOf } from './schema/build-schema.js';
 import { exampleRepresentations } from './server/landing-example.js';
 import { createServer } from './server/server.js';
@@ -49,7 +50,9 @@ export interface RunningSubgraph {
 
 /** `plan` defaults to checking `config` now (tests and tools); `npm start` checks first, then passes it. */
 export async function startSubgraph(config: Config, logger: Logger, plan?: StartPlan): Promise<RunningSubgraph> {
-  const { entries, authorizersFile, component, verifyTicket, componentEvents, simulator: demo } = plan ?? (await planStart(config));
+  const resolved = plan ?? (await planStart(config));
+  registerSecretValues(secretValuesOf(config, resolved));
+  const { entries, authorizersFile, component, verifyTicket, componentEvents, simulator: demo } = resolved;
   const openAccess = openAccessWarning(config);
   if (openAccess) logger.warn(openAccess);
   let { baseUrl } = config.wechat;
@@ -175,4 +178,24 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
   }
   phase = 'ready';
   return { url, eventsUrl, simulatorUrl: simulator ? baseUrl : undefined, close };
+}
+
+/**
+ * The secrets this process holds by value, from its configuration (or the demo's): scrubbed
+ * from anything logged, wherever they appear. Tokens that come and go (tickets, minted and
+ * refresh tokens, authorization codes) are scrubbed by name instead.
+ */
+function secretValuesOf(config: Config, plan: StartPlan): Array<string | undefined> {
+  // Config has checked the URLs; a password in one is a secret like the others.
+  const passwordOf = (url: string | undefined) => (url === undefined ? undefined : decodeURIComponent(new URL(url).password) || undefined);
+  return [
+    plan.component?.appSecret,
+    plan.verifyTicket,
+    plan.componentEvents?.messageToken,
+    plan.componentEvents?.encodingAesKey,
+    config.routerSecret,
+    config.tokens.platform?.http?.secret,
+    passwordOf(config.store.redisUrl),
+    passwordOf(config.tokens.platform?.redis?.url),
+  ];
 }

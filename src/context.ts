@@ -73,7 +73,4 @@ const registryTooSlow = (budgetMs: number) => () =>
   new StoreUnavailableError(`the authorizer registry did not answer within the operation's deadline of ${budgetMs} ms (REQUEST_DEADLINE_MS)`);
 
 const callerCheckTooSlow = (budgetMs: number) => () =>
-  new CallerRefusal(
-    'unavailable',
-    `The caller's token could not be checked within the operation's deadline of ${budgetMs} ms (the keys that verify it did not arrive in time); try again shortly.`,
-  );
+  new CallerRefusal('keys-unavailable', `the caller's token could not be checked within the operation's deadline of ${budgetMs} ms (REQUEST_DEADLINE_MS): the keys that verify it did not arrive in time`);

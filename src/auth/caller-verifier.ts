@@ -4,12 +4,12 @@
  * asymmetric algorithms only, the configured issuer and audience, and a small clock
  * tolerance; then looks for the scope in `scope` (space-separated) or `scp` (a list).
  * A JWKS that cannot be fetched (within AUTH_JWKS_TIMEOUT_MS) refuses the caller as
- * `unavailable` (retryable): nobody gets through unchecked. `checkKeySet` tells /readyz
+ * `keys-unavailable` (retryable): nobody gets through unchecked. `checkKeySet` tells /readyz
  * whether the key set is at hand, fetching only when it is stale or a fetch failed.
  */
 import { type JWTPayload, type JWTVerifyGetKey, createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import { bearerToken } from './bearer-token.js';
-import { CallerRefusal } from './caller-refusal.js';
+import { CallerRefusal, type CallerRefusalFailure } from './caller-refusal.js';
 
 /** Signature algorithms with a public key: never `none`, never HMAC (a public key must not become a shared secret). */
 export const ALLOWED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
@@ -35,17 +35,19 @@ export class CallerVerifier {
   private readonly keys: JWTVerifyGetKey;
   /** Why the last fetch of the key set failed; undefined once one succeeds. */
   private lastFetchFailure: string | undefined;
+  /** AUTH_JWKS_URL without its query or user-info. */
+  private readonly where: string;
 
   constructor(private readonly options: CallerVerifierOptions) {
-    this.jwks = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: options.jwksCooldownMs, timeoutDuration: options.jwksTimeoutMs });
+    const jwksUrl = new URL(options.jwksUrl);
+    // For the log and /readyz: without a query or user-info, either of which may hold a credential.
+    this.where = `${jwksUrl.origin}${jwksUrl.pathname}`;
+    this.jwks = createRemoteJWKSet(jwksUrl, { cooldownDuration: options.jwksCooldownMs, timeoutDuration: options.jwksTimeoutMs });
     this.keys = (header, token) =>
       this.jwks(header, token).catch((error: unknown) => {
         if (error instanceof errors.JOSEError && KEY_NOT_IN_SET.has(error.code)) throw error;
         this.lastFetchFailure = describeFetchFailure(error);
-        throw new CallerRefusal(
-          'unavailable',
-          "The subgraph could not fetch the keys that verify callers' tokens (AUTH_JWKS_URL did not answer with a key set); try again shortly.",
-        );
+        throw new CallerRefusal('keys-unavailable', `The key set at AUTH_JWKS_URL ${this.where} could not be fetched (${this.lastFetchFailure}).`);
       });
   }
 
@@ -63,7 +65,7 @@ export class CallerVerifier {
       return undefined;
     } catch (error) {
       this.lastFetchFailure = describeFetchFailure(error);
-      return `AUTH_JWKS_URL ${withoutQuery(this.options.jwksUrl)} did not answer with a key set (${this.lastFetchFailure}): callers of Merchant.cloudEnvironments get AUTH_UNAVAILABLE`;
+      return `AUTH_JWKS_URL ${this.where} did not answer with a key set (${this.lastFetchFailure}): callers of Merchant.cloudEnvironments get AUTH_UNAVAILABLE`;
     }
   }
 
@@ -82,23 +84,17 @@ export class CallerVerifier {
       }));
     } catch (error) {
       if (error instanceof CallerRefusal) throw error;
-      if (error instanceof errors.JOSEError) throw new CallerRefusal('unauthenticated', `The caller's token ${whyRefused(error)}; send a valid token from the identity provider.`);
+      if (error instanceof errors.JOSEError) {
+        const [failure, why] = whyRefused(error);
+        throw new CallerRefusal(failure, `The caller's token ${why}.`);
+      }
       throw error;
     }
     if (!scopesOf(payload).includes(this.options.scope)) {
-      throw new CallerRefusal('forbidden', `The caller's token does not grant the scope ${this.options.scope}, which Merchant.cloudEnvironments requires.`);
+      throw new CallerRefusal('scope-missing', `The caller's token does not grant the scope ${this.options.scope} (AUTH_SCOPE), which Merchant.cloudEnvironments requires.`);
     }
   }
 }
-
-/** What went wrong with a fetch, from the error's code and message (jose's and undici's name no secret). */
-function describeFetchFailure(error: unknown): string {
-  if (!(error instanceof Error)) return 'unknown error';
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
-}
-
-const withoutQuery = (url: string) => url.replace(/[?#].*$/, '').replace(/\/\/[^/@]*@/, '//');
 
 /** The token's scopes: `scope` as a space-separated string (RFC 8693), or `scp` as a list (or string). */
 export function scopesOf(payload: JWTPayload): string[] {
@@ -109,16 +105,23 @@ export function scopesOf(payload: JWTPayload): string[] {
   return [];
 }
 
-function whyRefused(error: InstanceType<typeof errors.JOSEError>): string {
-  if (error instanceof errors.JWTExpired) return 'has expired';
+/** The reason the table knows this refusal by, and what the log says of it. */
+function whyRefused(error: InstanceType<typeof errors.JOSEError>): [CallerRefusalFailure, string] {
+  if (error instanceof errors.JWTExpired) return ['expired', 'has expired'];
   if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'nbf') return 'is not valid yet ("nbf")';
-    if (error.claim === 'iss') return 'comes from another issuer than AUTH_ISSUER';
-    if (error.claim === 'aud') return 'is meant for another audience than AUTH_AUDIENCE';
-    return `has an invalid "${error.claim}" claim`;
+    if (error.claim === 'nbf') return ['not-yet-valid', 'is not valid yet ("nbf")'];
+    if (error.claim === 'iss') return ['wrong-issuer', 'comes from another issuer than AUTH_ISSUER'];
+    if (error.claim === 'aud') return ['wrong-audience', 'is meant for another audience than AUTH_AUDIENCE'];
+    return ['claim-invalid', `has an invalid "${error.claim}" claim`];
   }
-  if (error instanceof errors.JWKSNoMatchingKey) return 'is signed by a key that is not in the key set (AUTH_JWKS_URL)';
-  if (error instanceof errors.JWSSignatureVerificationFailed) return 'has a signature that does not verify';
-  if (error instanceof errors.JOSEAlgNotAllowed) return `is signed with an algorithm this subgraph does not accept (only ${ALLOWED_ALGORITHMS.join(', ')})`;
-  return 'is not a well-formed, signed JWT';
+  if (error instanceof errors.JWKSNoMatchingKey) return ['unknown-key', 'is signed by a key that is not in the key set (AUTH_JWKS_URL)'];
+  if (error instanceof errors.JWSSignatureVerificationFailed) return ['bad-signature', 'has a signature that does not verify'];
+  if (error instanceof errors.JOSEAlgNotAllowed) return ['algorithm-refused', `is signed with an algorithm this subgraph does not accept (only ${ALLOWED_ALGORITHMS.join(', ')})`];
+  return ['malformed', 'is not a well-formed, signed JWT'];
+}
+
+/** jose's own words for a failed fetch (a timeout, an HTTP status, a connection error), for the log. */
+function describeFetchFailure(error: unknown): string {
+  if (error instanceof errors.JOSEError) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
 }

@@ -10,7 +10,8 @@
  */
 import { authorizerAppIdModel } from '../authorizers/authorizers-file.js';
 import type { Context } from '../context.js';
-import { CloudEnvironmentError, MerchantNotAuthorizedError } from '../errors/cloud-environment-error.js';
+import { INPUT_RULES } from '../errors/error-codes.js';
+import { CloudEnvironmentError, MerchantNotAuthorizedError } from './cloud-environment-error.js';
 import type { Merchant, RepresentedAuthorizer } from './merchant.js';
 
 /** The merchant's authorizer appid; rejects with the field's error when it has none or a malformed one. */
@@ -26,19 +27,19 @@ export function authorizerOf(merchant: Merchant, context: Context): Promise<stri
   if (problem) return Promise.reject(problem);
   const appId = represented.value as string;
   return context.revokedAuthorizers.load(appId).then((revoked) => {
-    if (revoked) throw new MerchantNotAuthorizedError(merchant.id, `its mini program ${appId} revoked the authorization`);
+    if (revoked) throw new MerchantNotAuthorizedError(merchant.id, `merchant ${merchant.id}'s mini program ${appId} revoked the authorization (an unauthorized push)`);
     return appId;
   });
 }
 
 function problemOf(merchantId: string, { field, value }: RepresentedAuthorizer): CloudEnvironmentError | undefined {
   if (value === undefined || value === null) {
-    return new MerchantNotAuthorizedError(merchantId, `the subgraph that owns Merchant gives no ${field} for it: it knows no mini program of the merchant`);
+    return new MerchantNotAuthorizedError(merchantId, `the subgraph that owns Merchant gives no ${field} for merchant ${merchantId}: it knows no mini program of the merchant`);
   }
   if (authorizerAppIdModel.safeParse(value).success) return undefined;
   // The value is not echoed: it came from another subgraph, and may be anything.
-  return new CloudEnvironmentError(
-    `Merchant ${merchantId}'s ${field}, from the subgraph that owns Merchant, is not a mini-program appid ("wx" followed by 16 lowercase hex digits); correct it there.`,
-    { code: 'BAD_USER_INPUT', retryable: false, merchantId, field },
-  );
+  const rule = INPUT_RULES['authorizer-field'];
+  return new CloudEnvironmentError(rule.message, { code: rule.code, retryable: rule.retryable, merchantId, field }, false, {
+    failure: `merchant ${merchantId}'s ${field} from the subgraph that owns Merchant is not a mini-program appid`,
+  });
 }

@@ -8,6 +8,7 @@
  * cloudEnvironments checks it, so a bad one fails that field only, with the merchant's id.
  */
 import { GraphQLError } from 'graphql';
+import { INPUT_RULES } from '../errors/error-codes.js';
 import { Merchant } from './merchant.js';
 
 export type MerchantReferenceResolver = (representation: Record<string, unknown>) => Merchant | Promise<never>;
@@ -17,9 +18,7 @@ export function merchantReferenceResolver(authorizerField?: string): MerchantRef
   return (representation) => {
     const { id } = representation;
     if (typeof id !== 'string' || id === '') {
-      const error = new GraphQLError('A Merchant representation needs a non-empty string "id", e.g. { "__typename": "Merchant", "id": "m_1001" }.', {
-        extensions: { code: 'BAD_USER_INPUT' },
-      });
+      const error = new GraphQLError(INPUT_RULES['merchant-id'].message, { extensions: { code: INPUT_RULES['merchant-id'].code } });
       return Promise.reject(error);
     }
     // An instance of the class, which type-graphql then hands to the field resolver's @Root() as it is.

@@ -6,10 +6,14 @@
  * finish, for at most SHUTDOWN_TIMEOUT_MS.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
 
-export function createHttpListener(logger: Logger, bodyLimit: number): FastifyInstance {
+/** How a listener answers the refusals fastify makes itself, before any route runs. */
+export type RequestRefusal = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => unknown;
+
+/** `refuse` also answers what fastify refuses before routing (a malformed URL), so nothing is quoted back unscrubbed. */
+export function createHttpListener(logger: Logger, bodyLimit: number, refuse?: RequestRefusal): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Fastify's per-request lines would double the per-operation logging.
@@ -19,7 +23,9 @@ export function createHttpListener(logger: Logger, bodyLimit: number): FastifyIn
     genReqId: () => randomUUID(),
     // A larger body is refused (413) before it is buffered in full or parsed.
     bodyLimit,
+    ...(refuse ? { frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void refuse(error, request, reply) } : {}),
   });
+  if (refuse) app.setErrorHandler(refuse);
   // The request id goes back with the answer, to match log lines.
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -17,6 +17,7 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'gr
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { Metrics } from '../observability/metrics.js';
+import { scrubSecrets } from '../observability/scrub-secrets.js';
 import { type Context, type ContextSources, createContext } from '../context.js';
 import { cachePolicyPlugin } from './cache-policy.js';
 import { entitiesGuardPlugin } from './entities-guard.js';
@@ -72,8 +73,7 @@ function maskUnexpectedErrors(formatted: GraphQLFormattedError, error: unknown):
 }
 
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
-  const app = createHttpListener(options.logger, options.limits.maxBodyBytes);
-  app.setErrorHandler(requestErrorHandler(options.limits.maxBodyBytes));
+  const app = createHttpListener(options.logger, options.limits.maxBodyBytes, requestErrorHandler(options.limits.maxBodyBytes));
 
   const production = options.nodeEnv === 'production';
   // Sandbox is useless without introspection, and would show the schema to anyone.
@@ -90,7 +90,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => {
       const explained = explainDisabledIntrospection(formatted);
-      return production ? maskUnexpectedErrors(explained, error) : explained;
+      const shown = production ? maskUnexpectedErrors(explained, error) : explained;
+      // An unexpected error shown outside production may quote a secret: it goes as the log would have it.
+      const message = scrubSecrets(shown.message);
+      return message === shown.message ? shown : { ...shown, message };
     },
     introspection: options.introspection,
     // Without introspection, "Did you mean …" suggestions would leak the schema piece by piece.

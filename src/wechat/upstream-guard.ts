@@ -87,7 +87,13 @@ export class UpstreamGuard {
    */
   async call<T>(endpoint: string, authorizer: string | undefined, run: (attempt: Attempt, probe: boolean) => Promise<T>): Promise<T> {
     if (authorizer !== undefined) this.active.called(authorizer);
-    const probe = authorizer !== undefined && this.backoff.admit(authorizer);
+    let probe: boolean;
+    try {
+      probe = authorizer !== undefined && this.backoff.admit(authorizer);
+    } catch (error) {
+      this.options.metrics.upstreamCallsSkipped.inc({ endpoint, reason: 'held_back' });
+      throw error;
+    }
     const last: { upstream?: Upstream } = {};
     const attempt: Attempt = (call) =>
       this.attempt(endpoint, authorizer, (upstream) => {
@@ -123,6 +129,7 @@ export class UpstreamGuard {
     if (!this.upstreams.some((upstream) => upstream.circuit.accepts(key))) return Promise.reject(this.circuitOpen(endpoint));
     const waiting = this.limit.pendingCount + this.bulkhead.totalWaiting;
     if (waiting >= this.options.maxQueue) {
+      this.options.metrics.upstreamCallsSkipped.inc({ endpoint, reason: 'overloaded' });
       return Promise.reject(new WechatTransportError(endpoint, 'overloaded', `${waiting} calls already waiting (WECHAT_MAX_QUEUE)`, undefined, 1_000));
     }
     const inPool = () => this.limit(() => this.onPickedHost(endpoint, key, call));
@@ -177,6 +184,7 @@ export class UpstreamGuard {
   }
 
   private circuitOpen(endpoint: string): WechatTransportError {
+    this.options.metrics.upstreamCallsSkipped.inc({ endpoint, reason: 'circuit_open' });
     const retryAfterMs = Math.min(...this.upstreams.map((upstream) => upstream.circuit.retryAfterMs));
     return new WechatTransportError(endpoint, 'circuit-open', 'failing fast after WeChat-wide failures', undefined, retryAfterMs);
   }

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuthorizerRegistry } from '../../src/authorizers/authorizer-registry.js';
 import { createContext } from '../../src/context.js';
-import { toCloudEnvironmentError } from '../../src/errors/cloud-environment-error.js';
+import { toCloudEnvironmentError } from '../../src/schema/cloud-environment-error.js';
 import { GET_ENV_INFO_PATH } from '../../src/simulator/index.js';
 import type { KeyValueStore } from '../../src/store/key-value-store.js';
 import { StoreKeys } from '../../src/store/store-keys.js';

@@ -38,7 +38,7 @@ describe('the operation deadline', () => {
     expect(body.data._entities[0]).toEqual({ id: 'm_0', cloudEnvironments: null });
     expect(body.data._entities[1].cloudEnvironments).toHaveLength(1);
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'WECHAT_UNAVAILABLE', retryable: true, merchantId: 'm_0' });
-    expect(body.errors?.[0]?.message).toMatch(/no answer in time/);
+    expect(body.errors?.[0]?.message).toMatch(/did not answer within the time this request allows/);
   });
 });
 
@@ -130,7 +130,7 @@ describe('bounded concurrency', () => {
     expect(answered).toHaveLength(4); // 2 in flight + 2 queued
     expect(new Set(codesOf(body.errors))).toEqual(new Set(['WECHAT_UNAVAILABLE']));
     expect(body.errors).toHaveLength(8);
-    expect(body.errors![0]!.message).toMatch(/too many WeChat calls waiting/);
+    expect(body.errors![0]!.message).toMatch(/Too many WeChat calls are waiting/);
     expect(stack.simulator.callCount(GET_ENV_INFO)).toBe(4);
   });
 });

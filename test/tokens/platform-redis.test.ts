@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TOKEN_SOURCE_RULES } from '../../src/errors/error-codes.js';
 import { TEST_COMPONENT } from '../support/merchants.js';
 import { platformAppId, platformEntries, platformStartUpFailure, startPlatformStack, stopPlatformStacks } from '../support/platform.js';
 import { REDIS_TEST_URL, deletePrefix, describeWithRedis, uniquePrefix } from '../support/redis.js';
@@ -70,11 +71,13 @@ describeWithRedis('TOKEN_SOURCE=platform, from the platform’s Redis', () => {
   });
 
   it('answers MERCHANT_NOT_AUTHORIZED with no WeChat call when the platform holds no key', async () => {
-    const { query, getEnvInfoCalls } = await start();
+    const { ask, getEnvInfoCalls } = await start();
     await redis.del(keyOf('m_2'));
-    const body = await query('m_2');
+    const { body, errorLine } = await ask('m_2');
     expect(body.errors[0].extensions).toEqual({ code: 'MERCHANT_NOT_AUTHORIZED', retryable: false, merchantId: 'm_2' });
-    expect(body.errors[0].message).toContain(keyOf('m_2'));
+    // The key is the operator's to look up, not the client's.
+    expect(body.errors[0].message).toBe(TOKEN_SOURCE_RULES['platform-no-token'].message);
+    expect(errorLine().failure).toContain(keyOf('m_2'));
     expect(getEnvInfoCalls()).toBe(0);
   });
 
@@ -89,22 +92,23 @@ describeWithRedis('TOKEN_SOURCE=platform, from the platform’s Redis', () => {
   });
 
   it('says a key that holds no string is the wrong layout, not an outage', async () => {
-    const { query } = await start();
+    const { ask } = await start();
     await redis.del(keyOf('m_1'));
     await redis.hset(keyOf('m_1'), 'authorizer_access_token', 'secret-token-in-a-hash-7a8b');
-    const body = await query('m_1');
+    const { body, errorLine } = await ask('m_1');
     expect(body.errors[0].extensions).toEqual({ code: 'TOKEN_STORE_UNAVAILABLE', retryable: false, merchantId: 'm_1' });
-    expect(body.errors[0].message).toContain('is not a string');
+    expect(body.errors[0].message).toBe(TOKEN_SOURCE_RULES['platform-unreadable'].message);
+    expect(errorLine()).toMatchObject({ level: 50, failure: expect.stringContaining('is not a string') });
     await redis.del(keyOf('m_1'));
   });
 
   it('names a record it cannot read without quoting it', async () => {
-    const { query } = await start();
+    const { ask } = await start();
     await redis.set(keyOf('m_0'), JSON.stringify({ token: 'secret-token-in-the-wrong-field-1f2e' }));
-    const body = await query('m_0');
+    const { body, errorLine } = await ask('m_0');
     expect(body.errors[0].extensions).toEqual({ code: 'TOKEN_STORE_UNAVAILABLE', retryable: false, merchantId: 'm_0' });
-    expect(body.errors[0].message).toContain('"authorizer_access_token" field; set PLATFORM_TOKEN_FIELD');
-    expect(JSON.stringify(body)).not.toContain('secret-token-in-the-wrong-field');
+    expect(errorLine().failure).toContain('"authorizer_access_token" field; set PLATFORM_TOKEN_FIELD');
+    expect(JSON.stringify([body, errorLine()])).not.toContain('secret-token-in-the-wrong-field');
   });
 });
 
