@@ -22,7 +22,7 @@ import { wechatConfig, wechatModel, wechatRules, type WechatConfig } from './wec
 export { ConfigError, type DeclaredAuthorizersFile } from './config-error.js';
 export { DEFAULT_AUTH_SCOPE } from './authorization.js';
 export type { PlatformTokensConfig } from './platform.js';
-export type { TokenTimings } from './tokens.js';
+export type { RecoveryTimings, TokenTimings } from './tokens.js';
 export type { WechatConfig } from './wechat.js';
 export type { Environment } from './variables.js';
 
@@ -71,6 +71,6 @@ export function loadConfig(env: Environment = process.env): Config {
     ...authorizersConfig(values),
     ...componentConfig(values),
     store,
-    tokens: Object.freeze({ ...tokenTimings(values), ...tokenSourceConfig(values, { redisUrl: store.redisUrl, componentAppId: values.WECHAT_COMPONENT_APPID }) }),
+    tokens: Object.freeze({ ...tokenTimings(values, values.WECHAT_TIMEOUT_MS), ...tokenSourceConfig(values, { redisUrl: store.redisUrl, componentAppId: values.WECHAT_COMPONENT_APPID }) }),
   });
 }

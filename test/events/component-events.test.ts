@@ -133,10 +133,15 @@ describeWithRedis('the WeChat event receiver', () => {
     const backoff = { kind: 'api', endpoint: COMPONENT_TOKEN_PATH, errcode: 61005, errmsg: 'component ticket is expired', count: 3, until: Date.now() + 60_000 };
     await redis.set(`${prefix}failure:component:access-token`, JSON.stringify(backoff), 'PX', 120_000);
 
+    const before = Date.now();
     const answer = await stack.simulator.pushes.pushVerifyTicket(target());
 
     expect(answer).toEqual({ status: 200, text: 'success' });
-    expect(await redis.get(`${prefix}component:ticket`)).toBe(COMPONENT.verifyTicket);
+    // Kept with the instant it arrived, for its age.
+    const stored = JSON.parse((await redis.get(`${prefix}component:ticket`))!) as { ticket: string; receivedAt: number };
+    expect(stored.ticket).toBe(COMPONENT.verifyTicket);
+    expect(stored.receivedAt).toBeGreaterThanOrEqual(before);
+    expect(stored.receivedAt).toBeLessThanOrEqual(Date.now());
     expect((await fetch(`${baseUrl}/readyz`)).status).toBe(200);
     stack.simulator.resetCalls();
     const served = await query('m_revoking');
