@@ -107,6 +107,7 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
         fixedTokens: seeded.fixedTokens,
         receiving: componentEvents !== undefined,
         mappedAuthorizers: () => registry.mappedAuthorizers(),
+        storeIntact: () => marker.intact(),
         logger,
         metrics,
       });

@@ -2,17 +2,13 @@
  * How a lost store is noticed cheaply: a durable marker record written at start-up. A
  * Redis flushed, restarted without persistence, evicting keys or failed over to an empty
  * replica loses the marker with everything else, so a record found missing is checked
- * against the marker (one GET, at most once a second) before it is believed missing: the
+ * against the marker (one GET) before it is believed missing: the
  * registry answers a lost store as an outage being recovered, never as a merchant that
  * never authorized. Whoever restores what the store lost writes the marker again.
  */
 import type { KeyValueStore } from './key-value-store.js';
 
-/** A marker seen this recently is not read again. */
-const CONFIRMED_FOR_MS = 1_000;
-
 export class StoreMarker {
-  private confirmedAt = 0;
   private readonly listeners: Array<() => void> = [];
 
   constructor(
@@ -28,11 +24,7 @@ export class StoreMarker {
 
   /** Whether the store still holds the marker; when it does not, every listener is told (each time it is found missing). */
   async intact(): Promise<boolean> {
-    if (Date.now() - this.confirmedAt < CONFIRMED_FOR_MS) return true;
-    if ((await this.store.get(this.key)) !== undefined) {
-      this.confirmedAt = Date.now();
-      return true;
-    }
+    if ((await this.store.get(this.key)) !== undefined) return true;
     for (const listener of this.listeners) listener();
     return false;
   }
@@ -47,9 +39,7 @@ export class StoreMarker {
     this.listeners.push(listener);
   }
 
-  private async write(): Promise<boolean> {
-    const written = await this.store.set(this.key, new Date().toISOString(), { onlyIfAbsent: true });
-    this.confirmedAt = Date.now();
-    return written;
+  private write(): Promise<boolean> {
+    return this.store.set(this.key, new Date().toISOString(), { onlyIfAbsent: true });
   }
 }

@@ -29,6 +29,8 @@ export interface OwnTokensOptions {
   /** Whether the event receiver is on, so a ticket WeChat is asked to push can arrive. */
   readonly receiving: boolean;
   readonly mappedAuthorizers: () => Promise<ReadonlySet<string>>;
+  /** False while the store has lost its records (the store's marker is gone). */
+  readonly storeIntact: () => Promise<boolean>;
   readonly logger: Logger;
   readonly metrics: Metrics;
 }
@@ -64,6 +66,7 @@ export function ownTokens(options: OwnTokensOptions): OwnTokens {
         records,
         componentTokens,
         mappedAuthorizers: options.mappedAuthorizers,
+        storeIntact: options.storeIntact,
         timings: { ...timings.recovery, lockTtlMs: timings.lock.ttlMs, pollMs: timings.lock.pollMs },
         logger,
         metrics,
@@ -79,7 +82,7 @@ export function ownTokens(options: OwnTokensOptions): OwnTokens {
     },
     storeLost() {
       recovery?.storeLost();
-      keeper?.ticketMissing();
+      keeper?.storeLost();
     },
     close() {
       keeper?.close();

@@ -18,13 +18,14 @@ import type { Logger } from 'pino';
 import type { RecoveryTimings } from '../config/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import { SingleFlight } from '../single-flight.js';
+import { StoreUnavailableError } from '../store/key-value-store.js';
 import { MAX_AUTHORIZER_LIST_COUNT } from '../wechat/component-api.js';
 import type { RefreshTokenRecoverer } from './authorizer-tokens.js';
 import type { ComponentTokens } from './component-tokens.js';
 import { RecordLock } from './record-lock.js';
 import type { TokenRecords } from './token-records.js';
 
-/** After a pass could not be had (another replica's is recent), this process does not try again for this long. */
+/** After finding another replica's pass recent, this process does not look again for this long. */
 const QUIET_AFTER_REFUSAL_MS = 10_000;
 
 export interface RefreshTokenRecoveryOptions {
@@ -32,6 +33,8 @@ export interface RefreshTokenRecoveryOptions {
   readonly componentTokens: ComponentTokens;
   /** The authorizers some merchant is mapped to: only their refresh tokens are written. */
   readonly mappedAuthorizers: () => Promise<ReadonlySet<string>>;
+  /** False while the store has lost its records and the registry is not seeded again yet: a pass then would miss merchants. */
+  readonly storeIntact: () => Promise<boolean>;
   readonly timings: Pick<RecoveryTimings, 'listPassBurst' | 'listPassRefillMs'> & { readonly lockTtlMs: number; readonly pollMs: number };
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -59,7 +62,13 @@ export class RefreshTokenRecovery implements RefreshTokenRecoverer {
 
   async cure(authorizerAppId: string, refused: string, deadline: number): Promise<string | undefined> {
     const { records, logger, metrics } = this.options;
-    const pass = await this.pass(deadline);
+    let pass: ReadonlyMap<string, string> | undefined;
+    try {
+      pass = await this.pass(deadline);
+    } catch (error) {
+      logger.warn({ authorizerAppId, err: (error as Error).message }, `WeChat refused the refresh token of ${authorizerAppId} (61023); api_get_authorizer_list could not be read for a newer one`);
+      return undefined;
+    }
     if (pass === undefined) {
       logger.warn({ authorizerAppId }, `WeChat refused the refresh token of ${authorizerAppId} (61023); api_get_authorizer_list was read recently, so it is not read again yet`);
       return undefined;
@@ -90,33 +99,51 @@ export class RefreshTokenRecovery implements RefreshTokenRecoverer {
     return this.passes.run('pass', () => this.passAcrossReplicas(deadline));
   }
 
+  /**
+   * A pass, under the lock, unless one ran recently (here or at another replica). Only a
+   * pass that reached WeChat counts against the burst and marks the list read: one that
+   * could not start (no ticket yet, the store away) fails with that error, and the next
+   * caller may try again.
+   */
   private async passAcrossReplicas(deadline: number): Promise<ReadonlyMap<string, string> | undefined> {
-    const { records, timings, logger } = this.options;
-    if (Date.now() < this.quietUntil || this.available() === 0) return undefined;
+    const { records, timings } = this.options;
+    if (!(await this.options.storeIntact())) throw new StoreUnavailableError('it has lost its records, and the registry is being seeded again');
+    if (Date.now() < this.quietUntil || this.available() === 0) return this.otherReplicasPass(deadline);
     const attempt = await this.lock.tryHold(records.authorizerListKey, async () => {
-      if (!(await records.claimAuthorizerListPass(timings.listPassRefillMs))) return undefined;
-      this.passesLeft -= 1;
-      return this.list(deadline);
+      if (await records.authorizerListReadRecently()) return undefined;
+      const spent = () => {
+        this.passesLeft -= 1;
+        return records.markAuthorizerListRead(timings.listPassRefillMs).catch(() => false);
+      };
+      return this.list(deadline, spent);
     });
-    if (attempt.held && attempt.value !== undefined) return attempt.value;
-    this.quietUntil = Date.now() + QUIET_AFTER_REFUSAL_MS;
-    if (!attempt.held) {
-      // Another replica's pass is under way: what it writes is what this one would have.
-      logger.debug({}, "another replica is reading api_get_authorizer_list; waiting for its pass");
-      while (Date.now() < deadline && (await records.lockHeld(records.authorizerListKey).catch(() => false))) await sleep(timings.pollMs * 4);
-    }
+    if (!attempt.held) return this.otherReplicasPass(deadline);
+    // Held, but the list was read recently (here or elsewhere): do not ask the store again for a while.
+    if (attempt.value === undefined) this.quietUntil = Date.now() + QUIET_AFTER_REFUSAL_MS;
+    return attempt.value;
+  }
+
+  /** Waits for a pass another replica is making, if one is: what it writes is what this one would have. */
+  private async otherReplicasPass(deadline: number): Promise<undefined> {
+    const { records, timings } = this.options;
+    while (Date.now() < deadline && (await records.lockHeld(records.authorizerListKey).catch(() => false))) await sleep(timings.pollMs * 4);
     return undefined;
   }
 
-  /** Every page, then the writes: set-if-absent for the mapped authorizers. */
-  private async list(deadline: number): Promise<ReadonlyMap<string, string>> {
+  /** Every page, then the writes: set-if-absent for the mapped authorizers. `spent` runs once, as the first page is asked for. */
+  private async list(deadline: number, spent: () => Promise<unknown>): Promise<ReadonlyMap<string, string>> {
     const { records, componentTokens, mappedAuthorizers, logger, metrics } = this.options;
     const api = componentTokens.api;
     const listed = new Map<string, string>();
     const withoutRefreshToken: string[] = [];
     let pages = 0;
+    let marked = false;
     for (let offset = 0, total = 1; offset < total; pages += 1) {
-      const page = await componentTokens.withComponentToken((token) => api.authorizerList(token, offset, MAX_AUTHORIZER_LIST_COUNT, deadline), deadline);
+      const page = await componentTokens.withComponentToken(async (token) => {
+        if (!marked) await spent();
+        marked = true;
+        return api.authorizerList(token, offset, MAX_AUTHORIZER_LIST_COUNT, deadline);
+      }, deadline);
       for (const entry of page.authorizers) listed.set(entry.authorizerAppId, entry.refreshToken);
       withoutRefreshToken.push(...page.withoutRefreshToken);
       const seen = page.authorizers.length + page.withoutRefreshToken.length;

@@ -4,7 +4,8 @@
  * usable ticket is stored (a new or lost store, pushes that stopped, a ticket WeChat
  * refuses), one replica at a time (a lock in the store, living as long as the asker's
  * back-off) asks, then watches for a ticket that arrived after it asked, at whichever
- * replica's receiver WeChat pushed it; without one it asks again, the back-off doubling.
+ * replica's receiver WeChat pushed it; without one it asks again, the back-off doubling;
+ * with one, the next trouble is asked about at once.
  * Every replica looks at the stored ticket every few seconds, which also sets
  * wechat_component_ticket_age_seconds (no sample while none is stored, or its age is unknown).
  */
@@ -55,6 +56,13 @@ export class TicketKeeper implements TicketWatcher {
     void this.askIfDue('no usable component_verify_ticket is stored');
   }
 
+  /** The store lost its records, the ticket with them: what was asked before says nothing now, so ask at once. */
+  storeLost(): void {
+    this.backoffMs = this.options.timings.ticketAskFirstMs;
+    this.nextAskAt = 0;
+    void this.askIfDue('the token store lost its records');
+  }
+
   ticketRefused(): void {
     void this.askIfDue('WeChat refused the stored component_verify_ticket');
   }
@@ -70,7 +78,7 @@ export class TicketKeeper implements TicketWatcher {
     const stored = await records.ticket().catch(() => null);
     if (stored === null) return; // the store is away: nothing to learn, nothing to ask for yet
     const ageMs = stored?.receivedAt === undefined ? undefined : Date.now() - stored.receivedAt;
-    if (ageMs === undefined) metrics.componentTicketAge.reset();
+    if (ageMs === undefined) metrics.componentTicketAge.remove();
     else metrics.componentTicketAge.set(Math.max(0, ageMs) / 1000);
     if (stored === undefined) return this.askIfDue('no component_verify_ticket is stored');
     if (ageMs !== undefined && ageMs > timings.ticketExpiresAfterMs) return this.askIfDue('the stored component_verify_ticket is older than 12 hours');
@@ -88,8 +96,9 @@ export class TicketKeeper implements TicketWatcher {
     const { records, componentApi, logger, metrics } = this.options;
     const backoffMs = this.backoffMs;
     this.nextAskAt = Date.now() + backoffMs;
-    // One asker per back-off across replicas: the lock is never released, it lapses.
-    if (!(await records.takeLock(records.ticketKey, randomUUID(), backoffMs).catch(() => false))) return;
+    // One asker per back-off across replicas: the lock lapses, unless a ticket arrived (then the next trouble is news).
+    const owner = randomUUID();
+    if (!(await records.takeLock(records.ticketKey, owner, backoffMs).catch(() => false))) return;
     const askedAt = Date.now();
     try {
       await componentApi.startPushTicket();
@@ -104,6 +113,8 @@ export class TicketKeeper implements TicketWatcher {
     if (await this.arrivesWithin(askedAt, waitMs)) {
       metrics.tokenRecoveries.inc({ record: 'ticket', outcome: 'recovered' });
       this.backoffMs = this.options.timings.ticketAskFirstMs;
+      this.nextAskAt = 0;
+      await records.releaseLock(records.ticketKey, owner).catch(() => false);
       logger.info({ afterMs: Date.now() - askedAt }, 'component_verify_ticket arrived after api_start_push_ticket');
       return;
     }

@@ -172,9 +172,14 @@ export class TokenRecords {
     return (await this.store.get(this.keys.lock(guarded))) !== undefined;
   }
 
-  /** Claims the next api_get_authorizer_list pass for `ttlMs`: false while another replica's recent pass makes it needless. */
-  claimAuthorizerListPass(ttlMs: number): Promise<boolean> {
-    return this.store.set(this.keys.authorizerListPass, new Date().toISOString(), { ttlMs, onlyIfAbsent: true });
+  /** Whether a replica read api_get_authorizer_list recently enough that reading it again is needless. */
+  async authorizerListReadRecently(): Promise<boolean> {
+    return (await this.store.get(this.keys.authorizerListPass)) !== undefined;
+  }
+
+  /** Records a pass over api_get_authorizer_list, for `ttlMs`. */
+  markAuthorizerListRead(ttlMs: number): Promise<boolean> {
+    return this.store.set(this.keys.authorizerListPass, new Date().toISOString(), { ttlMs });
   }
 
   // An authorizer as a whole.

@@ -60,6 +60,7 @@ describe('an authorization code spent without its refresh token stored', () => {
       fixedTokens: new Map(),
       receiving: true,
       mappedAuthorizers: () => registry.mappedAuthorizers(),
+      storeIntact: async () => true,
       logger: pino({ level: 'silent' }),
       metrics: unobserved(),
     });
