@@ -36,6 +36,7 @@ export class TicketKeeper implements TicketWatcher {
   private asking: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private arrived: (() => void) | undefined;
+  private closed = false;
 
   constructor(private readonly options: TicketKeeperOptions) {
     this.backoffMs = options.timings.ticketAskFirstMs;
@@ -48,8 +49,11 @@ export class TicketKeeper implements TicketWatcher {
     return this.check();
   }
 
+  /** Stops looking and asking; an ask waiting for its ticket stops waiting. */
   close(): void {
+    this.closed = true;
     clearInterval(this.timer);
+    this.arrived?.();
   }
 
   ticketMissing(): void {
@@ -86,6 +90,7 @@ export class TicketKeeper implements TicketWatcher {
   }
 
   private askIfDue(reason: string): Promise<void> {
+    if (this.closed) return Promise.resolve();
     if (this.asking) return this.asking;
     if (Date.now() < this.nextAskAt) return Promise.resolve();
     this.asking = this.ask(reason).finally(() => (this.asking = undefined));
@@ -118,6 +123,7 @@ export class TicketKeeper implements TicketWatcher {
       logger.info({ afterMs: Date.now() - askedAt }, 'component_verify_ticket arrived after api_start_push_ticket');
       return;
     }
+    if (this.closed) return;
     metrics.tokenRecoveries.inc({ record: 'ticket', outcome: 'failed' });
     this.grow();
     this.nextAskAt = askedAt + backoffMs;
@@ -132,7 +138,7 @@ export class TicketKeeper implements TicketWatcher {
     const until = askedAt + waitMs;
     const told = new Promise<void>((resolve) => (this.arrived = resolve));
     try {
-      while (Date.now() < until) {
+      while (Date.now() < until && !this.closed) {
         const stored = await this.options.records.ticket().catch(() => undefined);
         if (stored?.receivedAt !== undefined && stored.receivedAt >= askedAt) return true;
         await Promise.race([told, sleep(Math.min(ARRIVAL_POLL_MS, Math.max(1, until - Date.now())))]);
