@@ -26,7 +26,7 @@ import { RecordLock } from './record-lock.js';
 import type { TokenRecords } from './token-records.js';
 
 /** After finding another replica's pass recent, this process does not look again for this long. */
-const QUIET_AFTER_REFUSAL_MS = 10_000;
+const QUIET_AFTER_RECENT_PASS_MS = 10_000;
 
 export interface RefreshTokenRecoveryOptions {
   readonly records: TokenRecords;
@@ -119,7 +119,7 @@ export class RefreshTokenRecovery implements RefreshTokenRecoverer {
     });
     if (!attempt.held) return this.otherReplicasPass(deadline);
     // Held, but the list was read recently (here or elsewhere): do not ask the store again for a while.
-    if (attempt.value === undefined) this.quietUntil = Date.now() + QUIET_AFTER_REFUSAL_MS;
+    if (attempt.value === undefined) this.quietUntil = Date.now() + QUIET_AFTER_RECENT_PASS_MS;
     return attempt.value;
   }
 
