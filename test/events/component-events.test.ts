@@ -208,6 +208,24 @@ describeWithRedis('the WeChat event receiver', () => {
     expect(logLines()).not.toContain(current!);
   });
 
+  it('exchanges a code under the authorizer\'s refresh lock: it waits for a mint under way at another replica', async () => {
+    const lock = `${prefix}lock:authorizer:${NEW_APP}:access-token`;
+    await redis.set(lock, 'another-replica-minting', 'PX', 5_000);
+    const exchangesBefore = stack.simulator.callCount(QUERY_AUTH_PATH);
+    const answered = stack.simulator.pushes.pushAuthorizationEvent(target(), 'updateauthorized', NEW_APP);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(stack.simulator.callCount(QUERY_AUTH_PATH)).toBe(exchangesBefore);
+    const releasedAt = Date.now();
+    await redis.del(lock);
+
+    expect(await answered).toEqual({ status: 200, text: 'success' });
+    registerSecrets(stack.simulator.currentRefreshToken(NEW_APP));
+    const exchange = stack.simulator.calls.filter((call) => call.path === QUERY_AUTH_PATH).at(-1);
+    expect(exchange!.at).toBeGreaterThanOrEqual(releasedAt);
+    expect(await redis.get(`${prefix}authorizer:${NEW_APP}:refresh-token`)).toBe(stack.simulator.currentRefreshToken(NEW_APP));
+    expect(await redis.exists(lock)).toBe(0);
+  });
+
   it('unauthorized: the merchant answers MERCHANT_NOT_AUTHORIZED at once, without any call to WeChat, until it authorizes again', async () => {
     expect((await query('m_revoking')).body.data._entities[0].cloudEnvironments).toHaveLength(1);
 
