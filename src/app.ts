@@ -1,17 +1,17 @@
 /**
  * Assembles a running subgraph from a Config and its checked start plan (start-up.ts): in
  * demo mode the embedded WeChat simulator with its demo merchants and platform
- * credentials; then the store (memory or Redis), the registry filled from
- * AUTHORIZERS_FILE, the token layer, the WeChat client, the schema, the background checks
- * of the shared dependencies, the HTTP server and, with EVENTS_PORT, the event receiver's
- * own listener. Tests start it exactly as `npm start` does.
+ * credentials; then the store (memory or Redis), the registry seeded from
+ * AUTHORIZERS_FILE, the token layer and what keeps its records whole, the WeChat client,
+ * the schema, the background checks of the shared dependencies, the HTTP server and, with
+ * EVENTS_PORT, the event receiver's own listener. Tests start it exactly as `npm start` does.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import { CallerVerifier } from './auth/caller-verifier.js';
 import { openAccessWarning } from './auth/open-access-warning.js';
 import { AuthorizerRegistry } from './authorizers/authorizer-registry.js';
-import { type ImportedAuthorizers, importAuthorizersFile } from './authorizers/import-authorizers-file.js';
+import { type SeedReport, logSeedReport, seedRegistry } from './authorizers/seed-registry.js';
 import type { Config } from './config/index.js';
 import { MemoryEnvInfoCache, SharedEnvInfo, StoreEnvInfoCache } from './loaders/shared-env-info.js';
 import { Metrics } from './observability/metrics.js';
@@ -27,10 +27,12 @@ import { type DemoSimulator, type StartPlan, planStart } from './start-up.js';
 import type { KeyValueStore } from './store/key-value-store.js';
 import { MemoryStore } from './store/memory-store.js';
 import { StoreKeys } from './store/store-keys.js';
-import { AuthorizerTokens } from './tokens/authorizer-tokens.js';
+import { StoreMarker } from './store/store-marker.js';
 import { connectPlatformTokens } from './tokens/connect-platform-tokens.js';
+import { ownTokens } from './tokens/own-tokens.js';
 import type { PlatformTokens } from './tokens/platform-tokens.js';
-import { SharedTokenCache } from './tokens/shared-token-cache.js';
+import { StoreRecovery } from './tokens/store-recovery.js';
+import { TokenRecords } from './tokens/token-records.js';
 import { ComponentApi } from './wechat/component-api.js';
 import { ComponentEventHandler } from './events/component-event-handler.js';
 import { COMPONENT_EVENTS_PATH, componentEventsRoute } from './events/component-events-route.js';
@@ -73,11 +75,20 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
     throw error;
   }
   const keys = new StoreKeys(config.store.prefix);
-  const registry = new AuthorizerRegistry(store, keys, { checkRevocations: componentEvents !== undefined });
-  let imported: ImportedAuthorizers;
+  const marker = new StoreMarker(store, keys.storeMarker);
+  const registry = new AuthorizerRegistry(store, keys, { checkRevocations: componentEvents !== undefined, storeIntact: () => marker.intact() });
+  const records = new TokenRecords({ store, keys, refreshAtFraction: config.tokens.refreshAtFraction });
+  // The file seeds, the store decides: what an operator changed through the CLI stays changed.
+  const seed = async (): Promise<SeedReport> => {
+    const report = await seedRegistry(entries, registry, records);
+    logSeedReport(report, logger, authorizersFile);
+    return report;
+  };
+  let seeded: SeedReport;
   let platformTokens: PlatformTokens | undefined;
   try {
-    imported = await importAuthorizersFile(entries, registry);
+    seeded = await seed();
+    await marker.ensure();
     if (config.tokens.platform) platformTokens = await connectPlatformTokens(config.tokens.platform, { timeoutMs: config.wechat.timeoutMs, logger });
   } catch (error) {
     await store.close();
@@ -85,7 +96,7 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
     throw error;
   }
   logger.info(
-    { authorizersFile, merchants: imported.merchants, store: config.store.redisUrl ? 'redis' : 'memory', wechat: baseUrl },
+    { authorizersFile, merchants: seeded.merchants, applied: seeded.applied, store: config.store.redisUrl ? 'redis' : 'memory', wechat: baseUrl },
     'authorizers loaded',
   );
   if (config.merchantAuthorizerField) {
@@ -99,22 +110,34 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
   const sharedHolds = config.store.redisUrl ? new SharedHolds(store, keys.heldBack, config.wechat.authorizerBackoffMaxMs) : undefined;
   const wechat = new WechatClient({ ...config.wechat, baseUrl, logger, metrics, ...(sharedHolds ? { sharedHolds } : {}) });
   const componentApi = component ? new ComponentApi(wechat, component) : undefined;
-  const ownTokens = platformTokens
+  const own = platformTokens
     ? undefined
-    : new AuthorizerTokens({
-        store,
-        keys,
-        cache: new SharedTokenCache({ store, keys, logger, metrics, timings: config.tokens }),
+    : ownTokens({
+        records,
+        timings: config.tokens,
         componentApi,
-        fixedTokens: imported.fixedTokens,
-        verifyTicket,
+        fallbackTicket: verifyTicket,
+        fixedTokens: seeded.fixedTokens,
+        receiving: componentEvents !== undefined,
+        mappedAuthorizers: () => registry.mappedAuthorizers(),
+        storeIntact: () => marker.intact(),
+        logger,
+        metrics,
       });
-  const tokens = platformTokens ?? ownTokens!;
+  const storeRecovery = new StoreRecovery({
+    marker,
+    reseed: async () => void (await seed()),
+    onLost: [() => own?.storeLost()],
+    checkEveryMs: config.tokens.recovery.checkEveryMs,
+    logger,
+    metrics,
+  });
+  const tokens = platformTokens ?? own!.tokens;
   const envInfoCache = config.store.redisUrl ? new StoreEnvInfoCache(store, keys.envInfo) : new MemoryEnvInfoCache();
   const envInfo = new SharedEnvInfo(envInfoCache, config.cacheTtlMs, logger, metrics);
   const callerVerifier = config.authorization.subgraph ? new CallerVerifier({ ...config.authorization.subgraph, scope: config.authorization.scope }) : undefined;
-  const ticket = component && ownTokens ? { fallbackTicket: verifyTicket } : undefined;
-  const checks = new DependencyChecks(dependencyChecksOf({ store, keys, platformTokens, callerVerifier, ticket }), { intervalMs: config.dependencyCheckIntervalMs, metrics, logger });
+  const ticket = component && own ? { fallbackTicket: verifyTicket } : undefined;
+  const checks = new DependencyChecks(dependencyChecksOf({ store, records, platformTokens, callerVerifier, ticket }), { intervalMs: config.dependencyCheckIntervalMs, metrics, logger });
   let phase: ReplicaPhase = 'starting';
   const server = await createServer({
     schema: buildCloudEnvironmentsSchema(schemaOptionsOf(config)),
@@ -129,15 +152,8 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
     readiness: () => ({ status: phase, degraded: checks.degraded }),
   });
   let receiver: FastifyPluginAsync | undefined;
-  if (componentEvents && component && componentApi && ownTokens) {
-    const handler = new ComponentEventHandler({
-      store,
-      keys,
-      registry,
-      componentApi,
-      withComponentToken: (call) => ownTokens.withComponentToken(call),
-      refreshAtFraction: config.tokens.refreshAtFraction,
-    });
+  if (componentEvents && component && own) {
+    const handler = new ComponentEventHandler({ store, keys, registry, tokens: own.received });
     const crypto = new MessageCrypto(componentEvents.messageToken, componentEvents.encodingAesKey);
     receiver = componentEventsRoute({ crypto, componentAppId: component.appId, handler });
   }
@@ -152,6 +168,8 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
   const close = async () => {
     phase = 'draining';
     checks.stop();
+    storeRecovery.close();
+    own?.close();
     await Promise.all([server, eventsListener].map((listener) => listener && closeGracefully(listener, config.shutdownTimeoutMs, logger)));
     await wechat.close();
     await store.close();
@@ -166,9 +184,14 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
     url = `${address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost')}/graphql`;
     eventsUrl = eventsAddress && `${eventsAddress.replace('0.0.0.0', '127.0.0.1').replace('[::]', '[::1]')}${COMPONENT_EVENTS_PATH}`;
     if (simulator && componentEvents && eventsUrl) {
-      const pushed = await simulator.startTicketPushes({ url: eventsUrl, ...componentEvents });
-      logger.info({ status: pushed.status, eventsUrl }, 'demo mode: the simulator pushed its component_verify_ticket to the event receiver');
+      simulator.registerEventUrl({ url: eventsUrl, ...componentEvents });
+      logger.info({ eventsUrl }, 'demo mode: the simulator knows the event receiver as the event URL; the subgraph asks it for the ticket as it asks WeChat (api_start_push_ticket)');
     }
+    storeRecovery.start();
+    // Every listener is up: a ticket asked for can arrive. The demo waits for its first one, so its first query is served.
+    const keeping = own?.start();
+    if (simulator) await keeping;
+    else keeping?.catch((error: Error) => logger.error({ err: error }, 'the ticket keeper failed its first look'));
     // Ready once the first round of checks has said what is degraded (each check bounded by DEPENDENCY_CHECK_INTERVAL_MS).
     await checks.start();
   } catch (error) {

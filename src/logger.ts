@@ -27,6 +27,10 @@ function isSecretField(key: string): boolean {
   return secret;
 }
 
+/** A number, a boolean or nothing: never a secret, whatever its field is called (`withoutRefreshToken: 1`). */
+const isNeverSecret = (value: unknown) => value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean';
+const censors = (key: string, value: unknown) => isSecretField(key) && !isNeverSecret(value);
+
 const isPlain = (value: object) => {
   const prototype = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
@@ -54,7 +58,7 @@ function scrubValue(value: unknown, depth: number): unknown {
   let copy: Record<string, unknown> | undefined;
   for (const key of Object.keys(value)) {
     const field = (value as Record<string, unknown>)[key];
-    const scrubbed = isSecretField(key) ? CENSOR : deep || typeof field === 'string' ? scrubValue(field, depth + 1) : field;
+    const scrubbed = censors(key, field) ? CENSOR : deep || typeof field === 'string' ? scrubValue(field, depth + 1) : field;
     if (scrubbed !== field) (copy ??= { ...value })[key] = scrubbed;
   }
   return copy ?? value;
@@ -70,7 +74,7 @@ function serializeError(error: unknown, depth = 0): unknown {
   const serialized = pino.stdSerializers.err(error as Error) as unknown;
   if (typeof serialized !== 'object' || serialized === null) return serialized;
   const fields = serialized as Record<string, unknown>;
-  for (const key of Object.keys(fields)) fields[key] = isSecretField(key) ? CENSOR : scrubValue(fields[key], depth + 1);
+  for (const key of Object.keys(fields)) fields[key] = censors(key, fields[key]) ? CENSOR : scrubValue(fields[key], depth + 1);
   return fields;
 }
 
@@ -100,7 +104,7 @@ function scrubFields(object: Record<string, unknown>): Record<string, unknown> {
   const scrubbed: Record<string, unknown> = {};
   for (const key of Object.keys(object)) {
     const value = object[key];
-    scrubbed[key] = key === 'err' ? value : isSecretField(key) ? CENSOR : scrubValue(value, 0);
+    scrubbed[key] = key === 'err' ? value : censors(key, value) ? CENSOR : scrubValue(value, 0);
   }
   return scrubbed;
 }

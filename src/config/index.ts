@@ -23,7 +23,7 @@ import { wechatConfig, wechatModel, wechatRules, type WechatConfig } from './wec
 export { ConfigError, type DeclaredAuthorizersFile } from './config-error.js';
 export { DEFAULT_AUTH_SCOPE } from './authorization.js';
 export type { PlatformTokensConfig } from './platform.js';
-export type { TokenTimings } from './tokens.js';
+export type { RecoveryTimings, TokenTimings } from './tokens.js';
 export type { WechatConfig } from './wechat.js';
 export type { Environment } from './variables.js';
 
@@ -55,15 +55,22 @@ const RULES = [...componentRules, ...tokensRules, ...platformRules, ...authoriza
 /** Every variable loadConfig reads, by name (telemetry's own are telemetry.ts's). */
 export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(environmentModel.shape));
 
+/** What the tools that only reach the registry and its token records read. */
+export interface RegistryToolConfig {
+  readonly store: StoreConfig;
+  /** TOKEN_REFRESH_AT_PERCENT / 100, for the token records they write through. */
+  readonly refreshAtFraction: number;
+}
+
 /**
- * The store's variables alone (REDIS_URL, WECHAT_REDIS_PREFIX), for tools that only reach
- * the registry (`npm run authorizers`): what the subgraph would refuse to run with (the
- * demo's rules, production's guards) is not theirs to check.
+ * The store's variables and TOKEN_REFRESH_AT_PERCENT alone, for tools that only reach the
+ * registry and the token records (`npm run authorizers`): what the subgraph would refuse to
+ * run with (the demo's rules, production's guards) is not theirs to check.
  */
-export function loadStoreConfig(env: Environment = process.env): StoreConfig {
-  const { values, problems } = parseVariables(storeModel, env);
+export function loadRegistryToolConfig(env: Environment = process.env): RegistryToolConfig {
+  const { values, problems } = parseVariables(z.object({ ...storeModel.shape, ...tokensModel.shape }), env);
   if (problems.length > 0) throw new ConfigError(problems);
-  return storeConfig(values);
+  return { store: storeConfig(values), refreshAtFraction: values.TOKEN_REFRESH_AT_PERCENT / 100 };
 }
 
 /** Parses the environment; throws a ConfigError that lists every problem found. */
@@ -87,6 +94,6 @@ export function loadConfig(env: Environment = process.env): Config {
     ...authorizersConfig(values),
     ...componentConfig(values),
     store,
-    tokens: Object.freeze({ ...tokenTimings(values), ...tokenSourceConfig(values, { redisUrl: store.redisUrl, componentAppId: values.WECHAT_COMPONENT_APPID }) }),
+    tokens: Object.freeze({ ...tokenTimings(values, values.WECHAT_TIMEOUT_MS), ...tokenSourceConfig(values, { redisUrl: store.redisUrl, componentAppId: values.WECHAT_COMPONENT_APPID }) }),
   });
 }

@@ -99,7 +99,7 @@ export class Metrics {
    * alert rules and the dashboard: rename one and both must follow.
    */
 
-  /** Seconds since the stored component_verify_ticket arrived (own-token mode); no sample while none is stored. */
+  /** Seconds since the stored component_verify_ticket arrived (own-token mode); no sample (`.remove()`) while none is stored. */
   readonly componentTicketAge = new Gauge({
     name: 'wechat_component_ticket_age_seconds',
     help: 'Seconds since the stored component_verify_ticket arrived (WeChat pushes one every 10 minutes; it is valid 12 hours)',
@@ -158,6 +158,8 @@ export class Metrics {
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
+    // An unlabelled gauge starts with a 0 sample, which would read as a ticket just arrived; no sample until one is known.
+    this.componentTicketAge.remove();
   }
 
   /** Who answers wechat_authorizers_active when it is scraped (the upstream guard). */

@@ -7,8 +7,8 @@ import type { CallerVerifier } from '../auth/caller-verifier.js';
 import { ticketReadiness } from '../events/ticket-readiness.js';
 import type { Degradation, DependencyCheck } from '../observability/dependency-checks.js';
 import type { KeyValueStore } from '../store/key-value-store.js';
-import type { StoreKeys } from '../store/store-keys.js';
 import type { PlatformTokens } from '../tokens/platform-tokens.js';
+import type { TokenRecords } from '../tokens/token-records.js';
 
 /** `starting` and `draining` answer 503; `ready` 200, degraded dependencies or not. */
 export type ReplicaPhase = 'starting' | 'ready' | 'draining';
@@ -20,7 +20,8 @@ export interface ReadinessAnswer {
 
 export interface ReplicaDependencies {
   readonly store: KeyValueStore;
-  readonly keys: StoreKeys;
+  /** Where the ticket is read (the one owner of the token records). */
+  readonly records: Pick<TokenRecords, 'ticket'>;
   /** TOKEN_SOURCE=platform */
   readonly platformTokens: PlatformTokens | undefined;
   /** AUTHORIZATION=subgraph */
@@ -31,7 +32,7 @@ export interface ReplicaDependencies {
 
 /** The checks this replica's configuration calls for. */
 export function dependencyChecksOf(dependencies: ReplicaDependencies): DependencyCheck[] {
-  const { store, keys, platformTokens, callerVerifier, ticket } = dependencies;
+  const { store, records, platformTokens, callerVerifier, ticket } = dependencies;
   const checks: DependencyCheck[] = [
     {
       check: 'store',
@@ -50,7 +51,7 @@ export function dependencyChecksOf(dependencies: ReplicaDependencies): Dependenc
     checks.push({
       check: 'ticket',
       needs: 'store',
-      run: async () => (await ticketReadiness(store, keys, ticket.fallbackTicket)).reason,
+      run: async () => (await ticketReadiness(records, ticket.fallbackTicket)).reason,
     });
   }
   return checks;

@@ -20,8 +20,14 @@ export interface KeyValueStore {
   delete(key: string): Promise<void>;
   /** Deletes the key only if it still holds `expected`, atomically; returns whether it did. */
   compareAndDelete(key: string, expected: string): Promise<boolean>;
+  /** Replaces the value only if the key still holds `expected`, atomically, keeping it durable (no TTL); returns whether it did. */
+  compareAndSet(key: string, expected: string, value: string): Promise<boolean>;
+  /** Gives the key a new life of `ttlMs` only if it still holds `expected`, atomically (a lock's owner renewing it); returns whether it did. */
+  compareAndExpire(key: string, expected: string, ttlMs: number): Promise<boolean>;
   hashGet(key: string, fields: readonly string[]): Promise<Array<string | undefined>>;
   hashSet(key: string, field: string, value: string): Promise<void>;
+  /** Writes the field only if the hash lacks it (HSETNX); returns whether it did. */
+  hashSetIfAbsent(key: string, field: string, value: string): Promise<boolean>;
   hashDelete(key: string, field: string): Promise<boolean>;
   hashGetAll(key: string): Promise<Record<string, string>>;
   /** Resolves when the store answers; rejects with StoreUnavailableError otherwise. */

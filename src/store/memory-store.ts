@@ -45,6 +45,19 @@ export class MemoryStore implements KeyValueStore {
     return true;
   }
 
+  async compareAndSet(key: string, expected: string, value: string): Promise<boolean> {
+    if (this.live(key)?.value !== expected) return false;
+    this.values.set(key, { value, expiresAt: Number.POSITIVE_INFINITY });
+    return true;
+  }
+
+  async compareAndExpire(key: string, expected: string, ttlMs: number): Promise<boolean> {
+    const entry = this.live(key);
+    if (entry?.value !== expected) return false;
+    this.values.set(key, { value: entry.value, expiresAt: Date.now() + ttlMs });
+    return true;
+  }
+
   async hashGet(key: string, fields: readonly string[]): Promise<Array<string | undefined>> {
     const hash = this.hashes.get(key);
     return fields.map((field) => hash?.get(field));
@@ -54,6 +67,12 @@ export class MemoryStore implements KeyValueStore {
     let hash = this.hashes.get(key);
     if (!hash) this.hashes.set(key, (hash = new Map()));
     hash.set(field, value);
+  }
+
+  async hashSetIfAbsent(key: string, field: string, value: string): Promise<boolean> {
+    if ((await this.hashGet(key, [field]))[0] !== undefined) return false;
+    await this.hashSet(key, field, value);
+    return true;
   }
 
   async hashDelete(key: string, field: string): Promise<boolean> {

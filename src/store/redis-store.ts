@@ -9,6 +9,10 @@ import { type KeyValueStore, type SetOptions, StoreUnavailableError } from './ke
 
 // Deletes KEYS[1] only while it holds ARGV[1]: a lock or token someone else replaced is left alone.
 const COMPARE_AND_DELETE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+// Replaces KEYS[1] with ARGV[2], durable (SET drops any TTL), only while it holds ARGV[1]: a refresh token replaced by a newer one is left alone.
+const COMPARE_AND_SET = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 else return 0 end`;
+// Renews KEYS[1] for ARGV[2] ms only while it holds ARGV[1]: a lock's owner extends its own lock, never another's.
+const COMPARE_AND_EXPIRE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 
 export interface RedisStoreOptions {
   readonly url: string;
@@ -93,6 +97,14 @@ export class RedisStore implements KeyValueStore {
     return this.run(async () => (await this.redis.eval(COMPARE_AND_DELETE, 1, key, expected)) === 1);
   }
 
+  compareAndSet(key: string, expected: string, value: string): Promise<boolean> {
+    return this.run(async () => (await this.redis.eval(COMPARE_AND_SET, 1, key, expected, value)) === 1);
+  }
+
+  compareAndExpire(key: string, expected: string, ttlMs: number): Promise<boolean> {
+    return this.run(async () => (await this.redis.eval(COMPARE_AND_EXPIRE, 1, key, expected, Math.max(1, Math.round(ttlMs)))) === 1);
+  }
+
   hashGet(key: string, fields: readonly string[]): Promise<Array<string | undefined>> {
     if (fields.length === 0) return Promise.resolve([]);
     return this.run(async () => (await this.redis.hmget(key, ...fields)).map((value) => value ?? undefined));
@@ -100,6 +112,10 @@ export class RedisStore implements KeyValueStore {
 
   hashSet(key: string, field: string, value: string): Promise<void> {
     return this.run(async () => void (await this.redis.hset(key, field, value)));
+  }
+
+  hashSetIfAbsent(key: string, field: string, value: string): Promise<boolean> {
+    return this.run(async () => (await this.redis.hsetnx(key, field, value)) === 1);
   }
 
   hashDelete(key: string, field: string): Promise<boolean> {

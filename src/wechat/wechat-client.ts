@@ -16,7 +16,7 @@ import { decodeAnswer, queryString } from './wechat-answer.js';
 import { retriesForError } from './retry-policy.js';
 import type { SharedHolds } from './shared-holds.js';
 import type { WechatConfig } from '../config/index.js';
-import { UpstreamGuard } from './upstream-guard.js';
+import { UpstreamGuard, platformLaneSize } from './upstream-guard.js';
 import { type Metrics, unobserved } from '../observability/metrics.js';
 
 /** The WeChat settings from config (every resilience setting included), and what this process hands the client. */
@@ -53,12 +53,15 @@ const JSON_CONTENT = { 'content-type': 'application/json' };
 
 export class WechatClient {
   private readonly agent: Agent;
+  /** The platform's calls have connections of their own, as they have their own lane in the guard. */
+  private readonly platformAgent: Agent;
   private readonly metrics: Metrics;
   readonly guard: UpstreamGuard;
 
   constructor(private readonly options: WechatClientOptions) {
     this.metrics = options.metrics ?? unobserved();
     this.agent = new Agent({ connections: options.maxConnections, keepAliveTimeout: 30_000, pipelining: 1 });
+    this.platformAgent = new Agent({ connections: platformLaneSize(options.maxConcurrency), keepAliveTimeout: 30_000, pipelining: 1 });
     this.guard = new UpstreamGuard({
       baseUrls: options.fallbackBaseUrl === undefined ? [options.baseUrl] : [options.baseUrl, options.fallbackBaseUrl],
       maxConcurrency: options.maxConcurrency,
@@ -120,7 +123,8 @@ export class WechatClient {
     const pathAndQuery = `${path}${queryString(query)}`;
     const body = JSON.stringify(payload);
     return this.guard.call(path, call.authorizer, (attempt, probe) => {
-      const once = () => attempt((baseUrl) => this.postOnce(path, `${baseUrl}${pathAndQuery}`, body, deadline));
+      const agent = call.authorizer === undefined ? this.platformAgent : this.agent;
+      const once = () => attempt((baseUrl) => this.postOnce(path, `${baseUrl}${pathAndQuery}`, body, deadline, agent));
       return probe ? once() : this.retrying(path, deadline, call, once);
     });
   }
@@ -159,7 +163,7 @@ export class WechatClient {
    * whichever ends first), timed into the upstream histogram by endpoint and outcome. A call
    * whose deadline passed before it was sent is counted as skipped, not timed.
    */
-  private async postOnce(path: string, url: string, body: string, deadline: number): Promise<Record<string, unknown>> {
+  private async postOnce(path: string, url: string, body: string, deadline: number, agent: Agent): Promise<Record<string, unknown>> {
     const timeoutMs = Math.min(this.options.timeoutMs, deadline - Date.now());
     if (timeoutMs <= 0) {
       this.metrics.upstreamCallsSkipped.inc({ endpoint: path, reason: 'deadline' });
@@ -179,7 +183,7 @@ export class WechatClient {
       let status: number;
       let text: string;
       try {
-        const response = await request(url, { method: 'POST', dispatcher: this.agent, headers: JSON_CONTENT, body, signal: abort });
+        const response = await request(url, { method: 'POST', dispatcher: agent, headers: JSON_CONTENT, body, signal: abort });
         status = response.statusCode;
         text = await response.body.text();
       } catch (error) {
@@ -208,6 +212,6 @@ export class WechatClient {
   /** Closes pooled connections; in-flight calls finish first. */
   async close(): Promise<void> {
     this.guard.close();
-    await this.agent.close();
+    await Promise.all([this.agent.close(), this.platformAgent.close()]);
   }
 }

@@ -107,7 +107,15 @@ describe('loadConfig with values', () => {
       component: { appId: 'wx0123456789abcdef', appSecret: 'component-secret' },
       verifyTicket: 'ticket@@@dev',
       store: { redisUrl: 'redis://127.0.0.1:6379/2', prefix: 'cloudenv:staging:' },
-      tokens: { refreshAtFraction: 0.85, refreshBackoff: { firstMs: 1000, maxMs: 60000 }, lock: { ttlMs: 15000, waitMs: 10000, pollMs: 25 }, source: 'own', platform: undefined },
+      tokens: {
+        refreshAtFraction: 0.85,
+        refreshBackoff: { firstMs: 1000, maxMs: 60000 },
+        // Ten WECHAT_TIMEOUT_MS for a mint's calls; a waiting caller that and a lock's life.
+        lock: { ttlMs: 15000, mintBudgetMs: 2500, waitMs: 17500, pollMs: 25 },
+        recovery: loadConfig({}).tokens.recovery,
+        source: 'own',
+        platform: undefined,
+      },
     });
   });
 

@@ -15,6 +15,23 @@ describe('token refresh timings', () => {
     expect(config.tokens).toMatchObject({ refreshAtFraction: 0.5, refreshBackoff: { firstMs: 100, maxMs: 800 } });
   });
 
+  it('lets a mint’s WeChat calls run ten WECHAT_TIMEOUT_MS under a 15 s lock its holder renews, and a waiting caller that and a lock’s life', () => {
+    expect(loadConfig({}).tokens.lock).toEqual({ ttlMs: 15_000, mintBudgetMs: 50_000, waitMs: 65_000, pollMs: 25 });
+    expect(loadConfig({ WECHAT_TIMEOUT_MS: '60000' }).tokens.lock).toMatchObject({ mintBudgetMs: 600_000, waitMs: 615_000 });
+  });
+
+  it('asks WeChat for a missing ticket after 5 s, backing off to 10 minutes, and reads the authorizer list at most twice at once and once per 10 minutes after', () => {
+    expect(loadConfig({}).tokens.recovery).toEqual({
+      checkEveryMs: 5_000,
+      ticketStaleAfterMs: 1_800_000,
+      ticketExpiresAfterMs: 43_200_000,
+      ticketAskFirstMs: 5_000,
+      ticketAskMaxMs: 600_000,
+      listPassBurst: 2,
+      listPassRefillMs: 600_000,
+    });
+  });
+
   it('refuses a refresh point outside 10–95% and a ceiling below the first back-off', () => {
     expect(problemsOf({ TOKEN_REFRESH_AT_PERCENT: '99' })).toEqual(['TOKEN_REFRESH_AT_PERCENT must be a whole number from 10 to 95, got "99"']);
     expect(problemsOf({ TOKEN_REFRESH_BACKOFF_MS: '5000', TOKEN_REFRESH_MAX_BACKOFF_MS: '1000' })).toEqual([

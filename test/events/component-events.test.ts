@@ -135,10 +135,15 @@ describeWithRedis('the WeChat event receiver', () => {
     const backoff = { kind: 'api', endpoint: COMPONENT_TOKEN_PATH, errcode: 61005, errmsg: 'component ticket is expired', count: 3, until: Date.now() + 60_000 };
     await redis.set(`${prefix}failure:component:access-token`, JSON.stringify(backoff), 'PX', 120_000);
 
+    const before = Date.now();
     const answer = await stack.simulator.pushes.pushVerifyTicket(target());
 
     expect(answer).toEqual({ status: 200, text: 'success' });
-    expect(await redis.get(`${prefix}component:ticket`)).toBe(COMPONENT.verifyTicket);
+    // Kept with the instant it arrived, for its age.
+    const stored = JSON.parse((await redis.get(`${prefix}component:ticket`))!) as { ticket: string; receivedAt: number };
+    expect(stored.ticket).toBe(COMPONENT.verifyTicket);
+    expect(stored.receivedAt).toBeGreaterThanOrEqual(before);
+    expect(stored.receivedAt).toBeLessThanOrEqual(Date.now());
     expect((await readinessWhen(baseUrl, (answer) => degradedReason(answer, 'ticket') === undefined)).body).toEqual({ status: 'ready', degraded: [] });
     stack.simulator.resetCalls();
     const served = await query('m_revoking');
@@ -203,6 +208,24 @@ describeWithRedis('the WeChat event receiver', () => {
     expect(replaced).toMatchObject({ level: 30, authorizerAppId: NEW_APP, msg: `the authorization replaced the refresh token stored for ${NEW_APP}` });
     expect(logLines()).not.toContain(previous!);
     expect(logLines()).not.toContain(current!);
+  });
+
+  it('exchanges a code under the authorizer\'s refresh lock: it waits for a mint under way at another replica', async () => {
+    const lock = `${prefix}lock:authorizer:${NEW_APP}:access-token`;
+    await redis.set(lock, 'another-replica-minting', 'PX', 5_000);
+    const exchangesBefore = stack.simulator.callCount(QUERY_AUTH_PATH);
+    const answered = stack.simulator.pushes.pushAuthorizationEvent(target(), 'updateauthorized', NEW_APP);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(stack.simulator.callCount(QUERY_AUTH_PATH)).toBe(exchangesBefore);
+    const releasedAt = Date.now();
+    await redis.del(lock);
+
+    expect(await answered).toEqual({ status: 200, text: 'success' });
+    registerSecrets(stack.simulator.currentRefreshToken(NEW_APP));
+    const exchange = stack.simulator.calls.filter((call) => call.path === QUERY_AUTH_PATH).at(-1);
+    expect(exchange!.at).toBeGreaterThanOrEqual(releasedAt);
+    expect(await redis.get(`${prefix}authorizer:${NEW_APP}:refresh-token`)).toBe(stack.simulator.currentRefreshToken(NEW_APP));
+    expect(await redis.exists(lock)).toBe(0);
   });
 
   it('unauthorized: the merchant answers MERCHANT_NOT_AUTHORIZED at once, without any call to WeChat, until it authorizes again', async () => {

@@ -18,7 +18,7 @@ import { IdentityProvider, TEST_AUDIENCE, TEST_ISSUER, signToken, signingKey } f
 import { fieldErrorLine } from '../support/log-capture.js';
 import { TEST_COMPONENT, appIdOf, testMerchants } from '../support/merchants.js';
 import { TestTokenService, platformAppId, startPlatformStack, stopPlatformStacks } from '../support/platform.js';
-import { uniquePrefix } from '../support/redis.js';
+import { REDIS_TEST_URL, deletePrefix, describeWithRedis, uniquePrefix } from '../support/redis.js';
 import { PrivateRedisServer, describeWithRedisServer, freePort } from '../support/redis-server.js';
 import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
 
@@ -70,13 +70,6 @@ describeWithRedisServer('own tokens, on a Redis of its own', () => {
     await rm(directory, { recursive: true, force: true });
   }, 30_000);
 
-  it('a missing refresh token: the merchant must authorize again; the log says the command that registers it', async () => {
-    const client = new Redis(redis.url);
-    await client.del(new StoreKeys(prefix).refreshToken(appIdOf(entries, 'm_1')));
-    client.disconnect();
-    await expectSplit(stack, 'm_1', TOKEN_SOURCE_RULES['refresh-token-missing'], /authorizer wx[0-9a-f]{16}; register it again \(npm run authorizers -- add/);
-  });
-
   it('a missing verify ticket: WeChat pushes one every 10 minutes; the log says the variable for development', async () => {
     await expectSplit(stack, 'm_0', TOKEN_SOURCE_RULES['ticket-missing'], 'set WECHAT_COMPONENT_VERIFY_TICKET for development');
   });
@@ -85,6 +78,32 @@ describeWithRedisServer('own tokens, on a Redis of its own', () => {
     await redis.stop();
     const line = await expectSplit(stack, 'm_0', TOKEN_STORE_UNAVAILABLE, /\S/);
     expect(line['failure']).not.toBe(TOKEN_STORE_UNAVAILABLE.message);
+  });
+});
+
+describeWithRedis('own tokens, a refresh token gone that WeChat no longer lists', () => {
+  // With a ticket, so the recovery pass runs and finds nothing to restore.
+  const MERCHANTS = [0, 1].map((index) => ({ merchantId: `m_${index}`, authorizer: `a${index}` }));
+  const { authorizers, entries } = testMerchants(MERCHANTS, 'refresh');
+  const prefix = uniquePrefix('client-text-refresh');
+  let stack: SubgraphStack;
+  beforeAll(async () => {
+    stack = await startSubgraphStack({
+      simulator: { authorizers: authorizers.map((authorizer, index) => (index === 1 ? { ...authorizer, listedWithoutRefreshToken: true } : authorizer)), component: TEST_COMPONENT },
+      merchants: entries,
+      env: { REDIS_URL: REDIS_TEST_URL, WECHAT_REDIS_PREFIX: prefix },
+    });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await deletePrefix(prefix);
+  });
+
+  it('the merchant must authorize again; the log says the command that registers it', async () => {
+    const client = new Redis(REDIS_TEST_URL);
+    await client.del(new StoreKeys(prefix).refreshToken(appIdOf(entries, 'm_1')));
+    client.disconnect();
+    await expectSplit(stack, 'm_1', TOKEN_SOURCE_RULES['refresh-token-missing'], /authorizer wx[0-9a-f]{16}, and api_get_authorizer_list lists none for it; register it again \(npm run authorizers -- add/);
   });
 });
 

@@ -4,12 +4,16 @@
  * the call histogram, and a call the deadline cut short is timed as outcome="deadline".
  * Only a call that had its full WECHAT_TIMEOUT_MS and got no answer is outcome="timeout".
  *
- * One connection slot (WECHAT_MAX_CONCURRENCY=1) is held by a token mint WeChat never
- * answers (token calls have no operation deadline: the token outlives the operation), so a
- * getEnvInfo call queued behind it waits past its operation's deadline.
+ * One pool slot is held by a call with no deadline that WeChat never answers, so a call
+ * queued behind it waits past its deadline.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AUTHORIZER_TOKEN_PATH, GET_ENV_INFO_PATH } from '../../src/simulator/index.js';
+import { pino } from 'pino';
+import { loadConfig } from '../../src/config/index.js';
+import { Metrics } from '../../src/observability/metrics.js';
+import { GET_ENV_INFO_PATH } from '../../src/simulator/index.js';
+import { DeadlinePassedError } from '../../src/wechat/errors.js';
+import { WechatClient } from '../../src/wechat/wechat-client.js';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
 import { TEST_COMPONENT, testMerchants, tokenFor } from '../support/merchants.js';
 import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
@@ -45,21 +49,34 @@ const calls = (endpoint: string, outcome: string) => `wechat_upstream_call_durat
 const skipped = (endpoint: string, reason: string) => `wechat_upstream_calls_skipped_total{endpoint="${endpoint}",reason="${reason}"}`;
 
 describe('a WeChat call the deadline kept from being sent', () => {
-  it('is counted as skipped for the deadline, never timed, and never a timeout', async () => {
-    stack.simulator.injectEndpointFault(AUTHORIZER_TOKEN_PATH, { kind: 'hang' }, { times: 1 });
-    // The mint takes the only slot and keeps it until WeChat's full timeout; its field gives up at the deadline.
-    expect((await query('m_mint')).body.errors?.[0]?.extensions).toMatchObject({ code: 'WECHAT_UNAVAILABLE' });
-    // Queued behind it, this call's operation answers at its deadline; the call itself gets the slot only after.
-    expect((await query('m_fixed')).body.errors?.[0]?.extensions).toMatchObject({ code: 'WECHAT_UNAVAILABLE', merchantId: 'm_fixed' });
+  // The client itself, on the real simulator: the one pool slot is held by a call with no
+  // deadline (as a background call would be) that WeChat never answers, so a call queued
+  // behind it with a short deadline only gets the slot once that deadline has passed.
+  const metricsOf = new Metrics();
+  let client: WechatClient;
+  beforeAll(() => {
+    client = new WechatClient({ ...loadConfig({}).wechat, baseUrl: stack.simulator.url, timeoutMs: WECHAT_TIMEOUT_MS, maxConcurrency: 1, logger: pino({ level: 'silent' }), metrics: metricsOf });
+  });
+  afterAll(() => client?.close());
 
-    // Once the mint's timeout frees the slot (bounded by WECHAT_TIMEOUT_MS, with margin), the waiting call is skipped.
-    await vi.waitFor(async () => expect(count(await metrics(), skipped(GET_ENV_INFO_PATH, 'deadline'))).toBe(1), { timeout: WECHAT_TIMEOUT_MS * 4, interval: 50 });
-    const text = await metrics();
-    expect(count(text, calls(GET_ENV_INFO_PATH, 'timeout'))).toBe(0);
+  it('is counted as skipped for the deadline, never timed, and never a timeout', async () => {
+    stack.simulator.resetCalls();
+    stack.simulator.injectFault(tokenFor('fixed'), { kind: 'hang' }, { times: 1 });
+    const holding = client.getEnvInfo(tokenFor('fixed'), undefined, { authorizer: 'holder' }).catch((error: unknown) => error);
+    await vi.waitFor(() => expect(stack.simulator.callCount(GET_ENV_INFO_PATH)).toBe(1), { timeout: WECHAT_TIMEOUT_MS, interval: 10 });
+    const queued = await client.getEnvInfo(tokenFor('fixed'), undefined, { authorizer: 'queued', deadline: Date.now() + REQUEST_DEADLINE_MS }).catch((error: unknown) => error);
+    expect(queued).toBeInstanceOf(DeadlinePassedError);
+    // The held call had its full WECHAT_TIMEOUT_MS and no answer (WeChat's timeout), then its retry was answered.
+    expect(await holding).toEqual([expect.objectContaining({ env: 'fixed-env' })]);
+
+    const text = await metricsOf.registry.metrics();
+    captureOutput(text);
+    expect(count(text, skipped(GET_ENV_INFO_PATH, 'deadline'))).toBe(1);
     expect(count(text, calls(GET_ENV_INFO_PATH, 'deadline'))).toBe(0);
-    expect(stack.simulator.callCount(GET_ENV_INFO_PATH)).toBe(0);
-    // The mint had its full time and WeChat did not answer: that one is WeChat's timeout.
-    expect(count(text, calls(AUTHORIZER_TOKEN_PATH, 'timeout'))).toBe(1);
+    expect(count(text, calls(GET_ENV_INFO_PATH, 'timeout'))).toBe(1);
+    // Only the held call's two attempts reached WeChat: the queued call was never sent.
+    expect(count(text, calls(GET_ENV_INFO_PATH, '0'))).toBe(1);
+    expect(stack.simulator.callCount(GET_ENV_INFO_PATH)).toBe(2);
   });
 });
 
