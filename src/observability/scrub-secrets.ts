@@ -25,10 +25,17 @@ export const CENSOR = '[REDACTED]';
 const SECRET_NAME = /^[a-z0-9_-]*?(?:token|secret|ticket|aes[_-]?key|auth(?:orization)?[_-]?code|password|authorization|jwt)s?$/i;
 const NAME = '[A-Za-z0-9_-]*?(?:token|secret|ticket|aes[_-]?key|auth(?:orization)?[_-]?code|password|authorization|jwt)';
 
+/**
+ * The same names for a `name=value` parameter, less `authorization`: that one travels as a
+ * header (`Bearer …`, caught below) and a JWT (caught wherever it is), while
+ * `AUTHORIZATION=subgraph` is this subgraph's own setting, named in its messages.
+ */
+const PARAMETER_NAME = '[A-Za-z0-9_-]*?(?:token|secret|ticket|aes[_-]?key|auth(?:orization)?[_-]?code|password|jwt)';
+
 /** Where a secret sits in text, each keeping what precedes it ($1) and losing the value. */
 const IN_TEXT: ReadonlyArray<readonly [RegExp, string]> = [
   // A query or form parameter: access_token=…, component_verify_ticket=…
-  [new RegExp(`(\\b${NAME}=)[^&\\s"'<>]+`, 'gi'), `$1${CENSOR}`],
+  [new RegExp(`(\\b${PARAMETER_NAME}=)[^&\\s"'<>]+`, 'gi'), `$1${CENSOR}`],
   // A JSON or JavaScript property: "refresh_token":"…", appSecret: '…'
   [new RegExp(`(["']?\\b${NAME}["']?\\s*[:=]\\s*)(?:"[^"]*"|'[^']*')`, 'gi'), `$1"${CENSOR}"`],
   // An XML element, as WeChat pushes them: <ComponentVerifyTicket><![CDATA[…]]></ComponentVerifyTicket>

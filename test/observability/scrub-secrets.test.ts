@@ -30,7 +30,12 @@ describe('scrubSecrets', () => {
   });
 
   it('returns text without a secret unchanged', () => {
-    const texts = ['0b6f8a52-6c1e-4a57-9d9b-1c3f0f6c2f1e', 'access_token', 'operation', 'WeChat /tcb/getenvinfo answered errcode 42001: access_token expired', 'component_verify_ticket received and stored', ''];
+    const texts = [
+      '0b6f8a52-6c1e-4a57-9d9b-1c3f0f6c2f1e',
+      'access_token',
+      'operation',
+      // The subgraph's own setting, named in its start-up messages: a mode, not a credential.
+      'AUTHORIZATION=subgraph needs AUTH_JWKS_URL', 'WeChat /tcb/getenvinfo answered errcode 42001: access_token expired', 'component_verify_ticket received and stored', ''];
     for (const text of texts) expect(scrubSecrets(text)).toBe(text);
   });
 
