@@ -10,7 +10,7 @@ import { CallerVerifier } from './auth/caller-verifier.js';
 import { openAccessWarning } from './auth/open-access-warning.js';
 import { AuthorizerRegistry } from './authorizers/authorizer-registry.js';
 import { type ImportedAuthorizers, importAuthorizersFile } from './authorizers/import-authorizers-file.js';
-import type { Config } from './config/index.js';
+import type { Config, DurabilityCheck, RedisTopology } from './config/index.js';
 import { MemoryEnvInfoCache, SharedEnvInfo, StoreEnvInfoCache } from './loaders/shared-env-info.js';
 import { Metrics } from './observability/metrics.js';
 import { buildCloudEnvironmentsSchema, schemaOptionsOf } from './schema/build-schema.js';
@@ -42,6 +42,22 @@ export interface RunningSubgraph {
   close(): Promise<void>;
 }
 
+/**
+ * The Redis store, its settings checked (REDIS_DURABILITY_CHECK) before anything is written to
+ * it. The Redis client is loaded only when there is a Redis to talk to.
+ */
+async function connectRedisStore(topology: RedisTopology, durabilityCheck: DurabilityCheck, logger: Logger): Promise<KeyValueStore> {
+  const [{ RedisStore }, { checkDurability }] = await Promise.all([import('./store/redis-store.js'), import('./store/durability-check.js')]);
+  const store = await RedisStore.connect({ topology, logger });
+  try {
+    await checkDurability({ mode: durabilityCheck, masters: store.masters(), where: store.where, logger });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
 /** `plan` defaults to checking `config` now (tests and tools); `npm start` checks first, then passes it. */
 export async function startSubgraph(config: Config, logger: Logger, plan?: StartPlan): Promise<RunningSubgraph> {
   const { entries, authorizersFile, component, verifyTicket, componentEvents, simulator: demo } = plan ?? (await planStart(config));
@@ -58,8 +74,7 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
 
   let store: KeyValueStore;
   try {
-    // The Redis client is loaded only when there is a Redis to talk to.
-    store = config.store.redisUrl ? await (await import('./store/redis-store.js')).RedisStore.connect({ url: config.store.redisUrl, logger }) : new MemoryStore();
+    store = config.store.redis ? await connectRedisStore(config.store.redis, config.store.durabilityCheck, logger) : new MemoryStore();
   } catch (error) {
     await simulator?.stop();
     throw error;
@@ -77,12 +92,12 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
     throw error;
   }
   logger.info(
-    { authorizersFile, merchants: imported.merchants, store: config.store.redisUrl ? 'redis' : 'memory', wechat: baseUrl },
+    { authorizersFile, merchants: imported.merchants, store: config.store.redis ? config.store.redis.kind : 'memory', wechat: baseUrl },
     'authorizers loaded',
   );
 
   const metrics = new Metrics({ processMetrics: true });
-  const sharedHolds = config.store.redisUrl ? new SharedHolds(store, keys.heldBack, config.wechat.authorizerBackoffMaxMs) : undefined;
+  const sharedHolds = config.store.redis ? new SharedHolds(store, keys.heldBack, config.wechat.authorizerBackoffMaxMs) : undefined;
   const wechat = new WechatClient({ ...config.wechat, baseUrl, logger, metrics, ...(sharedHolds ? { sharedHolds } : {}) });
   const componentApi = component ? new ComponentApi(wechat, component) : undefined;
   const ownTokens = platformTokens
@@ -96,7 +111,7 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
         verifyTicket,
       });
   const tokens = platformTokens ?? ownTokens!;
-  const envInfoCache = config.store.redisUrl ? new StoreEnvInfoCache(store, keys.envInfo) : new MemoryEnvInfoCache();
+  const envInfoCache = config.store.redis ? new StoreEnvInfoCache(store, keys.envInfo) : new MemoryEnvInfoCache();
   const envInfo = new SharedEnvInfo(envInfoCache, config.cacheTtlMs, logger, metrics);
   const callerVerifier = config.authorization.subgraph ? new CallerVerifier({ ...config.authorization.subgraph, scope: config.authorization.scope }) : undefined;
   let draining = false;

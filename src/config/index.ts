@@ -14,7 +14,7 @@ import { checkRules, parseVariables } from './model.js';
 import { platformModel, platformRules, tokenSourceConfig, type TokenSourceConfig } from './platform.js';
 import { crossConcernRules, isDemo } from './rules.js';
 import { isProduction, serverConfig, serverModel, type ServerConfig } from './server.js';
-import { storeConfig, storeModel, type StoreConfig } from './store.js';
+import { storeConfig, storeModel, storeRules, type StoreConfig } from './store.js';
 import { tokenTimings, tokensModel, tokensRules, type TokenTimings } from './tokens.js';
 import type { Environment } from './variables.js';
 import { wechatConfig, wechatModel, wechatRules, type WechatConfig } from './wechat.js';
@@ -22,6 +22,8 @@ import { wechatConfig, wechatModel, wechatRules, type WechatConfig } from './wec
 export { ConfigError, type DeclaredAuthorizersFile } from './config-error.js';
 export { DEFAULT_AUTH_SCOPE } from './authorization.js';
 export type { PlatformTokensConfig } from './platform.js';
+export type { RedisAddress, RedisTopology } from './redis-topology.js';
+export { STORE_REDIS_CHOICES, type DurabilityCheck } from './store.js';
 export type { TokenTimings } from './tokens.js';
 export type { WechatConfig } from './wechat.js';
 export type { Environment } from './variables.js';
@@ -49,7 +51,7 @@ const environmentModel = z.object({
 });
 
 /** Each concern's own rules, then the ones across concerns. */
-const RULES = [...componentRules, ...tokensRules, ...platformRules, ...authorizationRules, ...wechatRules, ...crossConcernRules];
+const RULES = [...storeRules, ...componentRules, ...tokensRules, ...platformRules, ...authorizationRules, ...wechatRules, ...crossConcernRules];
 
 /** Parses the environment; throws a ConfigError that lists every problem found. */
 export function loadConfig(env: Environment = process.env): Config {
@@ -60,7 +62,7 @@ export function loadConfig(env: Environment = process.env): Config {
     const platformTokens = !failed.has('TOKEN_SOURCE') && values.TOKEN_SOURCE === 'platform';
     throw new ConfigError(problems, values.AUTHORIZERS_FILE === undefined ? undefined : { path: values.AUTHORIZERS_FILE, platformTokens });
   }
-  const store = storeConfig(values);
+  const store = storeConfig(values, { keepsIrreplaceable: isProduction(values) && values.TOKEN_SOURCE === 'own' });
   return Object.freeze({
     ...serverConfig(values),
     demo: isDemo(values),
@@ -71,6 +73,6 @@ export function loadConfig(env: Environment = process.env): Config {
     ...authorizersConfig(values),
     ...componentConfig(values),
     store,
-    tokens: Object.freeze({ ...tokenTimings(values), ...tokenSourceConfig(values, { redisUrl: store.redisUrl, componentAppId: values.WECHAT_COMPONENT_APPID }) }),
+    tokens: Object.freeze({ ...tokenTimings(values), ...tokenSourceConfig(values, { redis: store.redis, componentAppId: values.WECHAT_COMPONENT_APPID }) }),
   });
 }

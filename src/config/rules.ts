@@ -7,12 +7,12 @@
 import type { AuthorizersVariables } from './authorizers.js';
 import type { ComponentVariables } from './component.js';
 import { rulesOver } from './model.js';
-import type { PlatformVariables } from './platform.js';
 import { type ServerVariables, isProduction } from './server.js';
-import type { StoreVariables } from './store.js';
+import { PLATFORM_REDIS, type PlatformVariables as Platform } from './platform.js';
+import { STORE_REDIS_CHOICES, type StoreVariables, hasRedisStore } from './store.js';
 import type { WechatVariables } from './wechat.js';
 
-type Variables = ServerVariables & WechatVariables & StoreVariables & AuthorizersVariables & ComponentVariables & PlatformVariables;
+type Variables = ServerVariables & WechatVariables & StoreVariables & AuthorizersVariables & ComponentVariables & Platform;
 
 /** Demo mode: no WeChat URL is configured outside production, so WeChat is the embedded simulator. */
 export function isDemo(values: Pick<Variables, 'NODE_ENV' | 'WECHAT_API_BASE_URL'>): boolean {
@@ -23,21 +23,21 @@ const rule = rulesOver<Variables>();
 
 export const crossConcernRules = [
   // With Redis, the registry lives there (filled by `npm run authorizers`); the file is optional.
-  rule(['AUTHORIZERS_FILE', 'REDIS_URL', 'NODE_ENV', 'WECHAT_API_BASE_URL'], (values) => {
-    if (values.AUTHORIZERS_FILE !== undefined || values.REDIS_URL !== undefined || isDemo(values)) return undefined;
-    const what = 'name the JSON file that maps merchants to their WeChat authorizers';
+  rule(['AUTHORIZERS_FILE', 'REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES', 'NODE_ENV', 'WECHAT_API_BASE_URL'], (values) => {
+    if (values.AUTHORIZERS_FILE !== undefined || hasRedisStore(values) || isDemo(values)) return undefined;
+    const what = `name the JSON file that maps merchants to their WeChat authorizers (or keep them in Redis: ${STORE_REDIS_CHOICES})`;
     return isProduction(values)
-      ? `AUTHORIZERS_FILE is required in production without REDIS_URL: ${what}`
-      : `AUTHORIZERS_FILE is required when WECHAT_API_BASE_URL is set without REDIS_URL: ${what}`;
+      ? `AUTHORIZERS_FILE is required in production without a Redis store: ${what}`
+      : `AUTHORIZERS_FILE is required when WECHAT_API_BASE_URL is set without a Redis store: ${what}`;
   }),
   rule(
-    ['TOKEN_SOURCE', 'PLATFORM_TOKEN_REDIS_KEY', 'PLATFORM_REDIS_URL', 'REDIS_URL'],
+    ['TOKEN_SOURCE', 'PLATFORM_TOKEN_REDIS_KEY', PLATFORM_REDIS.url, PLATFORM_REDIS.sentinels, PLATFORM_REDIS.clusterNodes, 'REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'],
     (values) =>
       values.TOKEN_SOURCE === 'platform' &&
       values.PLATFORM_TOKEN_REDIS_KEY !== undefined &&
-      values.PLATFORM_REDIS_URL === undefined &&
-      values.REDIS_URL === undefined &&
-      'PLATFORM_TOKEN_REDIS_KEY needs the Redis it is on: set PLATFORM_REDIS_URL (or REDIS_URL, when the platform shares it)',
+      [PLATFORM_REDIS.url, PLATFORM_REDIS.sentinels, PLATFORM_REDIS.clusterNodes].every((name) => values[name] === undefined) &&
+      !hasRedisStore(values) &&
+      `PLATFORM_TOKEN_REDIS_KEY needs the Redis it is on: set PLATFORM_REDIS_URL, PLATFORM_REDIS_SENTINELS or PLATFORM_REDIS_CLUSTER_NODES (or the store's ${STORE_REDIS_CHOICES}, when the platform shares it)`,
   ),
   rule(
     ['TOKEN_SOURCE', 'PLATFORM_TOKEN_REDIS_KEY', 'WECHAT_COMPONENT_APPID'],

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AuthorizerRegistry } from '../authorizers/authorizer-registry.js';
-import type { KeyValueStore } from '../store/key-value-store.js';
+import { type KeyValueStore, acceptUnacknowledged } from '../store/key-value-store.js';
 import type { StoreKeys } from '../store/store-keys.js';
 import { encodeTokenRecord, newTokenRecord } from '../tokens/token-record.js';
 import type { ComponentApi } from '../wechat/component-api.js';
@@ -96,7 +96,8 @@ export class ComponentEventHandler {
     let previous: string | undefined;
     try {
       previous = await store.get(refreshKey);
-      await store.set(refreshKey, authorization.refreshToken);
+      // Unacknowledged by a replica, it is still stored (and logged): the code is not lost.
+      await store.set(refreshKey, authorization.refreshToken).catch(acceptUnacknowledged);
     } catch (error) {
       // The code is spent: WeChat's retry of this push cannot exchange it again, so say plainly what was lost.
       await store.set(marker, 'spent: refresh token not stored', { ttlMs: EXCHANGED_CODE_TTL_MS }).catch(() => undefined);

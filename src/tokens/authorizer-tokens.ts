@@ -4,7 +4,7 @@
  * platform's credentials and verify ticket; both cached and shared through the store.
  * Authorizers given a fixed access token (AUTHORIZERS_FILE) use it as is.
  */
-import type { KeyValueStore } from '../store/key-value-store.js';
+import { type KeyValueStore, acceptUnacknowledged } from '../store/key-value-store.js';
 import type { StoreKeys } from '../store/store-keys.js';
 import type { ComponentApi, MintedToken } from '../wechat/component-api.js';
 import type { SharedTokenCache } from './shared-token-cache.js';
@@ -57,7 +57,9 @@ export class AuthorizerTokens implements AuthorizerTokenSource {
     }
     const minted = await this.withComponentToken((componentToken) => api.authorizerAccessToken(componentToken, authorizerAppId, refreshToken));
     // WeChat may hand back a new refresh token; losing it would cost the merchant a re-authorization.
-    if (minted.refreshToken !== refreshToken) await store.set(keys.refreshToken(authorizerAppId), minted.refreshToken);
+    // Not acknowledged by a replica in time, it is still on the master (the store logs it):
+    // failing here would throw away a valid token and make the write no more durable.
+    if (minted.refreshToken !== refreshToken) await store.set(keys.refreshToken(authorizerAppId), minted.refreshToken).catch(acceptUnacknowledged);
     return minted;
   }
 
