@@ -48,6 +48,11 @@ function answersPing(port: number): Promise<boolean> {
   });
 }
 
+export interface PrivateRedisServerOptions {
+  /** More redis-server arguments, after the defaults (which they override), e.g. ['--replicaof', '127.0.0.1', '6390']. */
+  readonly args?: readonly string[];
+}
+
 export class PrivateRedisServer {
   private child: ChildProcess | undefined;
   private output = '';
@@ -56,7 +61,19 @@ export class PrivateRedisServer {
     readonly port: number,
     /** Where Redis keeps its append-only file; the same directory across restarts. */
     readonly directory: string,
+    private readonly options: PrivateRedisServerOptions = {},
   ) {}
+
+  /** The running server's process id. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Sends a signal to the running server: SIGSTOP freezes it (a replica that stops acknowledging), SIGCONT thaws it. */
+  signal(signal: NodeJS.Signals): void {
+    if (!this.child) throw new Error(`redis-server on port ${this.port} is not running`);
+    this.child.kill(signal);
+  }
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
@@ -65,7 +82,7 @@ export class PrivateRedisServer {
   /** Starts redis-server and resolves once it answers PING. */
   async start(timeoutMs = 10_000): Promise<void> {
     if (this.child) throw new Error(`redis-server is already running on port ${this.port}; stop() it first`);
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.directory, '--save', '', '--appendonly', 'yes'];
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.directory, '--save', '', '--appendonly', 'yes', ...(this.options.args ?? [])];
     const child = spawn(BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     child.stdout!.on('data', (chunk) => (this.output += String(chunk)));
@@ -86,6 +103,7 @@ export class PrivateRedisServer {
     this.child = undefined;
     if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
     const exited = once(child, 'exit') as Promise<[number | null]>;
+    child.kill('SIGCONT'); // a frozen server cannot hear SIGTERM
     child.kill('SIGTERM');
     const [code] = await exited;
     return code;
