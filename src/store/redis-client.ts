@@ -56,17 +56,23 @@ export function createRedisClient(topology: RedisTopology, commandTimeoutMs: num
   );
 }
 
-/** Connects, or rejects with the last error within a deadline (a Sentinel group or Cluster otherwise keeps retrying unseen). */
+/**
+ * Connects, or rejects with the last error within a deadline (a Sentinel group or Cluster
+ * otherwise keeps retrying unseen). Ready counts however it comes: a Cluster whose first
+ * ready check fails reconnects by itself and never settles its connect() promise.
+ */
 export async function connectRedisClient(client: RedisClient, deadlineMs = 3 * CONNECT_TIMEOUT_MS): Promise<void> {
   let lastError: Error | undefined;
   const remember = (error: Error) => void (lastError = error);
   client.on('error', remember);
   let timer: NodeJS.Timeout | undefined;
+  let ready: (() => void) | undefined;
   try {
     await Promise.race([
       client.connect(),
+      new Promise<void>((resolve) => client.once('ready', (ready = resolve))),
       new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(lastError?.message ?? `no answer within ${deadlineMs} ms`)), deadlineMs);
+        timer = setTimeout(() => reject(new Error(lastError?.message ?? `not ready within ${deadlineMs} ms (${client.status})`)), deadlineMs);
       }),
     ]);
   } catch (error) {
@@ -75,6 +81,7 @@ export async function connectRedisClient(client: RedisClient, deadlineMs = 3 * C
   } finally {
     clearTimeout(timer);
     client.off('error', remember);
+    if (ready) client.off('ready', ready);
   }
 }
 

@@ -29,7 +29,7 @@ export class ReplicaWatch {
     intervalMs: number,
   ) {
     client.on('ready', () => void this.refresh());
-    if (client instanceof Cluster) for (const event of ['+node', '-node', 'refresh']) client.on(event, () => void this.refresh());
+    if (client instanceof Cluster) for (const event of ['+node', '-node']) client.on(event, () => void this.refresh());
     this.timer = setInterval(() => void this.refresh(), intervalMs);
     this.timer.unref();
   }
