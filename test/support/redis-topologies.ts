@@ -121,6 +121,8 @@ export async function startSentinelGroup({ downAfterMs = 5_000 }: SentinelGroupO
   }
   const stop = await startAll([master, replica, ...sentinels], directory);
   try {
+    // Synced and acknowledging: the first WAIT after a full sync can take a second.
+    await waitFor(async () => (await ask(master.port, 'SET', 'replica-check', '1')) === 'OK' && (await ask(master.port, 'WAIT', 1, 200)) === 1, 'the replica did not acknowledge a write');
     for (const sentinel of sentinels) {
       await waitFor(async () => ((await ask(sentinel.port, 'SENTINEL', 'REPLICAS', SENTINEL_MASTER)) as unknown[]).length === 1, `sentinel ${sentinel.port} did not find the replica`);
       await waitFor(async () => ((await ask(sentinel.port, 'SENTINEL', 'SENTINELS', SENTINEL_MASTER)) as unknown[]).length === 2, `sentinel ${sentinel.port} did not find the other sentinels`);
