@@ -3,8 +3,10 @@
  * (or a durable hash field) is followed by one WAIT where the master has a replica online,
  * and by none where it has not (seen in the master's own command counts); a replica that
  * stops acknowledging makes such a write an UnacknowledgedWriteError, logged, which the
- * mint accepts (the field still answers) and the CLI does not (the operator is told).
+ * mint accepts (the field still answers), and the CLI and the ticket receiver do not (the
+ * operator is told; WeChat pushes the ticket again).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +25,7 @@ import { uniquePrefix } from '../support/redis.js';
 import { PrivateRedisServer, describeWithRedisServer, freePort } from '../support/redis-server.js';
 import { startSubgraphStack } from '../support/stack.js';
 import { registerSecrets } from '../support/suite-capture.js';
+import { buildPush, postPush } from '../support/wechat-push.js';
 
 const CHECK_INTERVAL_MS = 100;
 
@@ -65,6 +68,8 @@ describeWithRedisServer('durable writes on a master with a replica', () => {
     await replica.start();
     admin = new Redis(master.url);
     await until(replicaOnline, 'the replica did not come online');
+    // Synced and acknowledging: the first WAIT after a full sync can take a second.
+    await until(async () => (await admin.set(`${prefix}warm`, '1')) === 'OK' && (await admin.wait(1, 200)) === 1, 'the replica did not acknowledge');
     logs = captureLogs();
     store = await RedisStore.connect({ topology: { kind: 'node', url: master.url }, logger: logs.logger, replicaAckTimeoutMs: 300, replicaCheckIntervalMs: CHECK_INTERVAL_MS });
   });
@@ -121,7 +126,8 @@ describeWithRedisServer('durable writes on a master with a replica', () => {
     await until(replicaOnline, 'the replica did not come back online');
     await until(async () => {
       const seen = await waits();
-      await store.set(`${prefix}refresh-token`, 'replicated');
+      // The first WAIT after a full sync may time out; that it was sent is what counts here.
+      await store.set(`${prefix}refresh-token`, 'replicated').catch(() => undefined);
       return (await waits()) > seen;
     }, 'durable writes did not wait for the replica again');
   });
@@ -146,6 +152,35 @@ describeWithRedisServer('durable writes on a master with a replica', () => {
         registerSecrets(rotated);
         expect(await admin.get(`${prefix}subgraph:authorizer:${appId}:refresh-token`)).toBe(rotated);
         expect(stack.logs.lines.filter((line) => line.includes('no replica acknowledged a durable write in time'))).toHaveLength(1);
+      } finally {
+        await stack.stop();
+      }
+    });
+
+    it('answers a ticket push whose ticket no replica acknowledged with an error, so that WeChat pushes it again', async () => {
+      const keys = { messageToken: 'acksMessageToken7', encodingAesKey: randomBytes(32).toString('base64').slice(0, 43) };
+      const ticket = 'ticket@@@acknowledged-only-later';
+      registerSecrets(keys.messageToken, keys.encodingAesKey, ticket);
+      const stack = await startSubgraphStack({
+        simulator: { authorizers, component: TEST_COMPONENT },
+        merchants: entries,
+        env: {
+          REDIS_URL: master.url,
+          WECHAT_REDIS_PREFIX: `${prefix}events:`,
+          WECHAT_COMPONENT_MESSAGE_TOKEN: keys.messageToken,
+          WECHAT_COMPONENT_ENCODING_AES_KEY: keys.encodingAesKey,
+        },
+      });
+      const eventsUrl = stack.subgraph.url.replace(/\/graphql$/, '/wechat/component/events');
+      const push = () => postPush(eventsUrl, buildPush(keys, TEST_COMPONENT.appId, { InfoType: 'component_verify_ticket', ComponentVerifyTicket: ticket }));
+      try {
+        await until(replicaOnline, 'the replica is not online');
+        replica.signal('SIGSTOP');
+        expect((await push()).status).toBe(503); // the store is unavailable, as far as this push goes
+        replica.signal('SIGCONT');
+        await until(async () => (await push()).text === 'success', 'the repeated push was not accepted');
+        const onReplica = new Redis(replica.url);
+        expect(await onReplica.get(`${prefix}events:component:ticket`).finally(() => onReplica.disconnect())).toBe(ticket);
       } finally {
         await stack.stop();
       }
