@@ -25,7 +25,9 @@ export function createRedisClient(topology: RedisTopology, commandTimeoutMs: num
   const { username, password, tls } = topology;
   const credentials = { ...(username === undefined ? {} : { username }), ...(password === undefined ? {} : { password }) };
   if (topology.kind === 'sentinel') {
-    return new Redis({
+    // At start-up, sentinels that all fail to answer stop it; once connected, they are retried.
+    let connected = false;
+    const client: Redis = new Redis({
       lazyConnect: true,
       retryStrategy: reconnectDelay,
       ...failFast,
@@ -34,12 +36,15 @@ export function createRedisClient(topology: RedisTopology, commandTimeoutMs: num
       name: topology.name,
       ...(topology.sentinelPassword === undefined ? {} : { sentinelPassword: topology.sentinelPassword }),
       sentinelCommandTimeout: commandTimeoutMs,
+      sentinelRetryStrategy: (attempt) => (connected ? reconnectDelay(attempt) : null),
       // Told of a failover by the sentinels themselves, rather than only when the old master's connection drops.
       failoverDetector: true,
       // A master demoted while we were connected answers READONLY: ask the sentinels again.
       reconnectOnError: (error) => error.message.startsWith('READONLY'),
       ...(tls ? { tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
     });
+    client.once('ready', () => (connected = true));
+    return client;
   }
   return new Cluster(
     topology.nodes.map(({ host, port }) => ({ host, port })),

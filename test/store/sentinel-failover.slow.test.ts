@@ -29,6 +29,7 @@ const { authorizers, entries } = testMerchants(MERCHANTS, 'refresh');
 const PREFIX = 'failover:';
 
 interface Answer {
+  /** When the answer arrived. */
   readonly at: number;
   readonly merchantId: string;
   /** 'data' for the merchant's own environments; else the error code, or 'wrong'. */
@@ -46,13 +47,12 @@ describeWithRedisServer('a Sentinel failover under load', () => {
   let recoveredAt = 0;
 
   async function ask(replica: number, merchantId: string): Promise<Answer> {
-    const at = Date.now();
     const { body } = await postGraphQL(replicas[replica]!.url, ENTITIES_QUERY, { representations: merchantRepresentations(merchantId) });
     const environments = body.data?._entities?.[0]?.cloudEnvironments;
     const code = body.errors?.[0]?.extensions?.code;
     const own = `a${merchantId.slice(2)}-env`;
     const outcome = body.errors === undefined ? (environments?.length === 1 && environments[0].env === own ? 'data' : 'wrong') : environments == null ? String(code) : 'wrong';
-    return { at, merchantId, outcome };
+    return { at: Date.now(), merchantId, outcome };
   }
 
   /** Keeps `loops` operations in flight over both replicas until `stop` says so. */
@@ -120,7 +120,7 @@ describeWithRedisServer('a Sentinel failover under load', () => {
         `TOKEN_STORE_UNAVAILABLE from +${(failed[0]?.at ?? crashedAt) - crashedAt} ms to +${recoveredAt - crashedAt} ms after the crash`,
     );
     expect([...outcomes.keys()].sort()).toEqual(failed.length > 0 ? ['TOKEN_STORE_UNAVAILABLE', 'data'] : ['data']);
-    expect(failed.every((answer) => answer.at >= crashedAt - 100)).toBe(true);
+    expect(failed.every((answer) => answer.at >= crashedAt)).toBe(true);
     for (const replica of replicas) expect((await fetch(new URL('/readyz', replica.url))).status).toBe(200);
   }, 120_000);
 
@@ -138,13 +138,20 @@ describeWithRedisServer('a Sentinel failover under load', () => {
   });
 
   it('minted no token twice over: one mint per authorizer per refresh point', async () => {
+    // Tokens minted and stored, as the replicas logged them (a call a superseded component token
+    // made fail, then healed, is no second token).
+    const minted = logs.flatMap((captured) =>
+      captured.lines.map((line) => JSON.parse(line) as { msg: string; key?: string; time: number }).filter((line) => line.msg === 'token refreshed' && line.key?.startsWith('authorizer:')),
+    );
     const gaps: number[] = [];
     for (const { merchantId } of MERCHANTS) {
       const appId = appIdOf(entries, merchantId);
-      const mints = simulator.calls.filter((call) => call.path === AUTHORIZER_TOKEN_PATH && call.body.includes(appId)).map((call) => call.at);
-      gaps.push(...mints.slice(1).map((at, index) => at - mints[index]!));
+      const times = minted.filter((line) => line.key === `authorizer:${appId}:access-token`).map((line) => line.time).sort((a, b) => a - b);
+      gaps.push(...times.slice(1).map((at, index) => at - times[index]!));
+      expect(simulator.issuedTokenCount('authorizer', appId)).toBeGreaterThanOrEqual(times.length);
     }
-    console.log(`failover: ${gaps.length + MERCHANTS.length} mints for ${MERCHANTS.length} authorizers; the shortest gap between two of one authorizer ${Math.min(...gaps)} ms`);
+    const calls = simulator.callCount(AUTHORIZER_TOKEN_PATH);
+    console.log(`failover: ${minted.length} tokens minted for ${MERCHANTS.length} authorizers (${calls} token-endpoint calls); the shortest gap between two of one authorizer ${Math.min(...gaps)} ms`);
     // Two replicas minting the same token would mint milliseconds apart; a refresh comes at 85% of a token's life.
     expect(Math.min(...gaps)).toBeGreaterThan(REFRESH_AT_MS / 2);
   });
