@@ -6,7 +6,7 @@
  * mint, reused, one refresh when WeChat revokes the token), the refresh lock (one mint per
  * authorizer for concurrent cold operations across both), the shared result cache and the
  * shared back-off work; the platform's tokens are read from it; and on the Cluster no
- * command of the store crosses slots.
+ * command of the store crosses slots, and start-up checks the settings of every master.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import calculateSlot from 'cluster-key-slot';
@@ -15,6 +15,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningSubgraph, startSubgraph } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { WechatSimulator } from '../../src/simulator/index.js';
+import { type DurabilityError, checkDurability } from '../../src/store/durability-check.js';
 import type { KeyValueStore } from '../../src/store/key-value-store.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 import { StoreKeys } from '../../src/store/store-keys.js';
@@ -210,6 +211,20 @@ function clusterSlotChecks(cluster: () => RedisCluster) {
       }
     } finally {
       await store.close();
+    }
+  });
+
+  it('checks the settings of every master at start-up, naming the one that keeps nothing on disk', async () => {
+    const port = ports()[1]!;
+    await onNode(port, async (redis) => void (await redis.config('SET', 'appendonly', 'no')));
+    const store = await RedisStore.connect({ topology: loadConfig(cluster().env).store.redis!, logger: captureLogs().logger });
+    try {
+      const checked = checkDurability({ mode: 'fail', masters: store.masters(), where: store.where, logger: captureLogs().logger });
+      await expect(checked).rejects.toThrow(new RegExp(`\\n  - 127\\.0\\.0\\.1:${port}: appendonly is "no" and save is ""`));
+      expect(((await checked.catch((error: DurabilityError) => error)) as DurabilityError).problems).toHaveLength(1);
+    } finally {
+      await store.close();
+      await onNode(port, async (redis) => void (await redis.config('SET', 'appendonly', 'yes')));
     }
   });
 
