@@ -2,19 +2,27 @@
  * Assembles a running subgraph from a Config and its checked start plan (start-up.ts): in
  * demo mode the embedded WeChat simulator with its demo merchants and platform
  * credentials; then the store (memory or Redis), the registry filled from
- * AUTHORIZERS_FILE, the token layer, the WeChat client, the schema and the HTTP server.
- * Tests start it exactly as `npm start` does.
+ * AUTHORIZERS_FILE, the token layer, the WeChat client, the schema, the background checks
+ * of the shared dependencies, the HTTP server and, with EVENTS_PORT, the event receiver's
+ * own listener. Tests start it exactly as `npm start` does.
  */
+import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import { CallerVerifier } from './auth/caller-verifier.js';
 import { openAccessWarning } from './auth/open-access-warning.js';
 import { AuthorizerRegistry } from './authorizers/authorizer-registry.js';
 import { type ImportedAuthorizers, importAuthorizersFile } from './authorizers/import-authorizers-file.js';
-import type { Config, DurabilityCheck, RedisTopology } from './config/index.js';
+import { type Config, type DurabilityCheck, type RedisTopology, passwordsOf } from './config/index.js';
 import { MemoryEnvInfoCache, SharedEnvInfo, StoreEnvInfoCache } from './loaders/shared-env-info.js';
 import { Metrics } from './observability/metrics.js';
+import { registerSecretValues } from './observability/scrub-secrets.js';
 import { buildCloudEnvironmentsSchema, schemaOptionsOf } from './schema/build-schema.js';
-import { type ServerOptions, createServer } from './server/server.js';
+import { exampleRepresentations } from './server/landing-example.js';
+import { createServer } from './server/server.js';
+import { createEventsListener } from './server/events-listener.js';
+import { closeGracefully } from './server/http-listener.js';
+import { type ReplicaPhase, dependencyChecksOf } from './server/readiness.js';
+import { DependencyChecks } from './observability/dependency-checks.js';
 import { type DemoSimulator, type StartPlan, planStart } from './start-up.js';
 import type { KeyValueStore } from './store/key-value-store.js';
 import { MemoryStore } from './store/memory-store.js';
@@ -27,16 +35,14 @@ import { ComponentApi } from './wechat/component-api.js';
 import { ComponentEventHandler } from './events/component-event-handler.js';
 import { COMPONENT_EVENTS_PATH, componentEventsRoute } from './events/component-events-route.js';
 import { MessageCrypto } from './events/message-crypto.js';
-import { ticketReadiness } from './events/ticket-readiness.js';
 import { SharedHolds } from './wechat/shared-holds.js';
 import { WechatClient } from './wechat/wechat-client.js';
-
-/** What the readiness check answers (GET /readyz). */
-type Readiness = Awaited<ReturnType<ServerOptions['readiness']>>;
 
 export interface RunningSubgraph {
   /** e.g. http://127.0.0.1:4001/graphql */
   readonly url: string;
+  /** Where WeChat's pushes are received, e.g. http://127.0.0.1:4002/wechat/component/events: on EVENTS_PORT when set, else beside GraphQL; undefined while the receiver is off. */
+  readonly eventsUrl: string | undefined;
   /** The embedded simulator's base URL in demo mode. */
   readonly simulatorUrl: string | undefined;
   close(): Promise<void>;
@@ -60,7 +66,9 @@ async function connectRedisStore(topology: RedisTopology, durabilityCheck: Durab
 
 /** `plan` defaults to checking `config` now (tests and tools); `npm start` checks first, then passes it. */
 export async function startSubgraph(config: Config, logger: Logger, plan?: StartPlan): Promise<RunningSubgraph> {
-  const { entries, authorizersFile, component, verifyTicket, componentEvents, simulator: demo } = plan ?? (await planStart(config));
+  const resolved = plan ?? (await planStart(config));
+  registerSecretValues(secretValuesOf(config, resolved));
+  const { entries, authorizersFile, component, verifyTicket, componentEvents, simulator: demo } = resolved;
   const openAccess = openAccessWarning(config);
   if (openAccess) logger.warn(openAccess);
   let { baseUrl } = config.wechat;
@@ -95,6 +103,12 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
     { authorizersFile, merchants: imported.merchants, store: config.store.redis ? config.store.redis.kind : 'memory', wechat: baseUrl },
     'authorizers loaded',
   );
+  if (config.merchantAuthorizerField) {
+    logger.info(
+      { merchantAuthorizerField: config.merchantAuthorizerField },
+      `the gateway sends each merchant's authorizer (Merchant.${config.merchantAuthorizerField}, @requires): the registry's merchants are not read`,
+    );
+  }
 
   const metrics = new Metrics({ processMetrics: true });
   const sharedHolds = config.store.redis ? new SharedHolds(store, keys.heldBack, config.wechat.authorizerBackoffMaxMs) : undefined;
@@ -114,33 +128,22 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
   const envInfoCache = config.store.redis ? new StoreEnvInfoCache(store, keys.envInfo) : new MemoryEnvInfoCache();
   const envInfo = new SharedEnvInfo(envInfoCache, config.cacheTtlMs, logger, metrics);
   const callerVerifier = config.authorization.subgraph ? new CallerVerifier({ ...config.authorization.subgraph, scope: config.authorization.scope }) : undefined;
-  let draining = false;
+  const ticket = component && ownTokens ? { fallbackTicket: verifyTicket } : undefined;
+  const checks = new DependencyChecks(dependencyChecksOf({ store, keys, platformTokens, callerVerifier, ticket }), { intervalMs: config.dependencyCheckIntervalMs, metrics, logger });
+  let phase: ReplicaPhase = 'starting';
   const server = await createServer({
     schema: buildCloudEnvironmentsSchema(schemaOptionsOf(config)),
     sources: { registry, tokens, wechat, envInfo, metrics, logger, requestDeadlineMs: config.limits.requestDeadlineMs, cacheTtlMs: config.cacheTtlMs, callerVerifier },
     logger,
     metrics,
     nodeEnv: config.nodeEnv,
-    exampleMerchantIds: entries.slice(0, 8).map((entry) => entry.merchantId),
+    exampleRepresentations: exampleRepresentations(entries.slice(0, 8), config.merchantAuthorizerField),
     limits: config.limits,
     routerSecret: config.routerSecret,
     introspection: config.introspection,
-    readiness: async () => {
-      if (draining) return { ready: false, reason: 'shutting down' };
-      return store.ping().then<Readiness, Readiness>(
-        () => {
-          if (platformTokens) {
-            return platformTokens.check().then(
-              () => ({ ready: true }),
-              (error: Error) => ({ ready: false, reason: `TOKEN_SOURCE=platform: ${error.message}` }),
-            );
-          }
-          return component ? ticketReadiness(store, keys, verifyTicket) : { ready: true };
-        },
-        (error: Error) => ({ ready: false, reason: error.message }),
-      );
-    },
+    readiness: () => ({ status: phase, degraded: checks.degraded }),
   });
+  let receiver: FastifyPluginAsync | undefined;
   if (componentEvents && component && componentApi && ownTokens) {
     const handler = new ComponentEventHandler({
       store,
@@ -151,40 +154,61 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
       refreshAtFraction: config.tokens.refreshAtFraction,
     });
     const crypto = new MessageCrypto(componentEvents.messageToken, componentEvents.encodingAesKey);
-    await server.register(componentEventsRoute({ crypto, componentAppId: component.appId, handler }));
+    receiver = componentEventsRoute({ crypto, componentAppId: component.appId, handler });
   }
-  const address = await server.listen({ port: config.port, host: config.host });
-  const url = `${address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost')}/graphql`;
-  if (simulator && componentEvents) {
-    const pushUrl = `${address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '[::1]')}${COMPONENT_EVENTS_PATH}`;
-    const pushed = await simulator.startTicketPushes({ url: pushUrl, ...componentEvents });
-    logger.info({ status: pushed.status }, 'demo mode: the simulator pushed its component_verify_ticket to /wechat/component/events');
-  }
-
-  return {
-    url,
-    simulatorUrl: simulator ? baseUrl : undefined,
-    /**
-     * Graceful: readiness flips to 503, the listener stops accepting, in-flight operations
-     * finish (at most SHUTDOWN_TIMEOUT_MS, then their connections are cut), then the
-     * WeChat pool, the store and the simulator close.
-     */
-    async close() {
-      draining = true;
-      const closed = server.close();
-      // Keep-alive connections go idle as their last operation answers; close each as it does.
-      const reaper = setInterval(() => server.server.closeIdleConnections(), 50);
-      const timer = setTimeout(() => {
-        logger.warn({ shutdownTimeoutMs: config.shutdownTimeoutMs }, 'in-flight operations did not finish in time; closing their connections');
-        server.server.closeAllConnections();
-      }, config.shutdownTimeoutMs);
-      await closed;
-      clearInterval(reaper);
-      clearTimeout(timer);
-      await wechat.close();
-      await store.close();
-      await platformTokens?.close();
-      await simulator?.stop();
-    },
+  // With EVENTS_PORT the receiver is served there alone, and the GraphQL port has no event route.
+  const eventsListener = receiver && config.events ? await createEventsListener(logger, receiver) : undefined;
+  if (receiver && !eventsListener) await server.register(receiver);
+  /**
+   * Graceful: readiness flips to 503, both listeners stop accepting, requests in flight
+   * finish (at most SHUTDOWN_TIMEOUT_MS, then their connections are cut), then the WeChat
+   * pool, the store and the simulator close.
+   */
+  const close = async () => {
+    phase = 'draining';
+    checks.stop();
+    await Promise.all([server, eventsListener].map((listener) => listener && closeGracefully(listener, config.shutdownTimeoutMs, logger)));
+    await wechat.close();
+    await store.close();
+    await platformTokens?.close();
+    await simulator?.stop();
   };
+  let url: string;
+  let eventsUrl: string | undefined;
+  try {
+    const address = await server.listen({ port: config.port, host: config.host });
+    const eventsAddress = eventsListener ? await eventsListener.listen({ port: config.events!.port, host: config.events!.host }) : receiver && address;
+    url = `${address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost')}/graphql`;
+    eventsUrl = eventsAddress && `${eventsAddress.replace('0.0.0.0', '127.0.0.1').replace('[::]', '[::1]')}${COMPONENT_EVENTS_PATH}`;
+    if (simulator && componentEvents && eventsUrl) {
+      const pushed = await simulator.startTicketPushes({ url: eventsUrl, ...componentEvents });
+      logger.info({ status: pushed.status, eventsUrl }, 'demo mode: the simulator pushed its component_verify_ticket to the event receiver');
+    }
+    // Ready once the first round of checks has said what is degraded (each check bounded by DEPENDENCY_CHECK_INTERVAL_MS).
+    await checks.start();
+  } catch (error) {
+    // A port already taken, say: nothing started is left running.
+    await close();
+    throw error;
+  }
+  phase = 'ready';
+  return { url, eventsUrl, simulatorUrl: simulator ? baseUrl : undefined, close };
+}
+
+/**
+ * The secrets this process holds by value, from its configuration (or the demo's): scrubbed
+ * from anything logged, wherever they appear. Tokens that come and go (tickets, minted and
+ * refresh tokens, authorization codes) are scrubbed by name instead.
+ */
+function secretValuesOf(config: Config, plan: StartPlan): Array<string | undefined> {
+  return [
+    plan.component?.appSecret,
+    plan.verifyTicket,
+    plan.componentEvents?.messageToken,
+    plan.componentEvents?.encodingAesKey,
+    config.routerSecret,
+    config.tokens.platform?.http?.secret,
+    ...passwordsOf(config.store.redis),
+    ...passwordsOf(config.tokens.platform?.redis?.topology),
+  ];
 }

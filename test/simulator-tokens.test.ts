@@ -3,8 +3,7 @@
  * component's credentials, authorizer_access_token from a refresh token, and getenvinfo
  * with what was issued, including every way a token stops working.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import demo from '../src/simulator/demo-authorizers.json' with { type: 'json' };
 import {
   AUTHORIZER_TOKEN_PATH,
@@ -36,6 +35,7 @@ const fixedOnly: SimulatedAuthorizer = { appId: 'wx71c4f0a93e6b2d58', accessToke
 
 const running: WechatSimulator[] = [];
 afterEach(async () => {
+  vi.useRealTimers();
   await Promise.all(running.splice(0).map((simulator) => simulator.stop()));
 });
 
@@ -254,6 +254,7 @@ describe('api_authorizer_token', () => {
 
 describe('token lifetime', () => {
   it('says expires_in is the configured lifetime, then answers 42001 for both tokens once it lapses', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] }); // the tokens age only when the test moves the clock on
     const simulator = await started({ tokenLifetimeSeconds: 0.3 });
     const issued = (await (await requestComponentToken(simulator)).json()) as { component_access_token: string; expires_in: number };
     expect(issued.expires_in).toBe(0.3);
@@ -262,7 +263,7 @@ describe('token lifetime', () => {
     const accessToken = String(authorizer.authorizer_access_token);
     expect(await getEnvInfo(simulator, accessToken).then((r) => r.json())).toMatchObject({ errcode: 0 });
 
-    await sleep(350);
+    vi.advanceTimersByTime(300);
     expect(await errcodeOf(getEnvInfo(simulator, accessToken))).toBe(42001);
     expect(await errcodeOf(requestAuthorizerToken(simulator, issued.component_access_token))).toBe(42001);
     expect(await getEnvInfo(simulator, 'fixed-both').then((r) => r.json())).toMatchObject({ errcode: 0 });

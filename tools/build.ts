@@ -11,6 +11,15 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { missingOutputs } from './build-outputs.js';
+import { readCommandLine } from './command-line.js';
+
+readCommandLine({
+  name: 'npm run build',
+  usage: `usage: npm run build
+
+Compiles src/ into dist/ (tsconfig.build.json), only as far as something changed; a file
+missing from dist/ makes it compile all of src/ again. Takes no arguments.`,
+});
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BUILD_INFO = join(ROOT, 'dist', '.tsbuildinfo');

@@ -13,10 +13,22 @@ import { ConfigError, loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/logger.js';
 import { schemaOptionsOf } from '../src/schema/build-schema.js';
 import { DEMO_AUTHORIZERS_FILE, DEMO_COMPONENT, WechatSimulator, demoSimulatorOptions } from '../src/simulator/index.js';
+import { readCommandLine } from './command-line.js';
 import { scopesFromHeader, startHiveGateway } from './hive-gateway.js';
 import { startMerchantsSubgraph } from './merchants-subgraph.js';
 import { simulatedWechatEnv } from './simulated-wechat-env.js';
 import { composeSupergraph } from './supergraph.js';
+
+readCommandLine({
+  name: 'npm run supergraph',
+  usage: `usage: npm run supergraph
+
+Starts the WeChat simulator (demo world), this subgraph on it, the merchants stand-in and a
+Hive Gateway composing the two, on 127.0.0.1; open the gateway's URL for GraphiQL. SIGINT or
+SIGTERM stops every piece. Takes no arguments; set instead:
+  SUPERGRAPH_PORT=4000  CLOUD_ENVIRONMENTS_PORT=4001  MERCHANTS_PORT=4002   (0: any free port)
+and any of the subgraph's own variables (LOG_LEVEL, AUTHORIZATION, ROUTER_SECRET, …).`,
+});
 
 const HOST = '127.0.0.1';
 const SCOPES_HEADER = 'x-scopes';
@@ -89,7 +101,7 @@ async function stopAll(): Promise<void> {
 try {
   const subgraph = await startSubgraph(config, logger);
   running.push(() => subgraph.close());
-  const merchants = await startMerchantsSubgraph({ port: await portOrAnyFree(ports.MERCHANTS_PORT) });
+  const merchants = await startMerchantsSubgraph({ port: await portOrAnyFree(ports.MERCHANTS_PORT), authorizerField: config.merchantAuthorizerField });
   // Stopped last: on SIGINT/SIGTERM its Apollo Server stops itself (stopOnTerminationSignals),
   // and Apollo Server 5 never settles a second stop() made while that one is still running.
   running.unshift(() => merchants.stop());

@@ -21,12 +21,12 @@
 import { realpathSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { destination } from 'pino';
 import { Agent } from 'undici';
 import { ruleForErrcode, WECHAT_UNAVAILABLE } from '../src/errors/error-codes.js';
 import { createLogger } from '../src/logger.js';
 import { type SimulatedFault, seededRandom } from '../src/simulator/index.js';
+import { readCommandLine, refuseCommandLine } from './command-line.js';
 import { ResponseCheck } from './soak/response-check.js';
 import { failedRunChecks } from './soak/run-checks.js';
 import { driveOperations } from './soak/soak-driver.js';
@@ -143,9 +143,21 @@ function describeThrown(thrown: unknown): string {
   return thrown instanceof Error ? (thrown.stack ?? thrown.message).split('\n').slice(0, 4).join(' | ') : String(thrown);
 }
 
-/** `npm run soak -- --operations 5000 --concurrency 32 --fault-fraction 0.2 [--merchants 48 --authorizers 12 --seed 1 --warmup 300 --cache-ttl-ms 0 --log-level error]` */
+const SOAK = {
+  name: 'npm run soak',
+  usage: `usage: npm run soak -- [--operations 5000] [--concurrency 32] [--fault-fraction 0.2] [--merchants 48]
+                          [--authorizers 12] [--seed 1] [--warmup 300] [--cache-ttl-ms 0] [--log-level error]
+
+Thousands of operations through a real @apollo/gateway with a share of WeChat's getenvinfo
+calls faulted at random; exits 1 when any check failed (every field correct data or a
+known error, no crash, token endpoints at the single-flight minimum, RSS flat).
+--warmup defaults to a quarter of --operations, at most 300; --cache-ttl-ms is the
+subgraph's CLOUDENV_CACHE_TTL_MS.`,
+};
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = readCommandLine({
+    ...SOAK,
     options: {
       operations: { type: 'string', default: '5000' },
       concurrency: { type: 'string', default: '32' },
@@ -158,8 +170,7 @@ async function main(): Promise<void> {
       'log-level': { type: 'string', default: 'error' },
     },
   });
-  if (!(globalThis as { gc?: unknown }).gc) process.stderr.write('note: run node with --expose-gc for a meaningful RSS check (npm run soak does)\n');
-  const report = await runSoak({
+  const options: SoakOptions = {
     operations: Number(values.operations),
     concurrency: Number(values.concurrency),
     faultFraction: Number(values['fault-fraction']),
@@ -168,8 +179,14 @@ async function main(): Promise<void> {
     seed: Number(values.seed),
     ...(values.warmup === undefined ? {} : { warmupOperations: Number(values.warmup) }),
     cacheTtlMs: Number(values['cache-ttl-ms']),
-    logger: createLogger({ level: values['log-level'], destination: destination(2) }),
-  });
+  };
+  try {
+    validSoakSettings(options);
+  } catch (error) {
+    refuseCommandLine(SOAK, (error as Error).message);
+  }
+  if (!(globalThis as { gc?: unknown }).gc) process.stderr.write('note: run node with --expose-gc for a meaningful RSS check (npm run soak does)\n');
+  const report = await runSoak({ ...options, logger: createLogger({ level: values['log-level'], destination: destination(2) }) });
   process.stdout.write(`${formatSoakReport(report)}\n`);
   process.exitCode = report.failures.length === 0 ? 0 : 1;
 }

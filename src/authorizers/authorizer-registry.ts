@@ -2,7 +2,8 @@
  * Who a merchant is to WeChat: the authorizer (a mini program's appid) that granted our
  * third-party platform access. Several merchants may share one authorizer. The registry
  * lives in the store (memory or Redis): AUTHORIZERS_FILE and the `authorizers` CLI write
- * it, resolvers read it, a batch of merchants per lookup.
+ * it, resolvers read it, a batch of merchants per lookup. Under MERCHANT_AUTHORIZER_FIELD
+ * the gateway names each merchant's authorizer and only the revocations here are read.
  */
 import type { KeyValueStore } from '../store/key-value-store.js';
 import type { StoreKeys } from '../store/store-keys.js';
@@ -38,13 +39,23 @@ export class AuthorizerRegistry {
    */
   async findByMerchantIds(merchantIds: readonly string[]): Promise<Array<Authorizer | undefined>> {
     const appIds = await this.store.hashGet(this.keys.merchants, merchantIds);
-    const distinct = this.checkRevocations ? [...new Set(appIds.filter((appId): appId is string => appId !== undefined))] : [];
-    const revokedAt = await this.store.hashGet(this.keys.revokedAuthorizers, distinct);
-    const revoked = new Set(distinct.filter((_appId, index) => revokedAt[index] !== undefined));
+    const distinct = [...new Set(appIds.filter((appId): appId is string => appId !== undefined))];
+    const revokedFlags = await this.revokedAmong(distinct);
+    const revoked = new Set(distinct.filter((_appId, index) => revokedFlags[index]));
     return merchantIds.map((merchantId, index) => {
       const authorizerAppId = appIds[index];
       return authorizerAppId === undefined || revoked.has(authorizerAppId) ? undefined : { merchantId, authorizerAppId };
     });
+  }
+
+  /**
+   * Whether each authorizer has revoked its authorization (an `unauthorized` push), in
+   * order: one store read for them all, none where revocations are not recorded.
+   */
+  async revokedAmong(authorizerAppIds: readonly string[]): Promise<boolean[]> {
+    if (!this.checkRevocations || authorizerAppIds.length === 0) return authorizerAppIds.map(() => false);
+    const revokedAt = await this.store.hashGet(this.keys.revokedAuthorizers, authorizerAppIds);
+    return revokedAt.map((at) => at !== undefined);
   }
 
   /** The authorizer withdrew its authorization: its merchants are not authorized until it authorizes again. */

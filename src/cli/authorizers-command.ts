@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { AuthorizerRegistry } from '../authorizers/authorizer-registry.js';
 import { authorizerAppIdModel, merchantIdModel } from '../authorizers/authorizers-file.js';
-import { ConfigError, type Environment, STORE_REDIS_CHOICES, loadConfig } from '../config/index.js';
+import { ConfigError, type Environment, STORE_REDIS_CHOICES, loadStoreConfig } from '../config/index.js';
 import { createLogger } from '../logger.js';
 import { RedisStore } from '../store/redis-store.js';
 import { StoreKeys } from '../store/store-keys.js';
@@ -100,20 +100,20 @@ async function run(argv: readonly string[], streams: CommandStreams, env: Enviro
   if (refreshToken === '-') refreshToken = await readAll(streams.stdin);
   if (refreshToken !== undefined && !/^[\x21-\x7e]+$/.test(refreshToken)) throw new UsageError('the refresh token must be printable ASCII without spaces');
 
-  const config = loadConfig(env);
-  if (!config.store.redis) {
+  const store = loadStoreConfig(env);
+  if (!store.redis) {
     throw new UsageError(
       `No Redis store is configured (${STORE_REDIS_CHOICES}): without one each subgraph process keeps its registry in memory, loaded from AUTHORIZERS_FILE; edit that file instead.`,
     );
   }
-  const store = await RedisStore.connect({ topology: config.store.redis, logger: createLogger({ level: 'warn' }) });
-  const registry = new AuthorizerRegistry(store, new StoreKeys(config.store.prefix));
+  const redis = await RedisStore.connect({ topology: store.redis, logger: createLogger({ level: 'warn' }) });
+  const registry = new AuthorizerRegistry(redis, new StoreKeys(store.prefix));
   try {
     if (command === 'list') return await list(registry);
     if (command === 'remove') return await remove(registry, merchantId!);
     return await add(registry, merchantId!, appId!, refreshToken, values.replace === true);
   } finally {
-    await store.close();
+    await redis.close();
   }
 }
 

@@ -12,6 +12,7 @@ import { ConfigError } from './config-error.js';
 import { limitsConfig, limitsModel, type LimitsConfig } from './limits.js';
 import { checkRules, parseVariables } from './model.js';
 import { platformModel, platformRules, tokenSourceConfig, type TokenSourceConfig } from './platform.js';
+import { deploymentRules } from './deployment-rules.js';
 import { crossConcernRules, isDemo } from './rules.js';
 import { isProduction, serverConfig, serverModel, type ServerConfig } from './server.js';
 import { storeConfig, storeModel, storeRules, type StoreConfig } from './store.js';
@@ -22,7 +23,7 @@ import { wechatConfig, wechatModel, wechatRules, type WechatConfig } from './wec
 export { ConfigError, type DeclaredAuthorizersFile } from './config-error.js';
 export { DEFAULT_AUTH_SCOPE } from './authorization.js';
 export type { PlatformTokensConfig } from './platform.js';
-export type { RedisAddress, RedisTopology } from './redis-topology.js';
+export { type RedisAddress, type RedisTopology, passwordsOf } from './redis-topology.js';
 export { STORE_REDIS_CHOICES, type DurabilityCheck } from './store.js';
 export type { TokenTimings } from './tokens.js';
 export type { WechatConfig } from './wechat.js';
@@ -51,7 +52,22 @@ const environmentModel = z.object({
 });
 
 /** Each concern's own rules, then the ones across concerns. */
-const RULES = [...storeRules, ...componentRules, ...tokensRules, ...platformRules, ...authorizationRules, ...wechatRules, ...crossConcernRules];
+const RULES = [...storeRules, ...componentRules, ...tokensRules, ...platformRules, ...authorizationRules, ...wechatRules, ...crossConcernRules, ...deploymentRules];
+
+/** Every variable loadConfig reads, by name (telemetry's own are telemetry.ts's). */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(environmentModel.shape));
+
+/**
+ * The store's variables alone (a Redis topology, WECHAT_REDIS_PREFIX), for tools that only
+ * reach the registry (`npm run authorizers`): what the subgraph would refuse to run with (the
+ * demo's rules, production's guards) is not theirs to check, nor is the Redis's durability.
+ */
+export function loadStoreConfig(env: Environment = process.env): StoreConfig {
+  const parsed = parseVariables(storeModel, env);
+  const problems = [...parsed.problems, ...checkRules(storeRules, parsed)];
+  if (problems.length > 0) throw new ConfigError(problems);
+  return storeConfig(parsed.values, { keepsIrreplaceable: false });
+}
 
 /** Parses the environment; throws a ConfigError that lists every problem found. */
 export function loadConfig(env: Environment = process.env): Config {
@@ -63,9 +79,10 @@ export function loadConfig(env: Environment = process.env): Config {
     throw new ConfigError(problems, values.AUTHORIZERS_FILE === undefined ? undefined : { path: values.AUTHORIZERS_FILE, platformTokens });
   }
   const store = storeConfig(values, { keepsIrreplaceable: isProduction(values) && values.TOKEN_SOURCE === 'own' });
+  const demo = isDemo(values);
   return Object.freeze({
-    ...serverConfig(values),
-    demo: isDemo(values),
+    ...serverConfig(values, demo),
+    demo,
     wechat: wechatConfig(values, isProduction(values)),
     ...cacheConfig(values),
     limits: limitsConfig(values),

@@ -120,3 +120,11 @@ export function topologyOf<N extends string>(values: TopologyValues<N>, names: T
   if (nodes) return Object.freeze({ kind: 'cluster', nodes, ...credentials });
   return undefined;
 }
+
+/** The passwords a topology carries (in its URL, or beside its nodes and sentinels): secrets every log line is scrubbed of. */
+export function passwordsOf(topology: RedisTopology | undefined): string[] {
+  if (topology === undefined) return [];
+  // Config has checked the URL; a password in it is a secret like the others.
+  if (topology.kind === 'node') return [decodeURIComponent(new URL(topology.url).password)].filter(Boolean);
+  return [topology.password, topology.kind === 'sentinel' ? topology.sentinelPassword : undefined].filter((secret): secret is string => secret !== undefined);
+}

@@ -11,12 +11,30 @@ const MAX_OPERATION_NAMES = 200;
 export class Metrics {
   readonly registry = new Registry();
 
-  /** Every HTTP call to WeChat, by endpoint path and outcome: `0`, an errcode, or a transport failure. */
+  /**
+   * Every HTTP call sent to WeChat, by endpoint path and outcome: `0`, an errcode, a transport
+   * failure, or `deadline` for a call the operation's deadline cut short before WeChat had
+   * its full WECHAT_TIMEOUT_MS (not WeChat's timeout: the caller ran out of time).
+   */
   readonly upstreamCalls = new Histogram({
     name: 'wechat_upstream_call_duration_seconds',
-    help: 'WeChat API calls by endpoint and outcome (errcode, or transport failure)',
+    help: 'WeChat API calls sent, by endpoint and outcome (errcode, transport failure, or deadline: cut short by the operation deadline)',
     labelNames: ['endpoint', 'outcome'] as const,
     buckets: SECONDS,
+    registers: [this.registry],
+  });
+
+  /**
+   * WeChat calls never sent: not in the histogram above (they took no time and say nothing
+   * of WeChat), so an operator tells an overloaded or short-budgeted subgraph from a slow
+   * WeChat. `deadline`: the operation's deadline passed while the call waited for a slot;
+   * `circuit_open`, `overloaded`: refused at once by the host circuit or the full queue;
+   * `held_back`: the authorizer is held back after repeated failures of its own.
+   */
+  readonly upstreamCallsSkipped = new Counter({
+    name: 'wechat_upstream_calls_skipped_total',
+    help: 'WeChat calls not sent, by endpoint and reason (deadline, circuit_open, overloaded, held_back)',
+    labelNames: ['endpoint', 'reason'] as const,
     registers: [this.registry],
   });
 
@@ -119,11 +137,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  /** The denominator of the held-back ratio. */
-  readonly authorizersActive = new Gauge({
+  /** The denominator of the held-back ratio, read at each scrape from what counts them (countActiveAuthorizersWith). */
+  readonly authorizersActive: Gauge = new Gauge({
     name: 'wechat_authorizers_active',
     help: 'Distinct authorizers this replica called WeChat for in the last 5 minutes',
     registers: [this.registry],
+    collect: () => this.authorizersActive.set(this.activeAuthorizers()),
   });
 
   /** Records the subgraph got back from WeChat after they went missing (a lost store, a lost refresh token). */
@@ -135,9 +154,15 @@ export class Metrics {
   });
 
   private readonly operationNames = new Set<string>();
+  private activeAuthorizers: () => number = () => 0;
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Who answers wechat_authorizers_active when it is scraped (the upstream guard). */
+  countActiveAuthorizersWith(count: () => number): void {
+    this.activeAuthorizers = count;
   }
 
   /** A bounded, safe label for a client-chosen operation name. */

@@ -1,18 +1,24 @@
 /**
- * Merchant.cloudEnvironments: resolves the merchant's authorizer, then asks the
- * operation's loader, so all of an authorizer's fields share one WeChat call. A failure
- * nulls this field only, with one structured error; other fields and merchants keep theirs.
+ * Merchant.cloudEnvironments: resolves the merchant's authorizer (the registry's, or the
+ * one the gateway sends: merchant-authorizer.ts), then asks the operation's loader, so all
+ * of an authorizer's fields share one WeChat call. A failure nulls this field only, with
+ * one structured error; other fields and merchants keep theirs.
+ * Each field is counted once where it settles (cloudenv_fields_total by outcome,
+ * cloudenv_field_errors_total by code): the share operators alert on.
  * The field is merchant-private: under AUTHORIZATION=subgraph the operation's caller is
  * checked first (once per operation); under AUTHORIZATION=router the SDL asks the router
  * for the scope (requires-scopes.ts).
  */
 // Decorators read design-time metadata: the polyfill must load before any class here.
 import 'reflect-metadata';
+import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context.js';
-import { MerchantNotAuthorizedError, toCloudEnvironmentError } from '../errors/cloud-environment-error.js';
+import type { Metrics } from '../observability/metrics.js';
+import { toCloudEnvironmentError } from './cloud-environment-error.js';
 import { CloudEnvironment } from './cloud-environment.js';
 import { assertEnvArgument } from './env-argument.js';
+import { authorizerOf } from './merchant-authorizer.js';
 import { Merchant } from './merchant.js';
 
 @Resolver(() => Merchant)
@@ -29,27 +35,43 @@ export class MerchantResolver {
   ): Promise<CloudEnvironment[]> {
     context.stats.merchants.add(merchant.id);
     const access = context.caller?.check();
-    if (access === undefined) return environmentsOf(merchant.id, env, context);
     // Nothing is asked of WeChat, nor the env argument checked, for a caller who may not read the field.
-    return access.then(
-      () => environmentsOf(merchant.id, env, context),
-      (error: unknown) => {
-        throw toCloudEnvironmentError(error, merchant.id);
-      },
-    );
+    const answer = access === undefined ? environmentsOf(merchant, env, context) : access.then(() => environmentsOf(merchant, env, context));
+    return settled(answer, merchant.id, context.metrics);
   }
 }
 
 /** A promise chain rather than async/await: this runs for every merchant and alias of an operation. */
-function environmentsOf(merchantId: string, env: string | null, context: Context): Promise<CloudEnvironment[]> {
-  const envFilter = assertEnvArgument(env);
-  return context.authorizers
-    .load(merchantId)
-    .then((authorizer) => {
-      if (!authorizer) throw new MerchantNotAuthorizedError(merchantId);
-      return context.cloudEnvironments.load(authorizer.authorizerAppId, envFilter);
-    })
-    .catch((error: unknown) => {
-      throw toCloudEnvironmentError(error, merchantId);
-    });
+function environmentsOf(merchant: Merchant, env: string | null, context: Context): Promise<CloudEnvironment[]> {
+  let envFilter: string | undefined;
+  try {
+    envFilter = assertEnvArgument(env);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return authorizerOf(merchant, context).then((authorizerAppId) => context.cloudEnvironments.load(authorizerAppId, envFilter));
+}
+
+const DATA = { outcome: 'data' } as const;
+const ERROR = { outcome: 'error' } as const;
+
+/** The field's answer counted once, its failure made the field's one structured error. */
+function settled(answer: Promise<CloudEnvironment[]>, merchantId: string, metrics: Metrics): Promise<CloudEnvironment[]> {
+  return answer.then(
+    (environments) => {
+      metrics.fields.inc(DATA);
+      return environments;
+    },
+    (error: unknown) => {
+      let failure = error;
+      try {
+        failure = toCloudEnvironmentError(error, merchantId);
+      } finally {
+        // An error of no kind the table knows (a bug) is thrown on as it is, and counted as what its client sees.
+        metrics.fields.inc(ERROR);
+        metrics.fieldErrors.inc({ code: failure instanceof GraphQLError && typeof failure.extensions['code'] === 'string' ? failure.extensions['code'] : 'INTERNAL_SERVER_ERROR' });
+      }
+      throw failure;
+    },
+  );
 }

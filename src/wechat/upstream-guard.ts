@@ -14,6 +14,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.js';
+import { ActiveAuthorizers } from './active-authorizers.js';
 import { AuthorizerBackoff } from './authorizer-backoff.js';
 import { AuthorizerBulkhead } from './authorizer-bulkhead.js';
 import { WechatApiError, type WechatError, WechatTransportError } from './errors.js';
@@ -52,6 +53,7 @@ export class UpstreamGuard {
   private readonly limit: LimitFunction;
   private readonly bulkhead: AuthorizerBulkhead;
   readonly backoff: AuthorizerBackoff;
+  private readonly active = new ActiveAuthorizers();
   private readonly upstreams: readonly Upstream[];
   private inUse: Upstream | undefined;
 
@@ -60,6 +62,7 @@ export class UpstreamGuard {
     this.limit = pLimit(options.maxConcurrency);
     this.bulkhead = new AuthorizerBulkhead(options.maxConcurrencyPerAuthorizer);
     this.backoff = new AuthorizerBackoff({ ...options.authorizerBackoff, logger, metrics });
+    metrics.countActiveAuthorizersWith(() => this.active.count);
     this.upstreams = options.baseUrls.map((baseUrl) => ({
       baseUrl,
       circuit: new HostCircuit({
@@ -77,12 +80,20 @@ export class UpstreamGuard {
 
   /**
    * Runs one logical call made for `authorizer` (undefined for calls made for the platform,
-   * such as token endpoints): refused at once while the authorizer is held back; otherwise
+   * such as token endpoints): counted among the active authorizers (wechat_authorizers_active),
+   * refused at once while the authorizer is held back; otherwise
    * `run` makes its attempts through `attempt` (only one when `probe`: the held-back
    * authorizer's one probe), and the outcome is recorded once.
    */
   async call<T>(endpoint: string, authorizer: string | undefined, run: (attempt: Attempt, probe: boolean) => Promise<T>): Promise<T> {
-    const probe = authorizer !== undefined && this.backoff.admit(authorizer);
+    if (authorizer !== undefined) this.active.called(authorizer);
+    let probe: boolean;
+    try {
+      probe = authorizer !== undefined && this.backoff.admit(authorizer);
+    } catch (error) {
+      this.options.metrics.upstreamCallsSkipped.inc({ endpoint, reason: 'held_back' });
+      throw error;
+    }
     const last: { upstream?: Upstream } = {};
     const attempt: Attempt = (call) =>
       this.attempt(endpoint, authorizer, (upstream) => {
@@ -118,6 +129,7 @@ export class UpstreamGuard {
     if (!this.upstreams.some((upstream) => upstream.circuit.accepts(key))) return Promise.reject(this.circuitOpen(endpoint));
     const waiting = this.limit.pendingCount + this.bulkhead.totalWaiting;
     if (waiting >= this.options.maxQueue) {
+      this.options.metrics.upstreamCallsSkipped.inc({ endpoint, reason: 'overloaded' });
       return Promise.reject(new WechatTransportError(endpoint, 'overloaded', `${waiting} calls already waiting (WECHAT_MAX_QUEUE)`, undefined, 1_000));
     }
     const inPool = () => this.limit(() => this.onPickedHost(endpoint, key, call));
@@ -172,6 +184,7 @@ export class UpstreamGuard {
   }
 
   private circuitOpen(endpoint: string): WechatTransportError {
+    this.options.metrics.upstreamCallsSkipped.inc({ endpoint, reason: 'circuit_open' });
     const retryAfterMs = Math.min(...this.upstreams.map((upstream) => upstream.circuit.retryAfterMs));
     return new WechatTransportError(endpoint, 'circuit-open', 'failing fast after WeChat-wide failures', undefined, retryAfterMs);
   }

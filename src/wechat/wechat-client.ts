@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Agent, request } from 'undici';
 import { type EnvInfo, CloudEnvironmentStatus, EnvInfoShapeError, readEnvInfo } from './env-info.js';
-import { scrubTokens } from '../observability/scrub-secrets.js';
+import { scrubSecrets } from '../observability/scrub-secrets.js';
 import { DeadlinePassedError, WechatApiError, WechatTransportError } from './errors.js';
 import { decodeAnswer, queryString } from './wechat-answer.js';
 import { retriesForError } from './retry-policy.js';
@@ -156,15 +156,19 @@ export class WechatClient {
 
   /**
    * One HTTP call within its timeout (the per-call timeout or what is left of the deadline,
-   * whichever ends first), timed into the upstream histogram by endpoint and outcome.
+   * whichever ends first), timed into the upstream histogram by endpoint and outcome. A call
+   * whose deadline passed before it was sent is counted as skipped, not timed.
    */
   private async postOnce(path: string, url: string, body: string, deadline: number): Promise<Record<string, unknown>> {
+    const timeoutMs = Math.min(this.options.timeoutMs, deadline - Date.now());
+    if (timeoutMs <= 0) {
+      this.metrics.upstreamCallsSkipped.inc({ endpoint: path, reason: 'deadline' });
+      throw new DeadlinePassedError(path);
+    }
     const started = performance.now();
     let outcome = 'error';
     let timer: NodeJS.Timeout | undefined;
     try {
-      const timeoutMs = Math.min(this.options.timeoutMs, deadline - Date.now());
-      if (timeoutMs <= 0) throw new DeadlinePassedError(path);
       // undici takes any EventEmitter that emits 'abort' as a signal: far cheaper per call than an AbortController.
       const abort = new EventEmitter();
       let timedOut = false;
@@ -185,13 +189,14 @@ export class WechatClient {
           throw new WechatTransportError(path, 'timeout', `no answer within ${timeoutMs} ms`);
         }
         const reason = error instanceof Error ? `${(error as NodeJS.ErrnoException).code ?? error.name}: ${error.message}` : String(error);
-        throw new WechatTransportError(path, 'connection', scrubTokens(reason));
+        throw new WechatTransportError(path, 'connection', scrubSecrets(reason));
       }
       const record = decodeAnswer(path, status, text);
       outcome = '0';
       return record;
     } catch (error) {
-      if (error instanceof WechatApiError) outcome = String(error.errcode);
+      if (error instanceof DeadlinePassedError) outcome = 'deadline';
+      else if (error instanceof WechatApiError) outcome = String(error.errcode);
       else if (error instanceof WechatTransportError) outcome = error.failure;
       throw error;
     } finally {

@@ -101,14 +101,14 @@ describe('TOKEN_SOURCE', () => {
     ]);
     expect(problemsOf({ TOKEN_SOURCE: 'theirs' })).toEqual([expect.stringMatching(/^TOKEN_SOURCE must be own .* or platform/)]);
     expect(problemsOf({ PLATFORM_TOKEN_REUSE_MS: '120000' })).toEqual(['PLATFORM_TOKEN_REUSE_MS must be a whole number from 0 to 60000, got "120000"']);
-    expect(problemsOf({ PLATFORM_TOKEN_URL: 'http://p/{authorizerAppId}', PLATFORM_TOKEN_SECRET: 'x' })).toEqual([
+    expect(problemsOf({ ...real, PLATFORM_TOKEN_URL: 'http://p/{authorizerAppId}', PLATFORM_TOKEN_SECRET: 'x' })).toEqual([
       'PLATFORM_TOKEN_URL, PLATFORM_TOKEN_SECRET are only read with TOKEN_SOURCE=platform; set it, or unset them',
     ]);
   });
 
-  it('refuses platform mode against the demo’s simulated WeChat', () => {
+  it('refuses platform mode against the demo’s simulated WeChat, naming what to set', () => {
     expect(problemsOf({ TOKEN_SOURCE: 'platform', PLATFORM_TOKEN_URL: 'http://p/{authorizerAppId}', PLATFORM_TOKEN_SECRET: 'x' })).toEqual([
-      expect.stringContaining('TOKEN_SOURCE=platform needs a real WeChat: set WECHAT_API_BASE_URL'),
+      expect.stringMatching(/^The demo .* refuses TOKEN_SOURCE=platform, PLATFORM_TOKEN_URL, PLATFORM_TOKEN_SECRET\. .*set WECHAT_API_BASE_URL=https:\/\/api\.weixin\.qq\.com/),
     ]);
   });
 

@@ -7,39 +7,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { headingAnchors, proseLines } from '../support/markdown.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PAGES = ['README.md', 'benchmarks/README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
-
-/** Lines outside fenced code blocks: headings and links inside examples are not the page's own. */
-function proseLines(markdown: string): string[] {
-  let fenced = false;
-  return markdown.split('\n').filter((line) => {
-    if (line.trimStart().startsWith('```')) {
-      fenced = !fenced;
-      return false;
-    }
-    return !fenced;
-  });
-}
-
-/** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
-function headingAnchors(markdown: string): Set<string> {
-  const anchors = new Set<string>();
-  for (const line of proseLines(markdown)) {
-    const heading = /^#{1,6}\s+(.*)$/.exec(line)?.[1];
-    if (heading === undefined) continue;
-    const slug = heading
-      .trim()
-      .toLowerCase()
-      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-      .replace(/\s/g, '-');
-    let anchor = slug;
-    for (let repeat = 1; anchors.has(anchor); repeat += 1) anchor = `${slug}-${repeat}`;
-    anchors.add(anchor);
-  }
-  return anchors;
-}
 
 /** Relative link targets of `[text](target)`, inline code spans removed first. */
 function relativeLinks(markdown: string): string[] {

@@ -51,11 +51,11 @@ describe('MAX_CLOUD_ENVIRONMENT_FIELDS (default 20 selections per operation)', (
   it('refuses a fragment bomb without expanding it', async () => {
     let fragments = 'fragment F0 on Merchant { cloudEnvironments { env } }';
     for (let level = 1; level <= 40; level += 1) fragments += ` fragment F${level} on Merchant { ...F${level - 1} ...F${level - 1} }`;
-    const started = Date.now();
     const response = await postJson(stack.subgraph.url, { query: `query($r: [_Any!]!) { _entities(representations: $r) { ...F40 } } ${fragments}`, variables: { r: M_1003 } });
     expect(response.status).toBe(400);
-    expect(response.json?.errors?.[0]?.extensions?.['code']).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // Refused by Apollo Server's maxRecursiveSelections, which stops counting at its limit: the
+    // 2^40 selections are never expanded (doing so would not end within the test's time).
+    expect(onlyError(response).extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED', validationErrorCode: 'MAX_RECURSIVE_SELECTIONS_EXCEEDED' });
     expect(stack.simulator.calls).toHaveLength(0);
   });
 });

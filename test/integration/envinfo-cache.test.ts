@@ -29,12 +29,17 @@ async function start(env: Record<string, string>) {
 
 describe('the getEnvInfo cache', () => {
   it('answers later operations within the TTL without calling WeChat, identically', async () => {
-    const { stack, query } = await start({ CLOUDENV_CACHE_TTL_MS: '400' });
+    const { stack, query } = await start({ CLOUDENV_CACHE_TTL_MS: '60000' });
     const fresh = await query();
     const cached = await query();
     expect(cached.text).toBe(fresh.text);
     expect(stack.simulator.callCount(GET_ENV_INFO)).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 450));
+  });
+
+  it('calls WeChat again once the TTL has passed', async () => {
+    const { stack, query } = await start({ CLOUDENV_CACHE_TTL_MS: '100' });
+    await query();
+    await new Promise((resolve) => setTimeout(resolve, 150));
     await query();
     expect(stack.simulator.callCount(GET_ENV_INFO)).toBe(2);
   });

@@ -41,9 +41,10 @@ describe('transport failures', () => {
 
   it.each(FAULTS)('turn %s that persists into WECHAT_UNAVAILABLE for that merchant only', async (_name, fault, httpStatus) => {
     stack.simulator.injectFault(tokenFor('faulty'), fault);
-    const started = Date.now();
     const { body, text } = await postGraphQL(stack.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations('m_faulty', 'm_ok') });
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // Given up after the call and its two retries, each ended by the fault or by WECHAT_TIMEOUT_MS:
+    // a hang never ends by itself, and the operation's deadline (10 s) would have left one call.
+    expect(stack.simulator.calls.filter((call) => call.accessToken === tokenFor('faulty'))).toHaveLength(3);
     expect(body.data?._entities[0]).toEqual({ id: 'm_faulty', cloudEnvironments: null });
     expect(body.data?._entities[1].cloudEnvironments).toEqual([expect.objectContaining({ env: 'ok-env' })]);
     expect(body.errors).toHaveLength(1);
@@ -61,6 +62,6 @@ describe('transport failures', () => {
     const { body } = await postGraphQL(stack.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations('m_ok') });
     expect(body.data?._entities[0]).toEqual({ id: 'm_ok', cloudEnvironments: null });
     expect(body.errors![0]!.extensions).toMatchObject({ code: 'WECHAT_UNAVAILABLE', retryable: true });
-    expect(body.errors![0]!.message).toMatch(/connection failed/);
+    expect(body.errors![0]!.message).toBe('WeChat could not be reached; try again shortly.');
   });
 });

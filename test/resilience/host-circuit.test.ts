@@ -3,12 +3,21 @@
  * over enough distinct authorizers, and a real outage opens it within about 20 failed calls
  * even when the window was full of healthy authorizers.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { DeadlinePassedError, WechatApiError, WechatTransportError } from '../../src/wechat/errors.js';
 import { HostCircuit } from '../../src/wechat/host-circuit.js';
 import { UpstreamGuard, type UpstreamGuardOptions } from '../../src/wechat/upstream-guard.js';
+
+// Date.now stands still until a test moves it on: a reset window or back-off ends exactly when
+// the test says, however busy the machine (timers stay real).
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 function circuit(resetMs = 60_000) {
   const opened: number[] = [];
@@ -68,10 +77,10 @@ describe('the host circuit', () => {
     expect(host.state).toBe('closed'); // 10 failures, but only a3 is failing now
   });
 
-  it('lets one probe through after the reset: its success closes it', async () => {
+  it('lets one probe through after the reset: its success closes it', () => {
     const { host } = circuit(50);
     for (let index = 0; index < 10; index += 1) host.record(`a${index}`, true);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    vi.advanceTimersByTime(50);
     expect(host.admit('a0')).toBe('probe');
     expect(host.admit('a1')).toBe('refuse');
     host.settleProbe('a0', false);
@@ -79,10 +88,10 @@ describe('the host circuit', () => {
     expect(host.admit('a1')).toBe('call');
   });
 
-  it('lets another authorizer probe at once after one authorizer’s probe failed, never the same one twice', async () => {
+  it('lets another authorizer probe at once after one authorizer’s probe failed, never the same one twice', () => {
     const { host } = circuit(50);
     for (let index = 0; index < 10; index += 1) host.record(`a${index}`, true);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    vi.advanceTimersByTime(50);
     expect(host.admit('broken')).toBe('probe');
     host.settleProbe('broken', true);
     expect(host.state).toBe('open');
@@ -94,10 +103,10 @@ describe('the host circuit', () => {
     expect(host.admit('broken')).toBe('call');
   });
 
-  it('opens again with a fresh wait only once probes from minAuthorizers distinct authorizers failed', async () => {
+  it('opens again with a fresh wait only once probes from minAuthorizers distinct authorizers failed', () => {
     const { host, opened } = circuit(50);
     for (let index = 0; index < 10; index += 1) host.record(`a${index}`, true);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    vi.advanceTimersByTime(50);
     for (const prober of ['p1', 'p2']) {
       expect(host.admit(prober)).toBe('probe');
       host.settleProbe(prober, true);
@@ -106,17 +115,17 @@ describe('the host circuit', () => {
     expect(host.admit('p3')).toBe('probe');
     host.settleProbe('p3', true);
     expect(host.state).toBe('open');
-    expect(host.retryAfterMs).toBeGreaterThan(0);
+    expect(host.retryAfterMs).toBe(50); // a fresh reset window, all of it ahead
     expect(host.admit('p4')).toBe('refuse');
     expect(opened).toHaveLength(1); // reopening forgives nobody again
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    vi.advanceTimersByTime(50);
     expect(host.admit('p1')).toBe('probe'); // a fresh opening: every authorizer may probe once more
   });
 
-  it('stays open, ready to probe again at once, when its probe never reached WeChat', async () => {
+  it('stays open, ready to probe again at once, when its probe never reached WeChat', () => {
     const { host } = circuit(50);
     for (let index = 0; index < 10; index += 1) host.record(`a${index}`, true);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    vi.advanceTimersByTime(50);
     expect(host.admit('a0')).toBe('probe');
     host.abandonProbe();
     expect(host.state).toBe('open');
@@ -124,7 +133,6 @@ describe('the host circuit', () => {
   });
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const reset = () => Promise.reject(new WechatTransportError('/e', 'connection', 'ECONNRESET'));
 
 function guard(options: Partial<UpstreamGuardOptions> = {}) {
@@ -150,7 +158,7 @@ describe('the upstream guard probing an open circuit', () => {
   it('keeps the circuit open when the probe never reached WeChat, and lets the next call probe at once', async () => {
     const { call, circuitState } = guard();
     for (const authorizer of ['x', 'y', 'z']) await call(authorizer, reset);
-    await sleep(60);
+    vi.advanceTimersByTime(50);
     // Each outcome notes the circuit's state as its attempt runs: 'half-open' for a probe.
     const states: string[] = [];
     await call('w', () => (states.push(circuitState()), Promise.reject(new DeadlinePassedError('/e'))));
@@ -172,7 +180,7 @@ describe('the upstream guard holding authorizers back around an outage', () => {
     const busy = () => Promise.reject(new WechatApiError('/e', -1, 'system error'));
     await call('old', busy); // its own trouble, long before the outage: held back
     for (const healthy of ['h1', 'h2', 'h3']) await call(healthy, () => Promise.resolve('ok'));
-    await sleep(40); // its back-off has passed: its next call is its probe
+    vi.advanceTimersByTime(20); // its back-off has passed: its next call is its probe
     for (const authorizer of ['x', 'y']) await call(authorizer, reset);
     expect(circuitState()).toBe('closed');
     await call('old', busy); // the third authorizer failing: the circuit opens, forgiving only streaks since the outage began
@@ -186,7 +194,7 @@ describe('the upstream guard after an outage, with one authorizer still broken',
     const { call, circuitState } = guard({ authorizerBackoff: { baseMs: 1_000, maxMs: 60_000 } });
     for (const authorizer of ['x', 'y', 'z']) await call(authorizer, reset);
     expect(circuitState()).toBe('open');
-    await sleep(60);
+    vi.advanceTimersByTime(50);
     const broken = await call('broken', reset); // WeChat is back, but not for this merchant
     expect(broken).toMatchObject({ failure: 'connection' });
     expect(circuitState()).toBe('open');

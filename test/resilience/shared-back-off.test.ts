@@ -59,7 +59,9 @@ describeWithRedis('replicas sharing one Redis', () => {
     const calls = simulator.callCount(GET_ENV_INFO);
     expect(calls).toBe(3);
 
-    await new Promise((resolve) => setTimeout(resolve, 1_300)); // one sync interval, and some
+    // The other replica adopts the hold on its next sync (every second): wait for it to say so.
+    const heldBack = async () => /^wechat_authorizers_held_back 1$/m.test(await (await fetch(new URL('/metrics', replicas[1]!.url))).text());
+    await expect.poll(heldBack, { timeout: 10_000, interval: 50 }).toBe(true);
     const other = await query(replicas[1]!, 'm_busy', 'm_healthy');
     expect(other.body.errors).toHaveLength(1);
     expect(other.body.errors![0]!.extensions).toMatchObject({ code: 'WECHAT_BUSY', retryable: true, retryAfterMs: expect.any(Number) });

@@ -31,13 +31,14 @@ describe('the operation deadline', () => {
   it('fails a field still waiting on WeChat at REQUEST_DEADLINE_MS, keeping the fields that answered', async () => {
     const { stack, query } = await start({ REQUEST_DEADLINE_MS: '400', WECHAT_TIMEOUT_MS: '5000' });
     stack.simulator.injectFault(tokenFor('a0'), { kind: 'hang' });
-    const started = Date.now();
+    // The hang never answers and WECHAT_TIMEOUT_MS (5 s) is the longer wait: an answer that
+    // says "no answer in time" with one call made came from the deadline.
     const { body } = await query('m_0', 'm_1');
-    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(stack.simulator.calls.filter((call) => call.accessToken === tokenFor('a0'))).toHaveLength(1);
     expect(body.data._entities[0]).toEqual({ id: 'm_0', cloudEnvironments: null });
     expect(body.data._entities[1].cloudEnvironments).toHaveLength(1);
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'WECHAT_UNAVAILABLE', retryable: true, merchantId: 'm_0' });
-    expect(body.errors?.[0]?.message).toMatch(/no answer in time/);
+    expect(body.errors?.[0]?.message).toMatch(/did not answer within the time this request allows/);
   });
 });
 
@@ -50,11 +51,10 @@ describe('the circuit breaker', () => {
     await query(...ids); // 12 authorizers × 3 attempts, all failing: the circuit opens
 
     stack.simulator.resetCalls();
-    const started = Date.now();
     const { body } = await query('m_0', 'm_1');
-    expect(Date.now() - started).toBeLessThan(200);
     expect(stack.simulator.callCount(GET_ENV_INFO)).toBe(0);
     expect(codesOf(body.errors)).toEqual(['WECHAT_UNAVAILABLE', 'WECHAT_UNAVAILABLE']);
+    expect(body.errors!.map((error) => error.message)).toEqual([expect.stringMatching(/failing fast/), expect.stringMatching(/failing fast/)]);
     expect(body.errors![0]!.extensions).toMatchObject({ retryable: true, retryAfterMs: expect.any(Number) });
     expect(body.errors![0]!.extensions!['retryAfterMs']).toBeLessThanOrEqual(500);
 
@@ -77,9 +77,7 @@ describe('the circuit breaker', () => {
     expect(callsToOpen).toBeLessThanOrEqual(12 * 3);
 
     for (let round = 0; round < 3; round += 1) {
-      const started = Date.now();
       const { body } = await query(...ids);
-      expect(Date.now() - started).toBeLessThan(1_000);
       expect(body.errors).toHaveLength(12);
       for (const error of body.errors!) {
         expect(error.extensions).toMatchObject({ code: 'WECHAT_UNAVAILABLE', retryable: true, retryAfterMs: expect.any(Number) });
@@ -89,9 +87,10 @@ describe('the circuit breaker', () => {
     expect(stack.simulator.callCount(GET_ENV_INFO)).toBe(callsToOpen); // the upstream call count stops growing
 
     stack.simulator.endOutage();
+    // The circuit probes once WECHAT_CIRCUIT_RESET_MS (500 ms) has passed: give it twenty of those.
     const recovered = Date.now();
     let body = (await query(...ids)).body;
-    while (body.errors !== undefined && Date.now() - recovered < 500 + 2_000) {
+    while (body.errors !== undefined && Date.now() - recovered < 20 * 500) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       body = (await query(...ids)).body;
     }
@@ -131,14 +130,14 @@ describe('bounded concurrency', () => {
     expect(answered).toHaveLength(4); // 2 in flight + 2 queued
     expect(new Set(codesOf(body.errors))).toEqual(new Set(['WECHAT_UNAVAILABLE']));
     expect(body.errors).toHaveLength(8);
-    expect(body.errors![0]!.message).toMatch(/too many WeChat calls waiting/);
+    expect(body.errors![0]!.message).toMatch(/Too many WeChat calls are waiting/);
     expect(stack.simulator.callCount(GET_ENV_INFO)).toBe(4);
   });
 });
 
 describe('the bulkhead', () => {
   it('lets a hanging authorizer hold at most its cap of the pool while the others are served', async () => {
-    const { stack, query } = await start({ WECHAT_MAX_CONCURRENCY: '4', WECHAT_MAX_CONCURRENCY_PER_AUTHORIZER: '2', WECHAT_TIMEOUT_MS: '5000', REQUEST_DEADLINE_MS: '1000' });
+    const { stack, query } = await start({ WECHAT_MAX_CONCURRENCY: '4', WECHAT_MAX_CONCURRENCY_PER_AUTHORIZER: '2', WECHAT_TIMEOUT_MS: '10000' });
     stack.simulator.injectFault(tokenFor('a0'), { kind: 'hang' });
     const finished: string[] = [];
     // Four operations that each need their own call for the hanging authorizer (distinct env arguments).
@@ -156,7 +155,8 @@ describe('the bulkhead', () => {
     finished.push('healthy');
     expect(body.errors).toBeUndefined();
     expect(hangingCalls()).toBe(2); // its other two calls wait in its own line, not in the pool
+    expect(finished).toEqual(['healthy']);
+    await stack.simulator.stop(); // only now do the hanging calls end
     await Promise.all(hanging);
-    expect(finished[0]).toBe('healthy');
   });
 });

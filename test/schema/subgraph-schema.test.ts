@@ -4,12 +4,13 @@
  * nullable so one merchant's failure cannot null anything above it.
  */
 import { readFile } from 'node:fs/promises';
-import { type GraphQLSchema, buildSchema, execute, isEnumType, isListType, isNonNullType, isObjectType, isScalarType, parse } from 'graphql';
-import { describe, expect, it, vi } from 'vitest';
+import { type GraphQLSchema, buildSchema, isEnumType, isListType, isNonNullType, isObjectType, isScalarType } from 'graphql';
+import { describe, expect, it } from 'vitest';
 import { printCloudEnvironmentsSdl } from '../../src/schema/print-schema.js';
 import { composeSupergraph } from '../../tools/supergraph.js';
 import { buildCloudEnvironmentsSchema } from '../../src/schema/build-schema.js';
-import { MerchantResolver } from '../../src/schema/merchant-resolver.js';
+import { merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
+import { useSubgraphStack } from '../support/stack.js';
 
 const committed = (name: string) => readFile(new URL(`../../schema/${name}`, import.meta.url), 'utf8');
 
@@ -83,21 +84,23 @@ describe('the subgraph schema', () => {
     expect(resolved).toEqual(['Merchant.cloudEnvironments']);
   });
 
-  it('runs the type-graphql resolver class: Merchant.cloudEnvironments is MerchantResolver.cloudEnvironments, its parameters bound by its decorators', async () => {
-    const resolved = [{ env: 'test2-4a89da' }];
-    const method = vi.spyOn(MerchantResolver.prototype, 'cloudEnvironments').mockResolvedValue(resolved as never);
-    try {
-      const contextValue = { marker: 'the operation context' };
-      const result = await execute({
-        schema: buildCloudEnvironmentsSchema(),
-        document: parse('{ _entities(representations: [{ __typename: "Merchant", id: "m_1" }]) { ... on Merchant { id cloudEnvironments(env: "test2-4a89da") { env } } } }'),
-        contextValue,
-      });
-      expect(result).toEqual({ data: { _entities: [{ id: 'm_1', cloudEnvironments: resolved }] } });
-      expect(method).toHaveBeenCalledTimes(1);
-      expect(method.mock.calls[0]).toEqual([{ id: 'm_1' }, 'test2-4a89da', contextValue]);
-    } finally {
-      method.mockRestore();
-    }
+  describe('run through the subgraph against the simulator', () => {
+    const stack = useSubgraphStack();
+
+    it("runs MerchantResolver.cloudEnvironments with the representation's id, the env argument and the operation's loaders", async () => {
+      const { body } = await postGraphQL(
+        stack.subgraph.url,
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on Merchant { id all: cloudEnvironments { env } one: cloudEnvironments(env: "staging-2b8f1c") { env } } } }`,
+        { r: merchantRepresentations('m_1001', 'm_1003') },
+      );
+      expect(body.errors).toBeUndefined();
+      // Each merchant its own authorizer's environments (the id reached the resolver); with env, only that one (the argument did).
+      expect(body.data._entities).toEqual([
+        { id: 'm_1001', all: [{ env: 'prod-7g3k9d' }, { env: 'staging-2b8f1c' }, { env: 'sandbox-5d1e7a' }, { env: 'legacy-9c4a2f' }], one: [{ env: 'staging-2b8f1c' }] },
+        { id: 'm_1003', all: [{ env: 'shop-3a7c1e' }], one: [] },
+      ]);
+      // Both fields of an authorizer went through the operation's loader: one WeChat call each.
+      expect(stack.simulator.callCount('/tcb/getenvinfo')).toBe(2);
+    });
   });
 });

@@ -134,7 +134,7 @@ describeWithRedisServer('the durability check at start-up', () => {
       startSubgraphStack({
         simulator: { authorizers, component: TEST_COMPONENT },
         merchants: entries,
-        env: { NODE_ENV: 'production', REDIS_URL: server.url, WECHAT_REDIS_PREFIX: uniquePrefix('durability'), ...env },
+        env: { NODE_ENV: 'production', ALLOW_OPEN_ACCESS: 'true', REDIS_URL: server.url, WECHAT_REDIS_PREFIX: uniquePrefix('durability'), ...env },
       });
 
     it('refuses a Redis that keeps nothing on disk, before writing anything to it', async () => {

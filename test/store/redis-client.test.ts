@@ -3,7 +3,7 @@
  * stopping at once with that, for a Sentinel group and a Cluster as for a single node.
  */
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/index.js';
+import { loadStoreConfig } from '../../src/config/index.js';
 import { describeTopology } from '../../src/store/redis-client.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 import { captureLogs } from '../support/log-capture.js';
@@ -14,9 +14,9 @@ const PASSWORDS = { REDIS_PASSWORD: 'hunter2-data-nodes', REDIS_SENTINEL_PASSWOR
 describe('describeTopology', () => {
   it('names a node by its URL without credentials, a Sentinel group by its master and sentinels, a Cluster by its nodes', () => {
     expect(describeTopology({ kind: 'node', url: 'rediss://subgraph:hunter2@redis.internal:6380/2' })).toBe('rediss://redis.internal:6380/2');
-    const sentinel = loadConfig({ REDIS_SENTINELS: 's1:26379,[fd00::1]:26379', REDIS_SENTINEL_NAME: 'cloudenv', ...PASSWORDS }).store.redis!;
+    const sentinel = loadStoreConfig({ REDIS_SENTINELS: 's1:26379,[fd00::1]:26379', REDIS_SENTINEL_NAME: 'cloudenv', ...PASSWORDS }).redis!;
     expect(describeTopology(sentinel)).toBe('Sentinel master "cloudenv" via s1:26379,[fd00::1]:26379');
-    expect(describeTopology(loadConfig({ REDIS_CLUSTER_NODES: 'r1:6379,r2:6379', REDIS_PASSWORD: PASSWORDS.REDIS_PASSWORD }).store.redis!)).toBe('Cluster via r1:6379,r2:6379');
+    expect(describeTopology(loadStoreConfig({ REDIS_CLUSTER_NODES: 'r1:6379,r2:6379', REDIS_PASSWORD: PASSWORDS.REDIS_PASSWORD }).redis!)).toBe('Cluster via r1:6379,r2:6379');
   });
 });
 
@@ -26,7 +26,7 @@ describe('connecting to a Redis nobody answers for', () => {
     ['a Cluster', async () => ({ REDIS_CLUSTER_NODES: `127.0.0.1:${await freePort()}`, REDIS_PASSWORD: PASSWORDS.REDIS_PASSWORD }), /^The token store is unavailable: cannot connect to Redis at Cluster via 127\.0\.0\.1:\d+ \(/],
   ])('fails at once for %s, naming it without a password', async (_name, env, message) => {
     const logs = captureLogs();
-    const failure = await RedisStore.connect({ topology: loadConfig(await env()).store.redis!, logger: logs.logger }).then(
+    const failure = await RedisStore.connect({ topology: loadStoreConfig(await env()).redis!, logger: logs.logger }).then(
       async (store) => {
         await store.close();
         throw new Error('connected to nothing');

@@ -13,7 +13,7 @@ import calculateSlot from 'cluster-key-slot';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningSubgraph, startSubgraph } from '../../src/app.js';
-import { loadConfig } from '../../src/config/index.js';
+import { loadConfig, loadStoreConfig } from '../../src/config/index.js';
 import { WechatSimulator } from '../../src/simulator/index.js';
 import { type DurabilityError, checkDurability } from '../../src/store/durability-check.js';
 import type { KeyValueStore } from '../../src/store/key-value-store.js';
@@ -55,6 +55,7 @@ describeWithRedisServer.each(TOPOLOGIES)('on %s', (name, start) => {
     registerSecrets(TEST_COMPONENT.appSecret, tokenFor('busy'), ...world.entries.map((entry) => entry.authorizerRefreshToken));
     const config = loadConfig({
       NODE_ENV: 'production',
+      ALLOW_OPEN_ACCESS: 'true',
       PORT: '0',
       HOST: '127.0.0.1',
       ...simulatedWechatEnv(await simulator.start(), file.path, TEST_COMPONENT),
@@ -130,7 +131,7 @@ describeWithRedisServer.each(TOPOLOGIES)('on %s', (name, start) => {
   it('serves the platform’s tokens from it with TOKEN_SOURCE=platform', async () => {
     const platformEnv = Object.fromEntries(Object.entries(topology.env).map(([variable, value]) => [`PLATFORM_${variable}`, value]));
     const { platform, query: platformQuery, subgraphMints } = await startPlatformStack({ ...platformEnv, PLATFORM_TOKEN_REDIS_KEY: 'platform:{authorizerAppId}' });
-    const writer = await RedisStore.connect({ topology: loadConfig(topology.env).store.redis!, logger: captureLogs().logger });
+    const writer = await RedisStore.connect({ topology: loadStoreConfig(topology.env).redis!, logger: captureLogs().logger });
     try {
       await writer.set(`platform:${platformAppId('m_0')}`, await platform.mint(platformAppId('m_0')), { ttlMs: 600_000 });
     } finally {
@@ -204,7 +205,7 @@ function clusterSlotChecks(cluster: () => RedisCluster) {
 
   it('runs every store operation on keys spread over all three masters, none crossing slots', async () => {
     expect(new Set(await portsOf(keys)).size).toBe(3);
-    const store = await RedisStore.connect({ topology: loadConfig(cluster().env).store.redis!, logger: captureLogs().logger });
+    const store = await RedisStore.connect({ topology: loadStoreConfig(cluster().env).redis!, logger: captureLogs().logger });
     try {
       for (const key of keys) {
         for (const operation of Object.values(OPERATIONS)) await operation(store, key);
@@ -217,7 +218,7 @@ function clusterSlotChecks(cluster: () => RedisCluster) {
   it('checks the settings of every master at start-up, naming the one that keeps nothing on disk', async () => {
     const port = ports()[1]!;
     await onNode(port, async (redis) => void (await redis.config('SET', 'appendonly', 'no')));
-    const store = await RedisStore.connect({ topology: loadConfig(cluster().env).store.redis!, logger: captureLogs().logger });
+    const store = await RedisStore.connect({ topology: loadStoreConfig(cluster().env).redis!, logger: captureLogs().logger });
     try {
       const checked = checkDurability({ mode: 'fail', masters: store.masters(), where: store.where, logger: captureLogs().logger });
       await expect(checked).rejects.toThrow(new RegExp(`\\n  - 127\\.0\\.0\\.1:${port}: appendonly is "no" and save is ""`));

@@ -74,6 +74,7 @@ describeWithRedisServer('a Sentinel failover under load', () => {
     registerSecrets(TEST_COMPONENT.appSecret, ...entries.map((entry) => entry.authorizerRefreshToken));
     const config = loadConfig({
       NODE_ENV: 'production',
+      ALLOW_OPEN_ACCESS: 'true',
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',

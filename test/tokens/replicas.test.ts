@@ -38,6 +38,7 @@ describeWithRedis('two replicas sharing one Redis', () => {
       PORT: '0',
       HOST: '127.0.0.1',
       NODE_ENV: 'production',
+      ALLOW_OPEN_ACCESS: 'true',
       CLOUDENV_CACHE_TTL_MS: '0', // the test counts token refreshes, not cache hits
       REQUEST_DEADLINE_MS: '60000', // 200 operations in one process on a busy machine: counts matter here, not latency
       ...simulatedWechatEnv(simulatorUrl, authorizersFile.path, TEST_COMPONENT),

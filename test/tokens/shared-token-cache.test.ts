@@ -4,7 +4,7 @@
  * token endpoint's stand-in: what matters is how often, and when, it is called.
  */
 import { pino } from 'pino';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { type TokenTimings, loadConfig } from '../../src/config/index.js';
 import type { KeyValueStore } from '../../src/store/key-value-store.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
@@ -12,7 +12,7 @@ import { RedisStore } from '../../src/store/redis-store.js';
 import { StoreKeys } from '../../src/store/store-keys.js';
 import { SharedTokenCache } from '../../src/tokens/shared-token-cache.js';
 import { TokenSourceError } from '../../src/tokens/token-source-error.js';
-import { encodeTokenRecord } from '../../src/tokens/token-record.js';
+import { decodeTokenRecord, encodeTokenRecord } from '../../src/tokens/token-record.js';
 import { WechatApiError } from '../../src/wechat/errors.js';
 import { REDIS_TEST_URL, deletePrefix, describeWithRedis, uniquePrefix } from '../support/redis.js';
 
@@ -23,6 +23,11 @@ function timings(changes: { lock?: Partial<TokenTimings['lock']> } & Partial<Omi
   return { ...TIMINGS, ...changes, lock: { ...TIMINGS.lock, ...changes.lock } };
 }
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Stops Date.now, so a back-off ends when the test moves the clock on, not when a busy machine gets round to the next call. */
+const freezeClock = () => vi.useFakeTimers({ toFake: ['Date'] });
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 function minter(prefix = 'token') {
   let count = 0;
@@ -101,7 +106,8 @@ function behaviours(name: string, open: () => Promise<{ store: KeyValueStore; ke
       await store.set(key, encodeTokenRecord({ token: 'aging', refreshAt: Date.now() - 1, expiresAt: Date.now() + 60_000 }));
       const { mint, calls } = minter('renewed');
       expect(await Promise.all([one.get(key, mint), one.get(key, mint)])).toEqual(['aging', 'aging']);
-      await sleep(100);
+      // The refresh runs behind the callers: wait for it to land in the store.
+      await expect.poll(async () => decodeTokenRecord(await store.get(key))?.token, { timeout: 10_000, interval: 10 }).toBe('renewed-1');
       expect(await one.get(key, mint)).toBe('renewed-1');
       expect(calls()).toBe(1);
       await close();
@@ -114,6 +120,7 @@ function behaviours(name: string, open: () => Promise<{ store: KeyValueStore; ke
         calls += 1;
         throw new WechatApiError('/cgi-bin/component/api_authorizer_token', 45009, 'reach max api daily quota limit rid: 0a1b2c3d-0a1b2c3d-0a1b2c3d');
       };
+      freezeClock(); // both calls fall inside the 1 s back-off
       await expect(one.get(key, failing)).rejects.toMatchObject({ errcode: 45009 });
       await expect(two.get(key, failing)).rejects.toMatchObject({ errcode: 45009, rid: '0a1b2c3d-0a1b2c3d-0a1b2c3d' });
       expect(calls).toBe(1);
@@ -125,34 +132,34 @@ function behaviours(name: string, open: () => Promise<{ store: KeyValueStore; ke
       const cache = new SharedTokenCache({ store, keys, logger, timings: timings({ refreshAtFraction: 0.5 }) });
       const before = Date.now();
       await cache.get(key, async () => ({ token: 'halfway', expiresInSeconds: 100 }));
+      const after = Date.now();
       const record = JSON.parse((await store.get(key))!) as { refreshAt: number; expiresAt: number };
-      expect(record.refreshAt - before).toBeGreaterThanOrEqual(50_000);
-      expect(record.refreshAt - before).toBeLessThan(51_000);
-      expect(record.expiresAt - record.refreshAt).toBeGreaterThanOrEqual(49_000);
+      // Half of the 100 s life after the moment it was minted, somewhere between before and after.
+      expect(record.refreshAt).toBeGreaterThanOrEqual(before + 50_000);
+      expect(record.refreshAt).toBeLessThanOrEqual(after + 50_000);
+      expect(record.expiresAt - record.refreshAt).toBe(50_000);
       await close();
     });
 
     it('backs off for the configured first wait, doubling up to the configured ceiling', async () => {
       const { store, keys, key, close } = await replicas();
-      const cache = new SharedTokenCache({ store, keys, logger, timings: timings({ refreshBackoff: { firstMs: 60, maxMs: 70 } }) });
+      const cache = new SharedTokenCache({ store, keys, logger, timings: timings({ refreshBackoff: { firstMs: 1_000, maxMs: 1_500 } }) });
       let calls = 0;
       const failing = async () => {
         calls += 1;
         throw new WechatApiError('/cgi-bin/component/api_authorizer_token', -1, 'system error');
       };
+      freezeClock();
       await expect(cache.get(key, failing)).rejects.toMatchObject({ errcode: -1 });
       await expect(cache.get(key, failing)).rejects.toMatchObject({ errcode: -1 });
       expect(calls).toBe(1);
-      await sleep(80);
-      const second = Date.now();
+      vi.advanceTimersByTime(1_000); // the first back-off
       await expect(cache.get(key, failing)).rejects.toMatchObject({ errcode: -1 });
-      const after = Date.now();
       expect(calls).toBe(2);
       const failure = JSON.parse((await store.get(keys.failure(key)))!) as { count: number; until: number };
       expect(failure.count).toBe(2);
-      // 60 ms doubled is 120 ms, held to the 70 ms ceiling.
-      expect(failure.until).toBeGreaterThanOrEqual(second + 70);
-      expect(failure.until).toBeLessThanOrEqual(after + 70);
+      // 1 s doubled is 2 s, held to the 1.5 s ceiling.
+      expect(failure.until).toBe(Date.now() + 1_500);
       await close();
     });
 
@@ -160,6 +167,7 @@ function behaviours(name: string, open: () => Promise<{ store: KeyValueStore; ke
       const { one, key, close } = await replicas();
       const { mint, calls } = minter();
       const token = await one.get(key, mint);
+      freezeClock(); // the next call falls inside the 1 s back-off
       const rejection = new WechatApiError('/tcb/getenvinfo', 42001, 'access_token expired rid: 00000000-00000000-00000000');
       await one.invalidate(key, token, rejection);
       await expect(one.get(key, mint)).rejects.toMatchObject({ errcode: 42001 });

@@ -62,9 +62,15 @@ describe('parseChinaTime', () => {
     expect(parseChinaTime(text)).toBeUndefined();
   });
 
-  it('does not move a year below 100 into the 1900s', () => {
-    const date = parseChinaTime('0019-04-04 14:10:28');
-    expect(date === undefined || date.getUTCFullYear() === 19).toBe(true);
+  // Date.UTC reads years 0–99 as 1900–1999: 0019 would quietly become 1919. No WeChat time is
+  // that old, so years before 1000 are refused rather than read; 1000 is the first one read.
+  it('refuses a year before 1000 instead of moving a year below 100 into the 1900s', () => {
+    expect(parseChinaTime('0019-04-04 14:10:28')).toBeUndefined();
+    expect(parseChinaTime('0999-12-31 23:59:59')).toBeUndefined();
+  });
+
+  it('reads year 1000, the first it accepts, as year 1000', () => {
+    expect(parseChinaTime('1000-01-01 08:00:00')?.toISOString()).toBe('1000-01-01T00:00:00.000Z');
   });
 });
 

@@ -1,43 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { CloudEnvironmentError, MerchantNotAuthorizedError, toCloudEnvironmentError } from '../../src/errors/cloud-environment-error.js';
+import { CloudEnvironmentError, MerchantNotAuthorizedError, toCloudEnvironmentError } from '../../src/schema/cloud-environment-error.js';
 import { type ErrorCode, ruleForErrcode } from '../../src/errors/error-codes.js';
 import { WechatApiError, WechatTransportError } from '../../src/wechat/errors.js';
+import { DOCUMENTED_ERRCODES, UNDOCUMENTED_ERRCODES } from '../support/wechat-errcodes.js';
 
 const ENDPOINT = '/tcb/getenvinfo';
 const RID = '6142cae2-160a288b-589e1ad2';
 
-/** [errcode, code, retryable, ourBug] exactly as the README's error table lists them. */
-const table: ReadonlyArray<readonly [number, ErrorCode, boolean, boolean]> = [
-  [-1, 'WECHAT_BUSY', true, false],
-  [-1000, 'WECHAT_SYSTEM_ERROR', true, false],
-  [40001, 'AUTHORIZER_TOKEN_INVALID', false, false],
-  [40014, 'AUTHORIZER_TOKEN_INVALID', false, false],
-  [42001, 'AUTHORIZER_TOKEN_EXPIRED', false, false],
-  [41001, 'INTERNAL_SERVER_ERROR', false, true],
-  [43002, 'INTERNAL_SERVER_ERROR', false, true],
-  [44002, 'INTERNAL_SERVER_ERROR', false, true],
-  [47001, 'INTERNAL_SERVER_ERROR', false, true],
-  [40097, 'BAD_USER_INPUT', false, false],
-  [40101, 'BAD_USER_INPUT', false, false],
-  [45009, 'QUOTA_EXCEEDED', false, false],
-  [45011, 'RATE_LIMITED', true, false],
-  [48001, 'API_UNAUTHORIZED', false, false],
-  [50001, 'FORBIDDEN', false, false],
-  [61003, 'MERCHANT_NOT_AUTHORIZED', false, false],
-  [61004, 'IP_NOT_WHITELISTED', false, false],
-  [40164, 'IP_NOT_WHITELISTED', false, false],
-  [61007, 'PERMISSION_SET_NOT_GRANTED', false, false],
-  [85088, 'CLOUDBASE_NOT_ENABLED', false, false],
-  [99999, 'WECHAT_UPSTREAM_ERROR', false, false],
-  [0x7fffffff, 'WECHAT_UPSTREAM_ERROR', false, false],
-  [-501001, 'WECHAT_UPSTREAM_ERROR', false, false],
-  // The token endpoints' errcodes.
-  [61023, 'REFRESH_TOKEN_INVALID', false, false],
-  [61005, 'COMPONENT_TICKET_INVALID', false, false],
-  [61006, 'COMPONENT_TICKET_INVALID', false, false],
-  [40013, 'COMPONENT_CREDENTIALS_INVALID', false, false],
-  [40125, 'COMPONENT_CREDENTIALS_INVALID', false, false],
-];
+/** [errcode, code, retryable, ourBug] as WeChat documents them and the README's error table lists them. */
+const table: ReadonlyArray<readonly [number, ErrorCode, boolean, boolean]> = [...DOCUMENTED_ERRCODES, ...UNDOCUMENTED_ERRCODES].map(
+  (documented) => [documented.errcode, documented.code, documented.retryable, documented.ourBug] as const,
+);
 
 describe('the errcode table', () => {
   it.each(table)('maps errcode %i to %s (retryable %s)', (errcode, code, retryable) => {
@@ -100,9 +73,10 @@ describe('toCloudEnvironmentError for transport failures', () => {
     expect(error.extensions.wechat).toEqual({ httpStatus: 200 });
   });
 
-  it('names the failure in the message', () => {
+  it('says the failure’s row to the client and keeps the failure itself for the log', () => {
     const error = toCloudEnvironmentError(new WechatTransportError(ENDPOINT, 'http-status', 'HTTP 502', 502), 'm_1');
-    expect(error.message).toContain('HTTP 502');
+    expect(error.message).toBe('WeChat answered with an HTTP error (extensions.wechat.httpStatus); try again shortly.');
+    expect(error.detail.failure).toBe('WeChat /tcb/getenvinfo could not be read (http-status): HTTP 502');
   });
 
   it('is not our bug', () => {
@@ -133,9 +107,10 @@ describe('toCloudEnvironmentError for anything else', () => {
 });
 
 describe('MerchantNotAuthorizedError', () => {
-  it('is MERCHANT_NOT_AUTHORIZED, not retryable, naming the merchant', () => {
+  it('is MERCHANT_NOT_AUTHORIZED, not retryable, the merchant in its extensions and in the log', () => {
     const error = new MerchantNotAuthorizedError('m_9');
     expect(error.extensions).toEqual({ code: 'MERCHANT_NOT_AUTHORIZED', retryable: false, merchantId: 'm_9' });
-    expect(error.message).toContain('m_9');
+    expect(error.message).toBe('The merchant has not authorized our WeChat third-party platform (this subgraph knows no authorization of theirs).');
+    expect(error.detail.failure).toContain('m_9');
   });
 });

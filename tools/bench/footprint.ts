@@ -5,20 +5,28 @@
  * baseline (b), compiled by tsc into dist-tools/ so neither carries a TypeScript loader),
  * timed until it answers /healthz, warmed up with a fixed number of operations, then its
  * RSS read. Servers alternate over several rounds; figures are each server's median.
- *
- *   npm run bench:footprint [-- --rounds 3 --operations 2000 --compare <another checkout, built>]
  */
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import ts from 'typescript';
 import { request } from 'undici';
+import { numberFlag, readCommandLine } from '../command-line.js';
 import { writeTemporaryAuthorizersFile } from '../simulated-wechat-env.js';
 import { REPOSITORY_ROOT } from './bench-servers.js';
 import { buildBenchWorld } from './bench-world.js';
 import { buildWorkloads } from './bench-workloads.js';
 import { ServerProcess } from './server-process.js';
 import { SimulatorProcess } from './simulator-process.js';
+
+const FOOTPRINT = {
+  name: 'npm run bench:footprint',
+  usage: `usage: npm run bench:footprint [-- --rounds 3 --operations 2000 --compare <another checkout, built>]
+
+Starts this subgraph (from dist/, as npm start does) and the framework floor (b) against
+the simulator, times each until /healthz answers, warms it up with --operations operations
+and reads its RSS; --rounds rounds, each server's median printed. --compare adds the
+subgraph built in another checkout.`,
+};
 
 const COMPILED_TOOLS = join(REPOSITORY_ROOT, 'dist-tools');
 const FLOOR_MAIN = join(COMPILED_TOOLS, 'tools/bench/baseline-main.js');
@@ -69,11 +77,9 @@ const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[
 const megabytes = (bytes: number) => `${(bytes / 1_048_576).toFixed(0)} MB`;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { rounds: { type: 'string', default: '3' }, operations: { type: 'string', default: '2000' }, compare: { type: 'string' } },
-  });
-  const rounds = Number(values.rounds);
-  const operations = Number(values.operations);
+  const { values } = readCommandLine({ ...FOOTPRINT, options: { rounds: { type: 'string' }, operations: { type: 'string' }, compare: { type: 'string' } } });
+  const rounds = numberFlag(FOOTPRINT, 'rounds', values.rounds, 3, { whole: true, min: 1 });
+  const operations = numberFlag(FOOTPRINT, 'operations', values.operations, 2000, { whole: true, min: 1 });
   if (!existsSync(join(REPOSITORY_ROOT, 'dist/main.js'))) throw new Error('dist/main.js is missing: run npm run build first (npm run bench:footprint does)');
   process.stdout.write('compiling baseline (b) into dist-tools/\n');
   compileFloor();
@@ -83,7 +89,7 @@ async function main(): Promise<void> {
   const bodies = [...workloads.W1.bodies, ...workloads.W3.bodies];
   const authorizersFile = await writeTemporaryAuthorizersFile(world.authorizersFile);
   const simulator = await SimulatorProcess.start({ latencyMs: 5, groups: 16 });
-  const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', WECHAT_API_BASE_URL: simulator.url, AUTHORIZERS_FILE: authorizersFile.path, WECHAT_MAX_CONNECTIONS: '64' };
+  const env = { NODE_ENV: 'production', ALLOW_OPEN_ACCESS: 'true', LOG_LEVEL: 'warn', WECHAT_API_BASE_URL: simulator.url, AUTHORIZERS_FILE: authorizersFile.path, WECHAT_MAX_CONNECTIONS: '64' };
   const servers: Record<string, { label: string; nodeArgs: string[] }> = {
     subgraph: { label: 'this subgraph (npm start)', nodeArgs: ['--import', './dist/telemetry.js', 'dist/main.js'] },
     floor: { label: '(b) framework floor', nodeArgs: [FLOOR_MAIN] },
@@ -142,4 +148,7 @@ async function main(): Promise<void> {
   );
 }
 
-await main();
+await main().catch((error: unknown) => {
+  process.stderr.write(`${FOOTPRINT.name}: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,11 +1,9 @@
 /**
  * Where a server's CPU went, from the profile `npm run bench -- --cpu-prof` writes per
  * server: self time by package (or our own source folder) and the costliest functions.
- *
- *   node --import tsx tools/bench/profile-summary.ts benchmarks/profiles/subgraph-nocache.cpuprofile [--top 25]
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { numberFlag, readCommandLine, refuseCommandLine } from '../command-line.js';
 
 interface ProfileNode {
   id: number;
@@ -60,9 +58,23 @@ export function summarizeProfile(profile: CpuProfile, top: number): { byOwner: P
   return { byOwner: ranked(owners), byFunction: ranked(functions) };
 }
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' } } });
+const PROFILE_SUMMARY = {
+  name: 'profile-summary',
+  usage: `usage: node --import tsx tools/bench/profile-summary.ts <file.cpuprofile>… [--top 25]
+
+Self time by package (or folder of ours) and the --top costliest functions of each CPU
+profile, e.g. benchmarks/profiles/subgraph-nocache.cpuprofile from npm run bench -- --cpu-prof.`,
+};
+
+const { values, positionals } = readCommandLine({ ...PROFILE_SUMMARY, allowPositionals: true, options: { top: { type: 'string' } } });
+const top = numberFlag(PROFILE_SUMMARY, 'top', values.top, 25, { whole: true, min: 1 });
+if (positionals.length === 0) refuseCommandLine(PROFILE_SUMMARY, 'names no profile to summarize');
 for (const file of positionals) {
-  const { byOwner, byFunction } = summarizeProfile(JSON.parse(await readFile(file, 'utf8')) as CpuProfile, Number(values.top));
+  const profile = await readFile(file, 'utf8').then(
+    (text) => JSON.parse(text) as CpuProfile,
+    (error: Error) => refuseCommandLine(PROFILE_SUMMARY, `cannot read ${file}: ${error.message}`),
+  );
+  const { byOwner, byFunction } = summarizeProfile(profile, top);
   const percent = (share: number) => `${(share * 100).toFixed(1).padStart(5)}%`;
   process.stdout.write(`${file}\n  self time by owner:\n`);
   for (const { name, share } of byOwner) process.stdout.write(`  ${percent(share)}  ${name}\n`);

@@ -1,19 +1,11 @@
 /**
  * `npm run bench`: builds, then benchmarks this subgraph against its baselines and prints
- * one table, written to benchmarks/latest.json and benchmarks/latest.md.
- *
- *   npm run bench -- [--duration 10] [--warmup 2] [--rounds 3] [--latency 20] [--connections 32]
- *                    [--hot-connections 64] [--ttl 3000] [--groups 64] [--upstream-connections 64]
- *                    [--servers subgraph,subgraph-nocache,unbatched,floor,floor-lean] [--workloads W1,W2,W3]
- *                    [--cpu-prof [dir]] [--source] [--out benchmarks]
- *   npm run bench -- --check            short CI variant; exits 1 unless upstream calls are exact
- *   npm run bench -- --soak-rss 60      W3 on this subgraph (or --servers <one>) for 60 s; RSS sampled, must stay flat
- *   npm run bench -- --log-cost         what the logger costs an operation, at info and warn
- *   npm run bench -- --resolver-glue    what type-graphql's resolver glue costs a field and an operation, in process
+ * one table, written to benchmarks/latest.json and benchmarks/latest.md (USAGE below says
+ * every way to call it).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { numberFlag, readCommandLine, refuseCommandLine } from '../command-line.js';
 import { upstreamCallProblems } from './bench-check.js';
 import type { BenchSettings } from './bench-report.js';
 import { formatMarkdown, formatText } from './bench-table.js';
@@ -24,7 +16,23 @@ import { measureLogCost } from './log-cost.js';
 import { measureResolverGlue } from './resolver-glue.js';
 import { formatSoakRss, runSoakRss } from './soak-rss.js';
 
-const { values } = parseArgs({
+const USAGE = `usage:
+  npm run bench -- [--duration 10] [--warmup 2] [--rounds 3] [--latency 20] [--connections 32]
+                   [--hot-connections 64] [--ttl 3000] [--groups 64] [--upstream-connections 64]
+                   [--servers subgraph,subgraph-nocache,unbatched,floor,floor-lean] [--workloads W1,W2,W3]
+                   [--cpu-prof] [--cpu-prof-dir <dir>] [--source] [--out benchmarks]
+  npm run bench -- --check            short CI variant; exits 1 unless upstream calls are exact
+  npm run bench -- --soak-rss 60      W3 on this subgraph (or --servers <one>) for 60 s; RSS sampled, must stay flat
+  npm run bench -- --log-cost         what the logger costs an operation, at info and warn
+  npm run bench -- --resolver-glue    what type-graphql's resolver glue costs a field and an operation, in process
+  npm run bench -- --help             this text
+
+--source runs the subgraph from src/ through tsx instead of dist/; --cpu-prof writes a CPU
+profile per server (to benchmarks/profiles, or --cpu-prof-dir).`;
+const BENCH = { name: 'npm run bench', usage: USAGE };
+
+const { values } = readCommandLine({
+  ...BENCH,
   options: {
     duration: { type: 'string' },
     warmup: { type: 'string' },
@@ -48,18 +56,8 @@ const { values } = parseArgs({
   },
 });
 
-function usage(message: string): never {
-  process.stderr.write(`npm run bench: ${message}\n`);
-  process.exit(2);
-}
-
-function number(flag: string, fallback: number): number {
-  const raw = values[flag as keyof typeof values];
-  if (raw === undefined) return fallback;
-  const parsed = Number(raw);
-  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(parsed)) usage(`--${flag} takes a number, e.g. --${flag} ${fallback} (got "${String(raw)}")`);
-  return parsed;
-}
+const usage = (problem: string): never => refuseCommandLine(BENCH, problem);
+const number = (flag: keyof typeof values, fallback: number): number => numberFlag(BENCH, flag, values[flag] as string | undefined, fallback);
 
 function list<T extends string>(flag: 'servers' | 'workloads', known: readonly T[], fallback: readonly T[]): readonly T[] {
   const raw = values[flag];

@@ -1,0 +1,79 @@
+/**
+ * A WeChat call the operation's deadline kept from being sent is not a WeChat timeout:
+ * /metrics counts it in wechat_upstream_calls_skipped_total{reason="deadline"} and never in
+ * the call histogram, and a call the deadline cut short is timed as outcome="deadline".
+ * Only a call that had its full WECHAT_TIMEOUT_MS and got no answer is outcome="timeout".
+ *
+ * One connection slot (WECHAT_MAX_CONCURRENCY=1) is held by a token mint WeChat never
+ * answers (token calls have no operation deadline: the token outlives the operation), so a
+ * getEnvInfo call queued behind it waits past its operation's deadline.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { AUTHORIZER_TOKEN_PATH, GET_ENV_INFO_PATH } from '../../src/simulator/index.js';
+import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
+import { TEST_COMPONENT, testMerchants, tokenFor } from '../support/merchants.js';
+import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
+import { captureOutput } from '../support/suite-capture.js';
+
+const WECHAT_TIMEOUT_MS = 1_200;
+const REQUEST_DEADLINE_MS = 300;
+
+// m_mint's tokens are minted from a refresh token; m_fixed has a fixed access token (no mint, straight to getEnvInfo).
+const minted = testMerchants([{ merchantId: 'm_mint', authorizer: 'mint' }, { merchantId: 'm_fixed', authorizer: 'fixed' }], 'refresh');
+const authorizers = [minted.authorizers[0]!, { ...minted.authorizers[1]!, refreshToken: undefined, accessToken: tokenFor('fixed') }];
+const entries = [minted.entries[0]!, { merchantId: 'm_fixed', authorizerAppId: minted.entries[1]!.authorizerAppId, authorizerAccessToken: tokenFor('fixed') }];
+
+let stack: SubgraphStack;
+beforeAll(async () => {
+  stack = await startSubgraphStack({
+    simulator: { authorizers, component: TEST_COMPONENT },
+    merchants: entries,
+    env: { WECHAT_MAX_CONCURRENCY: '1', WECHAT_TIMEOUT_MS: String(WECHAT_TIMEOUT_MS), REQUEST_DEADLINE_MS: String(REQUEST_DEADLINE_MS) },
+  });
+});
+afterAll(() => stack?.stop());
+
+const query = (merchantId: string) => postGraphQL(stack.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations(merchantId) });
+
+async function metrics(): Promise<string> {
+  const text = await (await fetch(new URL('/metrics', stack.subgraph.url))).text();
+  captureOutput(text);
+  return text;
+}
+const count = (text: string, series: string) => Number(text.split('\n').find((line) => line.startsWith(`${series} `))?.split(' ')[1] ?? 0);
+const calls = (endpoint: string, outcome: string) => `wechat_upstream_call_duration_seconds_count{endpoint="${endpoint}",outcome="${outcome}"}`;
+const skipped = (endpoint: string, reason: string) => `wechat_upstream_calls_skipped_total{endpoint="${endpoint}",reason="${reason}"}`;
+
+describe('a WeChat call the deadline kept from being sent', () => {
+  it('is counted as skipped for the deadline, never timed, and never a timeout', async () => {
+    stack.simulator.injectEndpointFault(AUTHORIZER_TOKEN_PATH, { kind: 'hang' }, { times: 1 });
+    // The mint takes the only slot and keeps it until WeChat's full timeout; its field gives up at the deadline.
+    expect((await query('m_mint')).body.errors?.[0]?.extensions).toMatchObject({ code: 'WECHAT_UNAVAILABLE' });
+    // Queued behind it, this call's operation answers at its deadline; the call itself gets the slot only after.
+    expect((await query('m_fixed')).body.errors?.[0]?.extensions).toMatchObject({ code: 'WECHAT_UNAVAILABLE', merchantId: 'm_fixed' });
+
+    // Once the mint's timeout frees the slot (bounded by WECHAT_TIMEOUT_MS, with margin), the waiting call is skipped.
+    await vi.waitFor(async () => expect(count(await metrics(), skipped(GET_ENV_INFO_PATH, 'deadline'))).toBe(1), { timeout: WECHAT_TIMEOUT_MS * 4, interval: 50 });
+    const text = await metrics();
+    expect(count(text, calls(GET_ENV_INFO_PATH, 'timeout'))).toBe(0);
+    expect(count(text, calls(GET_ENV_INFO_PATH, 'deadline'))).toBe(0);
+    expect(stack.simulator.callCount(GET_ENV_INFO_PATH)).toBe(0);
+    // The mint had its full time and WeChat did not answer: that one is WeChat's timeout.
+    expect(count(text, calls(AUTHORIZER_TOKEN_PATH, 'timeout'))).toBe(1);
+  });
+});
+
+describe('a WeChat call the deadline cut short', () => {
+  it('is timed as outcome="deadline", not "timeout"', async () => {
+    const before = await metrics();
+    stack.simulator.injectFault(tokenFor('fixed'), { kind: 'hang' }, { times: 1 });
+    expect((await query('m_fixed')).body.errors?.[0]?.extensions).toMatchObject({ code: 'WECHAT_UNAVAILABLE', merchantId: 'm_fixed' });
+    await vi.waitFor(async () => expect(count(await metrics(), calls(GET_ENV_INFO_PATH, 'deadline'))).toBe(count(before, calls(GET_ENV_INFO_PATH, 'deadline')) + 1), {
+      timeout: REQUEST_DEADLINE_MS * 10,
+      interval: 50,
+    });
+    const text = await metrics();
+    expect(count(text, calls(GET_ENV_INFO_PATH, 'timeout'))).toBe(0);
+    expect(count(text, skipped(GET_ENV_INFO_PATH, 'deadline'))).toBe(count(before, skipped(GET_ENV_INFO_PATH, 'deadline')));
+  });
+});
