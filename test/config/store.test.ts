@@ -4,7 +4,7 @@
  * REDIS_DURABILITY_CHECK, with its defaults.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, loadStoreConfig } from '../../src/config/index.js';
+import { ConfigError, loadConfig, loadStoreConfig, passwordsOf } from '../../src/config/index.js';
 import { PRODUCTION, configProblems } from '../support/config-problems.js';
 
 const problemsOf = configProblems;
@@ -108,6 +108,15 @@ describe('the store’s Redis', () => {
     expect(storeProblemsOf({ REDIS_CLUSTER_NODES: 'r1:6379', REDIS_TLS: 'yes' })).toEqual(['REDIS_TLS must be true or false']);
     expect(problems.join()).not.toContain('hunter2');
     expect(storeProblemsOf({ REDIS_CLUSTER_NODES: 'r1:6379', REDIS_USERNAME: 'subgraph' })).toEqual(['REDIS_USERNAME needs REDIS_PASSWORD']);
+  });
+});
+
+describe('passwordsOf', () => {
+  it('finds every password a topology carries, for the logs to be scrubbed of', () => {
+    expect(passwordsOf(storeOf({ REDIS_URL: 'rediss://subgraph:p%40ss-word@r:6379/0' }))).toEqual(['p@ss-word']);
+    expect(passwordsOf(storeOf({ REDIS_URL: 'redis://r:6379/0' }))).toEqual([]);
+    expect(passwordsOf(storeOf({ REDIS_SENTINELS: SENTINELS, REDIS_SENTINEL_NAME: 'm', REDIS_PASSWORD: 'data', REDIS_SENTINEL_PASSWORD: 'sentinels' }))).toEqual(['data', 'sentinels']);
+    expect(passwordsOf(storeOf({ REDIS_CLUSTER_NODES: 'r1:6379', REDIS_PASSWORD: 'data' }))).toEqual(['data']);
   });
 });
 
