@@ -12,7 +12,7 @@ import { CallerVerifier } from './auth/caller-verifier.js';
 import { openAccessWarning } from './auth/open-access-warning.js';
 import { AuthorizerRegistry } from './authorizers/authorizer-registry.js';
 import { type SeedReport, logSeedReport, seedRegistry } from './authorizers/seed-registry.js';
-import type { Config } from './config/index.js';
+import { type Config, type DurabilityCheck, type RedisTopology, passwordsOf } from './config/index.js';
 import { MemoryEnvInfoCache, SharedEnvInfo, StoreEnvInfoCache } from './loaders/shared-env-info.js';
 import { Metrics } from './observability/metrics.js';
 import { registerSecretValues } from './observability/scrub-secrets.js';
@@ -50,6 +50,22 @@ export interface RunningSubgraph {
   close(): Promise<void>;
 }
 
+/**
+ * The Redis store, its settings checked (REDIS_DURABILITY_CHECK) before anything is written to
+ * it. The Redis client is loaded only when there is a Redis to talk to.
+ */
+async function connectRedisStore(topology: RedisTopology, durabilityCheck: DurabilityCheck, logger: Logger): Promise<KeyValueStore> {
+  const [{ RedisStore }, { checkDurability }] = await Promise.all([import('./store/redis-store.js'), import('./store/durability-check.js')]);
+  const store = await RedisStore.connect({ topology, logger });
+  try {
+    await checkDurability({ mode: durabilityCheck, masters: store.masters(), where: store.where, logger });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
 /** `plan` defaults to checking `config` now (tests and tools); `npm start` checks first, then passes it. */
 export async function startSubgraph(config: Config, logger: Logger, plan?: StartPlan): Promise<RunningSubgraph> {
   const resolved = plan ?? (await planStart(config));
@@ -68,8 +84,7 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
 
   let store: KeyValueStore;
   try {
-    // The Redis client is loaded only when there is a Redis to talk to.
-    store = config.store.redisUrl ? await (await import('./store/redis-store.js')).RedisStore.connect({ url: config.store.redisUrl, logger }) : new MemoryStore();
+    store = config.store.redis ? await connectRedisStore(config.store.redis, config.store.durabilityCheck, logger) : new MemoryStore();
   } catch (error) {
     await simulator?.stop();
     throw error;
@@ -96,7 +111,7 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
     throw error;
   }
   logger.info(
-    { authorizersFile, merchants: seeded.merchants, applied: seeded.applied, store: config.store.redisUrl ? 'redis' : 'memory', wechat: baseUrl },
+    { authorizersFile, merchants: seeded.merchants, applied: seeded.applied, store: config.store.redis ? config.store.redis.kind : 'memory', wechat: baseUrl },
     'authorizers loaded',
   );
   if (config.merchantAuthorizerField) {
@@ -107,7 +122,7 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
   }
 
   const metrics = new Metrics({ processMetrics: true });
-  const sharedHolds = config.store.redisUrl ? new SharedHolds(store, keys.heldBack, config.wechat.authorizerBackoffMaxMs) : undefined;
+  const sharedHolds = config.store.redis ? new SharedHolds(store, keys.heldBack, config.wechat.authorizerBackoffMaxMs) : undefined;
   const wechat = new WechatClient({ ...config.wechat, baseUrl, logger, metrics, ...(sharedHolds ? { sharedHolds } : {}) });
   const componentApi = component ? new ComponentApi(wechat, component) : undefined;
   const own = platformTokens
@@ -133,7 +148,7 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
     metrics,
   });
   const tokens = platformTokens ?? own!.tokens;
-  const envInfoCache = config.store.redisUrl ? new StoreEnvInfoCache(store, keys.envInfo) : new MemoryEnvInfoCache();
+  const envInfoCache = config.store.redis ? new StoreEnvInfoCache(store, keys.envInfo) : new MemoryEnvInfoCache();
   const envInfo = new SharedEnvInfo(envInfoCache, config.cacheTtlMs, logger, metrics);
   const callerVerifier = config.authorization.subgraph ? new CallerVerifier({ ...config.authorization.subgraph, scope: config.authorization.scope }) : undefined;
   const ticket = component && own ? { fallbackTicket: verifyTicket } : undefined;
@@ -209,8 +224,6 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
  * refresh tokens, authorization codes) are scrubbed by name instead.
  */
 function secretValuesOf(config: Config, plan: StartPlan): Array<string | undefined> {
-  // Config has checked the URLs; a password in one is a secret like the others.
-  const passwordOf = (url: string | undefined) => (url === undefined ? undefined : decodeURIComponent(new URL(url).password) || undefined);
   return [
     plan.component?.appSecret,
     plan.verifyTicket,
@@ -218,7 +231,7 @@ function secretValuesOf(config: Config, plan: StartPlan): Array<string | undefin
     plan.componentEvents?.encodingAesKey,
     config.routerSecret,
     config.tokens.platform?.http?.secret,
-    passwordOf(config.store.redisUrl),
-    passwordOf(config.tokens.platform?.redis?.url),
+    ...passwordsOf(config.store.redis),
+    ...passwordsOf(config.tokens.platform?.redis?.topology),
   ];
 }

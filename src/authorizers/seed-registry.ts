@@ -8,6 +8,7 @@
  * kind, naming merchants and never a token. Without a store (memory) the registry starts
  * empty every time, so the file is the registry. Fixed access tokens stay in this process.
  */
+import { acceptUnacknowledged } from '../store/key-value-store.js';
 import type { Logger } from 'pino';
 import type { AuthorizerRegistry } from './authorizer-registry.js';
 import type { AuthorizersFileEntry } from './authorizers-file.js';
@@ -47,7 +48,11 @@ export async function seedRegistry(entries: readonly AuthorizersFileEntry[], reg
       removed.push({ merchantId, at });
       continue;
     }
-    const mapped = await registry.registerIfAbsent({ merchantId, authorizerAppId });
+    // Unacknowledged by a replica, the mapping is still on the master (and logged); the file is read again at every start.
+    const mapped = await registry.registerIfAbsent({ merchantId, authorizerAppId }).catch((error: unknown) => {
+      acceptUnacknowledged(error);
+      return authorizerAppId;
+    });
     if (mapped !== authorizerAppId) {
       moved.push({ merchantId, file: authorizerAppId, registry: mapped });
       continue;

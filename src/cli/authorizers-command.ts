@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { AuthorizerRegistry } from '../authorizers/authorizer-registry.js';
 import { authorizerAppIdModel, merchantIdModel } from '../authorizers/authorizers-file.js';
-import { ConfigError, type Environment, loadRegistryToolConfig } from '../config/index.js';
+import { ConfigError, type Environment, STORE_REDIS_CHOICES, loadRegistryToolConfig } from '../config/index.js';
 import { createLogger } from '../logger.js';
 import { RedisStore } from '../store/redis-store.js';
 import { StoreKeys } from '../store/store-keys.js';
@@ -29,7 +29,8 @@ list      the merchants, their authorizers and whether a refresh token is stored
 remove    unregisters the merchant; the refresh token of its authorizer is deleted once no
           merchant uses it any more. AUTHORIZERS_FILE does not bring a removed merchant back
           (add it again here to undo), nor move back one moved with --replace.
-Uses REDIS_URL and WECHAT_REDIS_PREFIX, like the subgraph. Tokens are never printed.`;
+Uses the Redis of the subgraph (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES, with
+WECHAT_REDIS_PREFIX). Tokens are never printed.`;
 
 export interface CommandStreams {
   readonly stdin: AsyncIterable<Buffer | string>;
@@ -102,10 +103,12 @@ async function run(argv: readonly string[], streams: CommandStreams, env: Enviro
   if (refreshToken !== undefined && !/^[\x21-\x7e]+$/.test(refreshToken)) throw new UsageError('the refresh token must be printable ASCII without spaces');
 
   const config = loadRegistryToolConfig(env);
-  if (!config.store.redisUrl) {
-    throw new UsageError('REDIS_URL is not set: without Redis each subgraph process keeps its registry in memory, loaded from AUTHORIZERS_FILE; edit that file instead.');
+  if (!config.store.redis) {
+    throw new UsageError(
+      `No Redis store is configured (${STORE_REDIS_CHOICES}): without one each subgraph process keeps its registry in memory, loaded from AUTHORIZERS_FILE; edit that file instead.`,
+    );
   }
-  const store = await RedisStore.connect({ url: config.store.redisUrl, logger: createLogger({ level: 'warn' }) });
+  const store = await RedisStore.connect({ topology: config.store.redis, logger: createLogger({ level: 'warn' }) });
   const keys = new StoreKeys(config.store.prefix);
   const registry: Registry = { merchants: new AuthorizerRegistry(store, keys), tokens: new TokenRecords({ store, keys, refreshAtFraction: config.refreshAtFraction }) };
   try {

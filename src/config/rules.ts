@@ -8,12 +8,12 @@
 import type { AuthorizersVariables } from './authorizers.js';
 import type { ComponentVariables } from './component.js';
 import { rulesOver } from './model.js';
-import type { PlatformVariables } from './platform.js';
 import { type ServerVariables, isProduction } from './server.js';
-import type { StoreVariables } from './store.js';
+import { PLATFORM_REDIS, type PlatformVariables as Platform } from './platform.js';
+import { STORE_REDIS_CHOICES, type StoreVariables, hasRedisStore } from './store.js';
 import type { WechatVariables } from './wechat.js';
 
-type Variables = ServerVariables & WechatVariables & StoreVariables & AuthorizersVariables & ComponentVariables & PlatformVariables;
+type Variables = ServerVariables & WechatVariables & StoreVariables & AuthorizersVariables & ComponentVariables & Platform;
 
 /** Demo mode: no WeChat URL is configured outside production, so WeChat is the embedded simulator. */
 export function isDemo(values: Pick<Variables, 'NODE_ENV' | 'WECHAT_API_BASE_URL'>): boolean {
@@ -30,32 +30,37 @@ const REAL_WORLD_VARIABLES = [
   'WECHAT_COMPONENT_MESSAGE_TOKEN',
   'WECHAT_COMPONENT_ENCODING_AES_KEY',
   'PLATFORM_TOKEN_REDIS_KEY',
-  'PLATFORM_REDIS_URL',
+  PLATFORM_REDIS.url,
+  PLATFORM_REDIS.sentinels,
+  PLATFORM_REDIS.clusterNodes,
   'PLATFORM_TOKEN_URL',
   'PLATFORM_TOKEN_SECRET',
 ] as const;
+
+/** The variables that make the store a Redis: any one of them. */
+const STORE_TOPOLOGIES = ['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const;
 
 export const crossConcernRules = [
   // With Redis, the registry lives there (filled by `npm run authorizers`); the file is optional.
   // With MERCHANT_AUTHORIZER_FIELD the gateway names each authorizer: the platform's tokens
   // need nothing more, tokens minted here still need a home (the file's, or Redis).
-  rule(['AUTHORIZERS_FILE', 'REDIS_URL', 'NODE_ENV', 'WECHAT_API_BASE_URL', 'MERCHANT_AUTHORIZER_FIELD', 'TOKEN_SOURCE'], (values) => {
-    if (values.AUTHORIZERS_FILE !== undefined || values.REDIS_URL !== undefined || isDemo(values)) return undefined;
+  rule(['AUTHORIZERS_FILE', ...STORE_TOPOLOGIES, 'NODE_ENV', 'WECHAT_API_BASE_URL', 'MERCHANT_AUTHORIZER_FIELD', 'TOKEN_SOURCE'], (values) => {
+    if (values.AUTHORIZERS_FILE !== undefined || hasRedisStore(values) || isDemo(values)) return undefined;
     const where = isProduction(values) ? 'in production' : 'when WECHAT_API_BASE_URL is set';
     if (values.MERCHANT_AUTHORIZER_FIELD === undefined) {
-      return `AUTHORIZERS_FILE is required ${where} without REDIS_URL: name the JSON file that maps merchants to their WeChat authorizers`;
+      return `AUTHORIZERS_FILE is required ${where} without a Redis store: name the JSON file that maps merchants to their WeChat authorizers (or keep them in Redis: ${STORE_REDIS_CHOICES})`;
     }
     if (values.TOKEN_SOURCE === 'platform') return undefined;
-    return `AUTHORIZERS_FILE or REDIS_URL is required ${where} with MERCHANT_AUTHORIZER_FIELD and TOKEN_SOURCE=own: the gateway names each merchant's authorizer, but the tokens minted here need their refresh tokens (from the file, or kept in Redis by the event receiver and \`npm run authorizers\`); or read the platform's tokens (TOKEN_SOURCE=platform)`;
+    return `AUTHORIZERS_FILE or a Redis store (${STORE_REDIS_CHOICES}) is required ${where} with MERCHANT_AUTHORIZER_FIELD and TOKEN_SOURCE=own: the gateway names each merchant's authorizer, but the tokens minted here need their refresh tokens (from the file, or kept in Redis by the event receiver and \`npm run authorizers\`); or read the platform's tokens (TOKEN_SOURCE=platform)`;
   }),
   rule(
-    ['TOKEN_SOURCE', 'PLATFORM_TOKEN_REDIS_KEY', 'PLATFORM_REDIS_URL', 'REDIS_URL'],
+    ['TOKEN_SOURCE', 'PLATFORM_TOKEN_REDIS_KEY', PLATFORM_REDIS.url, PLATFORM_REDIS.sentinels, PLATFORM_REDIS.clusterNodes, ...STORE_TOPOLOGIES],
     (values) =>
       values.TOKEN_SOURCE === 'platform' &&
       values.PLATFORM_TOKEN_REDIS_KEY !== undefined &&
-      values.PLATFORM_REDIS_URL === undefined &&
-      values.REDIS_URL === undefined &&
-      'PLATFORM_TOKEN_REDIS_KEY needs the Redis it is on: set PLATFORM_REDIS_URL (or REDIS_URL, when the platform shares it)',
+      [PLATFORM_REDIS.url, PLATFORM_REDIS.sentinels, PLATFORM_REDIS.clusterNodes].every((name) => values[name] === undefined) &&
+      !hasRedisStore(values) &&
+      `PLATFORM_TOKEN_REDIS_KEY needs the Redis it is on: set PLATFORM_REDIS_URL, PLATFORM_REDIS_SENTINELS or PLATFORM_REDIS_CLUSTER_NODES (or the store's ${STORE_REDIS_CHOICES}, when the platform shares it)`,
   ),
   rule(
     ['TOKEN_SOURCE', 'PLATFORM_TOKEN_REDIS_KEY', 'WECHAT_COMPONENT_APPID'],
@@ -73,11 +78,11 @@ export const crossConcernRules = [
       "TOKEN_SOURCE=platform leaves WeChat's pushes to the platform: unset WECHAT_COMPONENT_MESSAGE_TOKEN and WECHAT_COMPONENT_ENCODING_AES_KEY (the event receiver would mint tokens here)",
   ),
   // The demo runs on published credentials and a simulated WeChat: nothing real may reach it, nor it anything real.
-  rule(['NODE_ENV', 'WECHAT_API_BASE_URL', 'TOKEN_SOURCE', 'REDIS_URL', ...REAL_WORLD_VARIABLES], (values) => {
+  rule(['NODE_ENV', 'WECHAT_API_BASE_URL', 'TOKEN_SOURCE', ...STORE_TOPOLOGIES, ...REAL_WORLD_VARIABLES], (values) => {
     if (!isDemo(values)) return undefined;
     const set = [
       ...(values.TOKEN_SOURCE === 'platform' ? ['TOKEN_SOURCE=platform'] : []),
-      ...(['REDIS_URL', ...REAL_WORLD_VARIABLES] as const).filter((name) => values[name] !== undefined),
+      ...[...STORE_TOPOLOGIES, ...REAL_WORLD_VARIABLES].filter((name) => values[name] !== undefined),
     ];
     if (set.length === 0) return undefined;
     return (

@@ -4,6 +4,7 @@
  * Which dependencies a replica has depends on its configuration; they are listed here.
  */
 import type { CallerVerifier } from '../auth/caller-verifier.js';
+import { STORE_REDIS_CHOICES } from '../config/index.js';
 import { ticketReadiness } from '../events/ticket-readiness.js';
 import type { Degradation, DependencyCheck } from '../observability/dependency-checks.js';
 import type { KeyValueStore } from '../store/key-value-store.js';
@@ -39,7 +40,7 @@ export function dependencyChecksOf(dependencies: ReplicaDependencies): Dependenc
       run: () =>
         store.ping().then(
           () => undefined,
-          (error: Error) => `${error.message} (REDIS_URL): fields that need a token or the registry answer TOKEN_STORE_UNAVAILABLE`,
+          (error: Error) => `${error.message} (${STORE_REDIS_CHOICES}): fields that need a token or the registry answer TOKEN_STORE_UNAVAILABLE`,
         ),
     },
   ];

@@ -1,5 +1,5 @@
 /** The in-memory store: one replica, nothing shared, nothing survives a restart. */
-import type { KeyValueStore, SetOptions } from './key-value-store.js';
+import type { HashSetOptions, KeyValueStore, SetOptions } from './key-value-store.js';
 
 interface Entry {
   readonly value: string;
@@ -63,7 +63,7 @@ export class MemoryStore implements KeyValueStore {
     return fields.map((field) => hash?.get(field));
   }
 
-  async hashSet(key: string, field: string, value: string): Promise<void> {
+  async hashSet(key: string, field: string, value: string, _options?: HashSetOptions): Promise<void> {
     let hash = this.hashes.get(key);
     if (!hash) this.hashes.set(key, (hash = new Map()));
     hash.set(field, value);

@@ -10,9 +10,12 @@
  *   by an authorization, which is by definition the newest;
  * - an access token is written with the life WeChat gave it and refreshed at
  *   TOKEN_REFRESH_AT_PERCENT of it, however it arrived (a mint or an authorization);
- * - an access token is dropped only while it is still the one that failed (compare-and-delete).
+ * - an access token is dropped only while it is still the one that failed (compare-and-delete);
+ * - a refresh token WeChat handed over is never thrown away for want of a replica's
+ *   acknowledgement: the master holds it and the store has logged the write, while failing
+ *   would lose a token the merchant cannot get back without re-authorizing.
  */
-import type { KeyValueStore } from '../store/key-value-store.js';
+import { type KeyValueStore, acceptUnacknowledged } from '../store/key-value-store.js';
 import type { StoreKeys } from '../store/store-keys.js';
 import type { MintedToken } from '../wechat/component-api.js';
 import { type BackoffPolicy, type RecordedFailure, decodeFailure, recordFailure } from './refresh-failure.js';
@@ -24,6 +27,14 @@ export interface TokenRecordsOptions {
   readonly keys: StoreKeys;
   /** TOKEN_REFRESH_AT_PERCENT / 100: when every stored access token is refreshed ahead. */
   readonly refreshAtFraction: number;
+}
+
+/** A durable write's own answer, or `made` when it was made but no replica acknowledged it in time. */
+function kept<T>(write: Promise<T>, made: T): Promise<T> {
+  return write.catch((error: unknown) => {
+    acceptUnacknowledged(error);
+    return made;
+  });
 }
 
 export class TokenRecords {
@@ -93,7 +104,7 @@ export class TokenRecords {
   async storeRefreshToken(authorizerAppId: string, refreshToken: string): Promise<'stored' | 'unchanged' | 'replaced'> {
     const key = this.keys.refreshToken(authorizerAppId);
     const previous = await this.store.get(key);
-    await this.store.set(key, refreshToken);
+    await kept(this.store.set(key, refreshToken), true);
     if (previous === undefined) return 'stored';
     return previous === refreshToken ? 'unchanged' : 'replaced';
   }
@@ -101,18 +112,18 @@ export class TokenRecords {
   /** Stores `refreshToken` unless another is stored already (set-if-absent); returns whether it is now the stored one. */
   async storeRefreshTokenIfAbsent(authorizerAppId: string, refreshToken: string): Promise<boolean> {
     const key = this.keys.refreshToken(authorizerAppId);
-    if (await this.store.set(key, refreshToken, { onlyIfAbsent: true })) return true;
+    if (await kept(this.store.set(key, refreshToken, { onlyIfAbsent: true }), true)) return true;
     return (await this.store.get(key)) === refreshToken;
   }
 
   /** Recovery: writes the refresh token only where none is stored (set-if-absent); returns whether it wrote it. */
   restoreRefreshToken(authorizerAppId: string, refreshToken: string): Promise<boolean> {
-    return this.store.set(this.keys.refreshToken(authorizerAppId), refreshToken, { onlyIfAbsent: true });
+    return kept(this.store.set(this.keys.refreshToken(authorizerAppId), refreshToken, { onlyIfAbsent: true }), true);
   }
 
   /** Replaces `expected` with `next` only if `expected` is still the stored one (compare-and-set); returns whether it did. */
   replaceRefreshToken(authorizerAppId: string, expected: string, next: string): Promise<boolean> {
-    return this.store.compareAndSet(this.keys.refreshToken(authorizerAppId), expected, next);
+    return kept(this.store.compareAndSet(this.keys.refreshToken(authorizerAppId), expected, next), true);
   }
 
   // Access tokens: the life WeChat gave them, refreshed ahead at TOKEN_REFRESH_AT_PERCENT.

@@ -87,7 +87,7 @@ describeWithRedisServer('a running replica whose Redis stops', () => {
       const ready = await readinessWhen(url!, (answer) => degradedReason(answer, 'store') !== undefined);
       expect(ready.status).toBe(200);
       expect(ready.body.status).toBe('ready');
-      expect(degradedReason(ready, 'store')).toMatch(/^The token store is unavailable: .*\(REDIS_URL\)/);
+      expect(degradedReason(ready, 'store')).toMatch(/^The token store is unavailable: .*\(REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES\)/);
       expect(await (await fetch(new URL('/metrics', url))).text()).toMatch(/^cloudenv_degraded\{check="store"\} 1$/m);
       expect((await fetch(new URL('/healthz', url))).status).toBe(200);
 

@@ -108,7 +108,7 @@ describe('start-up checks', () => {
   it('passes production with MERCHANT_AUTHORIZER_FIELD and the platform’s token service alone: no authorizers file, no Redis, no component', async () => {
     const env = { ...PRODUCTION, MERCHANT_AUTHORIZER_FIELD: 'wechatAppId', TOKEN_SOURCE: 'platform', PLATFORM_TOKEN_URL: 'http://127.0.0.1:1/{authorizerAppId}', PLATFORM_TOKEN_SECRET: 'platform-secret' };
     const { config, plan } = await checkStartup(env);
-    expect({ redis: config.store.redisUrl, field: config.merchantAuthorizerField }).toEqual({ redis: undefined, field: 'wechatAppId' });
+    expect({ redis: config.store.redis, field: config.merchantAuthorizerField }).toEqual({ redis: undefined, field: 'wechatAppId' });
     expect(plan).toMatchObject({ entries: [], authorizersFile: undefined, component: undefined, simulator: undefined });
   });
 

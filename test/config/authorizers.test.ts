@@ -42,19 +42,19 @@ describe('MERCHANT_AUTHORIZER_FIELD', () => {
 describe('AUTHORIZERS_FILE with MERCHANT_AUTHORIZER_FIELD', () => {
   it('is not needed with the platform’s tokens: in production, with neither the file nor REDIS_URL, the subgraph keeps nothing', () => {
     const config = loadConfig({ ...PRODUCTION, MERCHANT_AUTHORIZER_FIELD: 'wechatAppId', ...platformService });
-    expect({ file: config.authorizersFile, redis: config.store.redisUrl, source: config.tokens.source }).toEqual({ file: undefined, redis: undefined, source: 'platform' });
+    expect({ file: config.authorizersFile, redis: config.store.redis, source: config.tokens.source }).toEqual({ file: undefined, redis: undefined, source: 'platform' });
   });
 
-  it('is still needed without REDIS_URL for tokens minted here, which need refresh tokens from somewhere: the message says so', () => {
+  it('is still needed without a Redis store for tokens minted here, which need refresh tokens from somewhere: the message says so', () => {
     for (const env of [{ ...PRODUCTION }, { WECHAT_API_BASE_URL: 'http://127.0.0.1:9000' }]) {
       expect(problemsOf({ ...env, MERCHANT_AUTHORIZER_FIELD: 'wechatAppId' })).toEqual([
-        expect.stringMatching(/^AUTHORIZERS_FILE or REDIS_URL is required (in production|when WECHAT_API_BASE_URL is set) with MERCHANT_AUTHORIZER_FIELD and TOKEN_SOURCE=own: .*TOKEN_SOURCE=platform/),
+        expect.stringMatching(/^AUTHORIZERS_FILE or a Redis store \(REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES\) is required (in production|when WECHAT_API_BASE_URL is set) with MERCHANT_AUTHORIZER_FIELD and TOKEN_SOURCE=own: .*TOKEN_SOURCE=platform/),
       ]);
     }
     expect(loadConfig({ ...PRODUCTION, MERCHANT_AUTHORIZER_FIELD: 'wechatAppId', REDIS_URL: 'redis://127.0.0.1:6379/0' }).authorizersFile).toBeUndefined();
   });
 
   it('stays required without the field, with the platform’s tokens too: the file is then the registry', () => {
-    expect(problemsOf({ ...PRODUCTION, ...platformService })).toEqual([expect.stringMatching(/^AUTHORIZERS_FILE is required in production without REDIS_URL: /)]);
+    expect(problemsOf({ ...PRODUCTION, ...platformService })).toEqual([expect.stringMatching(/^AUTHORIZERS_FILE is required in production without a Redis store: /)]);
   });
 });

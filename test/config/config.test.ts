@@ -106,7 +106,7 @@ describe('loadConfig with values', () => {
       authorizersFile: '/etc/subgraph/authorizers.json',
       component: { appId: 'wx0123456789abcdef', appSecret: 'component-secret' },
       verifyTicket: 'ticket@@@dev',
-      store: { redisUrl: 'redis://127.0.0.1:6379/2', prefix: 'cloudenv:staging:' },
+      store: { redis: { kind: 'node', url: 'redis://127.0.0.1:6379/2' }, prefix: 'cloudenv:staging:', durabilityCheck: 'off' },
       tokens: {
         refreshAtFraction: 0.85,
         refreshBackoff: { firstMs: 1000, maxMs: 60000 },
@@ -130,7 +130,7 @@ describe('loadConfig with values', () => {
   });
 
   it('keeps everything in memory under the wechat: prefix by default', () => {
-    expect(loadConfig({}).store).toEqual({ redisUrl: undefined, prefix: 'wechat:' });
+    expect(loadConfig({}).store).toEqual({ redis: undefined, prefix: 'wechat:', durabilityCheck: 'off' });
   });
 
   it('needs no AUTHORIZERS_FILE when Redis holds the registry', () => {

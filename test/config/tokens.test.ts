@@ -63,7 +63,7 @@ describe('TOKEN_SOURCE', () => {
     });
     expect(config.tokens.source).toBe('platform');
     expect(config.tokens.platform).toEqual({
-      redis: { url: 'redis://platform:6379/3', keyTemplate: 'wxa:{componentAppId}:token:{authorizerAppId}' },
+      redis: { topology: { kind: 'node', url: 'redis://platform:6379/3' }, keyTemplate: 'wxa:{componentAppId}:token:{authorizerAppId}' },
       http: undefined,
       componentAppId: 'wx0123456789abcdef',
       tokenField: 'access_token',
@@ -76,7 +76,7 @@ describe('TOKEN_SOURCE', () => {
   it('reads the platform’s Redis at REDIS_URL when PLATFORM_REDIS_URL is unset, with the default layout', () => {
     const config = loadConfig({ ...real, TOKEN_SOURCE: 'platform', PLATFORM_TOKEN_REDIS_KEY: 'token:{authorizerAppId}', REDIS_URL: 'redis://shared:6379/0' });
     expect(config.tokens.platform).toMatchObject({
-      redis: { url: 'redis://shared:6379/0' },
+      redis: { topology: { kind: 'node', url: 'redis://shared:6379/0' } },
       tokenField: 'authorizer_access_token',
       expiresAtField: 'expires_at',
       reuseMs: 60_000,

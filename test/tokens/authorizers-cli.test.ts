@@ -203,10 +203,10 @@ describeWithRedis('the authorizers CLI', () => {
     expect(await redis.exists(`${prefix}merchants`)).toBe(0);
   });
 
-  it('exits 2 pointing to AUTHORIZERS_FILE when REDIS_URL is not set', async () => {
+  it('exits 2 pointing to AUTHORIZERS_FILE when no Redis store is configured', async () => {
     const result = await cli(['list'], {});
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^REDIS_URL is not set: .*AUTHORIZERS_FILE/);
+    expect(result.stderr).toMatch(/^No Redis store is configured \(REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES\): .*AUTHORIZERS_FILE/);
   });
 
   it('exits 1 naming Redis, but not its password, when Redis cannot be reached', async () => {

@@ -161,7 +161,7 @@ describe('TOKEN_SOURCE=platform with the platform’s Redis unreachable at start
       PLATFORM_TOKEN_REDIS_KEY: 'token:{authorizerAppId}',
       PLATFORM_REDIS_URL: `redis://platform:hunter2-platform-redis@127.0.0.1:${await freePort()}`,
     });
-    expect(error.message).toMatch(/^TOKEN_SOURCE=platform: the platform's Redis at redis:\/\/127\.0\.0\.1:\d+ \(PLATFORM_REDIS_URL, or REDIS_URL\) cannot be reached/);
+    expect(error.message).toMatch(/^TOKEN_SOURCE=platform: the platform's Redis at redis:\/\/127\.0\.0\.1:\d+ \(PLATFORM_REDIS_URL, PLATFORM_REDIS_SENTINELS or PLATFORM_REDIS_CLUSTER_NODES, or else the store's\) cannot be reached/);
     expect(error.message).not.toContain('hunter2');
   });
 });

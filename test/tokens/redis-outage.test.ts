@@ -92,7 +92,7 @@ describeWithRedisServer('a Redis outage mid-run', () => {
   it('stays ready while Redis is down, saying why in /readyz and cloudenv_degraded{check="store"}', async () => {
     const ready = await storeReadiness(true);
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ status: 'ready', degraded: [{ check: 'store', reason: expect.stringMatching(/^The token store is unavailable: .*\(REDIS_URL\).*TOKEN_STORE_UNAVAILABLE/), since: expect.any(String) }] });
+    expect(ready.body).toEqual({ status: 'ready', degraded: [{ check: 'store', reason: expect.stringMatching(/^The token store is unavailable: .*\(REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES\).*TOKEN_STORE_UNAVAILABLE/), since: expect.any(String) }] });
     expect(await metrics()).toMatch(/^cloudenv_degraded\{check="store"\} 1$/m);
     expect(await probe('/healthz')).toBe(200);
   });

@@ -253,7 +253,7 @@ describeWithRedis('with Redis', () => {
   behaviours('over Redis', async () => {
     const prefix = uniquePrefix('token-cache');
     prefixes.push(prefix);
-    const store = await RedisStore.connect({ url: REDIS_TEST_URL, logger });
+    const store = await RedisStore.connect({ topology: { kind: 'node', url: REDIS_TEST_URL }, logger });
     return { store, keys: new StoreKeys(prefix), close: () => store.close() };
   });
 });
