@@ -18,7 +18,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 USER node
-EXPOSE 4001
+# GraphQL, probes and metrics on 4001; WeChat's pushes on EVENTS_PORT (4002 in the examples), the only port to expose.
+EXPOSE 4001 4002
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4001)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "--import", "./dist/telemetry.js", "dist/main.js"]

@@ -6,11 +6,13 @@
 import 'reflect-metadata';
 import { startSubgraph } from './app.js';
 import { createLogger } from './logger.js';
+import { scrubSecrets } from './observability/scrub-secrets.js';
 import { checkStartup } from './start-up.js';
 import { shutdownTelemetry } from './telemetry.js';
 
+/** Start-up's last words, scrubbed as a log line is: a failure may quote a URL with credentials, or a configured secret. */
 function fail(message: string): never {
-  process.stderr.write(`cloud-environments subgraph cannot start.\n${message}\n`);
+  process.stderr.write(`cloud-environments subgraph cannot start.\n${scrubSecrets(message)}\n`);
   process.exit(1);
 }
 
@@ -25,7 +27,8 @@ const { config, plan } = checked;
 const logger = createLogger({ level: config.logLevel, pretty: config.nodeEnv === 'development' });
 try {
   const subgraph = await startSubgraph(config, logger, plan);
-  logger.info({ url: subgraph.url }, `subgraph ready at ${subgraph.url}`);
+  logger.info({ url: subgraph.url, eventsUrl: subgraph.eventsUrl }, `subgraph ready at ${subgraph.url}`);
+  if (subgraph.eventsUrl) logger.info({ eventsUrl: subgraph.eventsUrl }, `WeChat's pushes are received at ${subgraph.eventsUrl}`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

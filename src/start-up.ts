@@ -25,8 +25,8 @@ export interface StartPlan {
 /** The embedded simulator as app.ts drives it in demo mode. */
 export interface DemoSimulator {
   readonly baseUrl: string;
-  /** Pushes the simulator's ticket to `target` now and then at the demo's interval, as WeChat does; resolves with the first push's answer. */
-  startTicketPushes(target: { url: string; messageToken: string; encodingAesKey: string }): Promise<{ status: number }>;
+  /** Makes `target` the event URL, as WeChat's console does: the ticket is pushed there at the demo's interval, and at once when asked (api_start_push_ticket). */
+  registerEventUrl(target: { url: string; messageToken: string; encodingAesKey: string }): void;
   stop(): Promise<void>;
 }
 
@@ -69,7 +69,7 @@ export async function planStart(config: Config): Promise<StartPlan> {
     entries,
     authorizersFile,
     component,
-    // In demo mode no ticket is given: the simulator pushes it to the receiver, as WeChat would.
+    // In demo mode no ticket is given: the subgraph asks the simulator to push one (api_start_push_ticket), as it asks WeChat.
     verifyTicket: config.verifyTicket,
     componentEvents: config.componentEvents ?? demo?.DEMO_COMPONENT_EVENTS,
     simulator: demo && {
@@ -77,7 +77,7 @@ export async function planStart(config: Config): Promise<StartPlan> {
         const simulator = new demo.WechatSimulator(demo.demoSimulatorOptions());
         return {
           baseUrl: await simulator.start(),
-          startTicketPushes: (target) => simulator.pushes.startTicketPushes(target, demo.DEMO_TICKET_PUSH_INTERVAL_MS),
+          registerEventUrl: (target) => simulator.pushes.registerEventUrl(target, demo.DEMO_TICKET_PUSH_INTERVAL_MS),
           stop: () => simulator.stop(),
         };
       },

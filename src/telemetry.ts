@@ -10,7 +10,7 @@
  */
 import { register } from 'node:module';
 import { loadTelemetrySettings } from './config/telemetry.js';
-import { scrubTokens } from './observability/scrub-secrets.js';
+import { scrubSecrets } from './observability/scrub-secrets.js';
 
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 let sdk: { shutdown(): Promise<void> } | undefined;
@@ -39,8 +39,8 @@ if (settings.exportTraces) {
       new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => PROBES.has(request.url ?? '') }),
       new UndiciInstrumentation({
         requestHook: (span, request) => {
-          span.setAttribute('url.full', scrubTokens(`${request.origin}${request.path}`));
-          span.setAttribute('url.query', scrubTokens(request.path.split('?')[1] ?? ''));
+          span.setAttribute('url.full', scrubSecrets(`${request.origin}${request.path}`));
+          span.setAttribute('url.query', scrubSecrets(request.path.split('?')[1] ?? ''));
         },
       }),
       new GraphQLInstrumentation({ ignoreTrivialResolveSpans: true, mergeItems: true }),

@@ -101,7 +101,7 @@ async function stopAll(): Promise<void> {
 try {
   const subgraph = await startSubgraph(config, logger);
   running.push(() => subgraph.close());
-  const merchants = await startMerchantsSubgraph({ port: await portOrAnyFree(ports.MERCHANTS_PORT) });
+  const merchants = await startMerchantsSubgraph({ port: await portOrAnyFree(ports.MERCHANTS_PORT), authorizerField: config.merchantAuthorizerField });
   // Stopped last: on SIGINT/SIGTERM its Apollo Server stops itself (stopOnTerminationSignals),
   // and Apollo Server 5 never settles a second stop() made while that one is still running.
   running.unshift(() => merchants.stop());

@@ -1,6 +1,8 @@
 /**
  * `npm run schema:write` / `npm run schema:check`: the committed schema files under
  * schema/ are printed from the code; check fails (exit 1) when the code and the files differ.
+ * They are the default configuration's, and one variant: the SDL with
+ * MERCHANT_AUTHORIZER_FIELD=wechatAppId, for gateway developers composing that mode.
  */
 import 'reflect-metadata';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -10,6 +12,9 @@ import { readCommandLine, refuseCommandLine } from './command-line.js';
 import { composeSupergraph } from './supergraph.js';
 
 const schemaDir = fileURLToPath(new URL('../schema/', import.meta.url));
+
+/** The committed variant for MERCHANT_AUTHORIZER_FIELD (docs/supergraph.md). */
+const MERCHANT_AUTHORIZER_FIELD_VARIANT = { field: 'wechatAppId', file: 'cloud-environments.wechat-app-id.graphql' } as const;
 
 const SCHEMA_FILES = {
   name: 'schema-files',
@@ -24,6 +29,7 @@ function expectedFiles(): Record<string, string> {
   const { supergraphSdl, apiSchemaSdl } = composeSupergraph();
   return {
     'cloud-environments.graphql': `${printCloudEnvironmentsSdl()}\n`,
+    [MERCHANT_AUTHORIZER_FIELD_VARIANT.file]: `${printCloudEnvironmentsSdl({ authorizerField: MERCHANT_AUTHORIZER_FIELD_VARIANT.field })}\n`,
     'supergraph.graphql': `${supergraphSdl}\n`,
     'api-schema.graphql': `${apiSchemaSdl}\n`,
   };

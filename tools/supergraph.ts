@@ -6,7 +6,7 @@ import { composeServices } from '@apollo/composition';
 import { type DocumentNode, parse, printSchema } from 'graphql';
 import type { SchemaOptions } from '../src/schema/build-schema.js';
 import { printCloudEnvironmentsSdl } from '../src/schema/print-schema.js';
-import { MERCHANTS_TYPE_DEFS } from './merchants-subgraph.js';
+import { merchantsTypeDefs } from './merchants-subgraph.js';
 
 /** This subgraph's name in the supergraph (routers address its headers by it). */
 export const CLOUD_ENVIRONMENTS_SUBGRAPH = 'cloud-environments';
@@ -23,11 +23,12 @@ export interface ComposedSupergraph {
 
 /**
  * Composes the two subgraphs, this one with the SDL it serves under `schemaOptions` (the
- * default configuration unless told); throws with every composition error when they do not compose.
+ * default configuration unless told; with an `authorizerField`, the merchants stand-in
+ * serves that field); throws with every composition error when they do not compose.
  */
 export function composeSupergraph(urls: { cloudEnvironments: string; merchants: string } = LOCAL_URLS, schemaOptions: SchemaOptions = {}): ComposedSupergraph {
   const services: { name: string; url: string; typeDefs: DocumentNode }[] = [
-    { name: 'merchants', url: urls.merchants, typeDefs: MERCHANTS_TYPE_DEFS },
+    { name: 'merchants', url: urls.merchants, typeDefs: merchantsTypeDefs(schemaOptions.authorizerField) },
     { name: CLOUD_ENVIRONMENTS_SUBGRAPH, url: urls.cloudEnvironments, typeDefs: parse(printCloudEnvironmentsSdl(schemaOptions)) },
   ];
   const result = composeServices(services);

@@ -5,11 +5,11 @@ const FORWARD = 'The gateway must forward the client\'s "Authorization: Bearer <
 
 export function bearerToken(header: string | undefined): string {
   if (header === undefined || header.trim() === '') {
-    throw new CallerRefusal('unauthenticated', `Merchant.cloudEnvironments needs the caller's token, and the request carries none. ${FORWARD}`);
+    throw new CallerRefusal('token-missing', `Merchant.cloudEnvironments needs the caller's token, and the request carries none. ${FORWARD}`);
   }
   const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
   if (!match) {
-    throw new CallerRefusal('unauthenticated', `The Authorization header is not "Bearer <JWT>". ${FORWARD}`);
+    throw new CallerRefusal('not-bearer', `The Authorization header is not "Bearer <JWT>". ${FORWARD}`);
   }
   return match[1]!;
 }

@@ -1,10 +1,13 @@
 /**
  * Who a merchant is to WeChat: the authorizer (a mini program's appid) that granted our
  * third-party platform access. Several merchants may share one authorizer. The registry
- * lives in the store (memory or Redis): AUTHORIZERS_FILE and the `authorizers` CLI write
- * it, resolvers read it, a batch of merchants per lookup.
+ * lives in the store (memory or Redis): AUTHORIZERS_FILE seeds it and the `authorizers`
+ * CLI changes it; resolvers read it, a batch of merchants per lookup. It holds merchants
+ * only: an authorizer's tokens are the token layer's records (src/tokens/token-records.ts).
+ * Under MERCHANT_AUTHORIZER_FIELD the gateway names each merchant's authorizer and only the
+ * revocations here are read.
  */
-import type { KeyValueStore } from '../store/key-value-store.js';
+import { StoreUnavailableError, type KeyValueStore } from '../store/key-value-store.js';
 import type { StoreKeys } from '../store/store-keys.js';
 
 export interface Authorizer {
@@ -18,6 +21,12 @@ export interface AuthorizerRegistryOptions {
    * where the event receiver records revocations. Default true.
    */
   readonly checkRevocations?: boolean;
+  /**
+   * Asked when a lookup finds a merchant missing: false when the store has lost its records
+   * (store-marker.ts), so the merchant is answered as a store outage being recovered rather
+   * than as never authorized.
+   */
+  readonly storeIntact?: () => Promise<boolean>;
 }
 
 export class AuthorizerRegistry {
@@ -26,7 +35,7 @@ export class AuthorizerRegistry {
   constructor(
     private readonly store: KeyValueStore,
     private readonly keys: StoreKeys,
-    options: AuthorizerRegistryOptions = {},
+    private readonly options: AuthorizerRegistryOptions = {},
   ) {
     this.checkRevocations = options.checkRevocations ?? true;
   }
@@ -38,13 +47,26 @@ export class AuthorizerRegistry {
    */
   async findByMerchantIds(merchantIds: readonly string[]): Promise<Array<Authorizer | undefined>> {
     const appIds = await this.store.hashGet(this.keys.merchants, merchantIds);
-    const distinct = this.checkRevocations ? [...new Set(appIds.filter((appId): appId is string => appId !== undefined))] : [];
-    const revokedAt = await this.store.hashGet(this.keys.revokedAuthorizers, distinct);
-    const revoked = new Set(distinct.filter((_appId, index) => revokedAt[index] !== undefined));
+    if (this.options.storeIntact && appIds.includes(undefined) && !(await this.options.storeIntact())) {
+      throw new StoreUnavailableError('it has lost its records (a flush, an eviction or a failover to an empty replica); they are being recovered');
+    }
+    const distinct = [...new Set(appIds.filter((appId): appId is string => appId !== undefined))];
+    const revokedFlags = await this.revokedAmong(distinct);
+    const revoked = new Set(distinct.filter((_appId, index) => revokedFlags[index]));
     return merchantIds.map((merchantId, index) => {
       const authorizerAppId = appIds[index];
       return authorizerAppId === undefined || revoked.has(authorizerAppId) ? undefined : { merchantId, authorizerAppId };
     });
+  }
+
+  /**
+   * Whether each authorizer has revoked its authorization (an `unauthorized` push), in
+   * order: one store read for them all, none where revocations are not recorded.
+   */
+  async revokedAmong(authorizerAppIds: readonly string[]): Promise<boolean[]> {
+    if (!this.checkRevocations || authorizerAppIds.length === 0) return authorizerAppIds.map(() => false);
+    const revokedAt = await this.store.hashGet(this.keys.revokedAuthorizers, authorizerAppIds);
+    return revokedAt.map((at) => at !== undefined);
   }
 
   /** The authorizer withdrew its authorization: its merchants are not authorized until it authorizes again. */
@@ -57,27 +79,31 @@ export class AuthorizerRegistry {
     return this.store.hashDelete(this.keys.revokedAuthorizers, authorizerAppId);
   }
 
-  async register(authorizer: Authorizer, refreshToken?: string, options: { keepStoredRefreshToken?: boolean } = {}): Promise<void> {
-    if (refreshToken !== undefined) {
-      await this.store.set(this.keys.refreshToken(authorizer.authorizerAppId), refreshToken, { onlyIfAbsent: options.keepStoredRefreshToken === true });
-    }
+  /** An operator's change: maps the merchant to the authorizer, moving it if it was mapped elsewhere, even if it had been removed. */
+  async register(authorizer: Authorizer): Promise<void> {
     await this.store.hashSet(this.keys.merchants, authorizer.merchantId, authorizer.authorizerAppId);
+    await this.store.hashDelete(this.keys.removedMerchants, authorizer.merchantId);
   }
 
   /**
-   * Stores `refreshToken` unless another is stored already: a set-if-absent, so a token
-   * written meanwhile (an `authorized` push, another operator) is never overwritten.
-   * Returns whether `refreshToken` is now the stored one.
+   * Seeding: maps the merchant only if the registry has no mapping for it (HSETNX), so a
+   * mapping an operator changed is never overwritten. Returns the appid it is mapped to now.
    */
-  async storeRefreshTokenIfAbsent(authorizerAppId: string, refreshToken: string): Promise<boolean> {
-    const key = this.keys.refreshToken(authorizerAppId);
-    if (await this.store.set(key, refreshToken, { onlyIfAbsent: true })) return true;
-    return (await this.store.get(key)) === refreshToken;
+  async registerIfAbsent(authorizer: Authorizer): Promise<string> {
+    if (await this.store.hashSetIfAbsent(this.keys.merchants, authorizer.merchantId, authorizer.authorizerAppId)) return authorizer.authorizerAppId;
+    return (await this.authorizerOf(authorizer.merchantId)) ?? authorizer.authorizerAppId;
   }
 
-  /** Removes the merchant; the authorizer's refresh token stays while another merchant may use it. */
-  async remove(merchantId: string): Promise<boolean> {
-    return this.store.hashDelete(this.keys.merchants, merchantId);
+  /** Removes the merchant, remembering that an operator did (the file must not bring it back); the authorizer's tokens are the caller's business. */
+  async remove(merchantId: string, at = new Date()): Promise<boolean> {
+    const removed = await this.store.hashDelete(this.keys.merchants, merchantId);
+    if (removed) await this.store.hashSet(this.keys.removedMerchants, merchantId, at.toISOString());
+    return removed;
+  }
+
+  /** When each merchant was removed through the CLI, if it was (ISO instants). */
+  removedAt(merchantIds: readonly string[]): Promise<Array<string | undefined>> {
+    return this.store.hashGet(this.keys.removedMerchants, merchantIds);
   }
 
   /** The authorizer the merchant is registered to, if any. */
@@ -93,27 +119,16 @@ export class AuthorizerRegistry {
       .sort();
   }
 
-  /** Whether a refresh token is stored for the authorizer, and whether it is `candidate` (never the token itself). */
-  async refreshTokenState(authorizerAppId: string, candidate?: string): Promise<{ stored: boolean; same: boolean }> {
-    const stored = await this.store.get(this.keys.refreshToken(authorizerAppId));
-    return { stored: stored !== undefined, same: stored !== undefined && stored === candidate };
+  /** Every authorizer some merchant is mapped to. */
+  async mappedAuthorizers(): Promise<Set<string>> {
+    return new Set(Object.values(await this.store.hashGetAll(this.keys.merchants)));
   }
 
-  /** Deletes the authorizer's refresh token and cached access token: only once no merchant uses it. */
-  async forgetAuthorizer(authorizerAppId: string): Promise<void> {
-    await this.store.delete(this.keys.refreshToken(authorizerAppId));
-    await this.store.delete(this.keys.authorizerToken(authorizerAppId));
-  }
-
-  async list(): Promise<Array<Authorizer & { readonly hasRefreshToken: boolean }>> {
+  /** Every merchant with its authorizer, sorted by merchant id. */
+  async list(): Promise<Authorizer[]> {
     const all = await this.store.hashGetAll(this.keys.merchants);
-    const merchants = Object.entries(all).sort(([a], [b]) => a.localeCompare(b));
-    return Promise.all(
-      merchants.map(async ([merchantId, authorizerAppId]) => ({
-        merchantId,
-        authorizerAppId,
-        hasRefreshToken: (await this.store.get(this.keys.refreshToken(authorizerAppId))) !== undefined,
-      })),
-    );
+    return Object.entries(all)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([merchantId, authorizerAppId]) => ({ merchantId, authorizerAppId }));
   }
 }

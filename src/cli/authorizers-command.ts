@@ -8,10 +8,11 @@
 import { parseArgs } from 'node:util';
 import { AuthorizerRegistry } from '../authorizers/authorizer-registry.js';
 import { authorizerAppIdModel, merchantIdModel } from '../authorizers/authorizers-file.js';
-import { ConfigError, type Environment, loadConfig } from '../config/index.js';
+import { ConfigError, type Environment, STORE_REDIS_CHOICES, loadRegistryToolConfig } from '../config/index.js';
 import { createLogger } from '../logger.js';
 import { RedisStore } from '../store/redis-store.js';
 import { StoreKeys } from '../store/store-keys.js';
+import { TokenRecords } from '../tokens/token-records.js';
 
 export const USAGE = `usage:
   npm run authorizers -- add <merchantId> <authorizerAppId> [--refresh-token <token | ->] [--replace]
@@ -26,8 +27,10 @@ add       registers the merchant under the authorizer; with --refresh-token, sto
           authorizer, is refused unless --replace is given.
 list      the merchants, their authorizers and whether a refresh token is stored.
 remove    unregisters the merchant; the refresh token of its authorizer is deleted once no
-          merchant uses it any more.
-Uses REDIS_URL and WECHAT_REDIS_PREFIX, like the subgraph. Tokens are never printed.`;
+          merchant uses it any more. AUTHORIZERS_FILE does not bring a removed merchant back
+          (add it again here to undo), nor move back one moved with --replace.
+Uses the Redis of the subgraph (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES, with
+WECHAT_REDIS_PREFIX). Tokens are never printed.`;
 
 export interface CommandStreams {
   readonly stdin: AsyncIterable<Buffer | string>;
@@ -99,12 +102,15 @@ async function run(argv: readonly string[], streams: CommandStreams, env: Enviro
   if (refreshToken === '-') refreshToken = await readAll(streams.stdin);
   if (refreshToken !== undefined && !/^[\x21-\x7e]+$/.test(refreshToken)) throw new UsageError('the refresh token must be printable ASCII without spaces');
 
-  const config = loadConfig(env);
-  if (!config.store.redisUrl) {
-    throw new UsageError('REDIS_URL is not set: without Redis each subgraph process keeps its registry in memory, loaded from AUTHORIZERS_FILE; edit that file instead.');
+  const config = loadRegistryToolConfig(env);
+  if (!config.store.redis) {
+    throw new UsageError(
+      `No Redis store is configured (${STORE_REDIS_CHOICES}): without one each subgraph process keeps its registry in memory, loaded from AUTHORIZERS_FILE; edit that file instead.`,
+    );
   }
-  const store = await RedisStore.connect({ url: config.store.redisUrl, logger: createLogger({ level: 'warn' }) });
-  const registry = new AuthorizerRegistry(store, new StoreKeys(config.store.prefix));
+  const store = await RedisStore.connect({ topology: config.store.redis, logger: createLogger({ level: 'warn' }) });
+  const keys = new StoreKeys(config.store.prefix);
+  const registry: Registry = { merchants: new AuthorizerRegistry(store, keys), tokens: new TokenRecords({ store, keys, refreshAtFraction: config.refreshAtFraction }) };
   try {
     if (command === 'list') return await list(registry);
     if (command === 'remove') return await remove(registry, merchantId!);
@@ -114,25 +120,36 @@ async function run(argv: readonly string[], streams: CommandStreams, env: Enviro
   }
 }
 
-async function list(registry: AuthorizerRegistry): Promise<string> {
-  const merchants = await registry.list();
-  if (merchants.length === 0) return 'no merchants registered';
-  return merchants
-    .map(({ merchantId, authorizerAppId, hasRefreshToken }) => `${merchantId}\t${authorizerAppId}\t${hasRefreshToken ? 'refresh token stored' : 'NO refresh token'}`)
-    .join('\n');
+/** The merchants and their authorizers' tokens: two owners, one command. */
+interface Registry {
+  readonly merchants: AuthorizerRegistry;
+  readonly tokens: TokenRecords;
 }
 
-async function add(registry: AuthorizerRegistry, merchantId: string, appId: string, refreshToken: string | undefined, replace: boolean): Promise<string> {
+async function list({ merchants, tokens }: Registry): Promise<string> {
+  const all = await merchants.list();
+  if (all.length === 0) return 'no merchants registered';
+  const lines = await Promise.all(
+    all.map(async ({ merchantId, authorizerAppId }) => {
+      const { stored } = await tokens.refreshTokenState(authorizerAppId);
+      return `${merchantId}\t${authorizerAppId}\t${stored ? 'refresh token stored' : 'NO refresh token'}`;
+    }),
+  );
+  return lines.join('\n');
+}
+
+async function add(registry: Registry, merchantId: string, appId: string, refreshToken: string | undefined, replace: boolean): Promise<string> {
+  const { merchants, tokens } = registry;
   const lines: string[] = [];
-  const previousAppId = await registry.authorizerOf(merchantId);
+  const previousAppId = await merchants.authorizerOf(merchantId);
   const moving = previousAppId !== undefined && previousAppId !== appId;
-  const token = await registry.refreshTokenState(appId, refreshToken);
+  const token = await tokens.refreshTokenState(appId, refreshToken);
   const replacingToken = refreshToken !== undefined && token.stored && !token.same;
   if (!replace && (moving || replacingToken)) {
     const problems: string[] = [];
     if (moving) problems.push(`${merchantId} is registered to ${previousAppId}; adding it to ${appId} would move it.`);
     if (replacingToken) {
-      const users = await registry.merchantsOf(appId);
+      const users = await merchants.merchantsOf(appId);
       const usedBy = users.length === 0 ? '' : ` (used by ${users.join(', ')})`;
       problems.push(`a refresh token is stored for ${appId}${usedBy} and differs from the one given; a replaced refresh token cannot be recovered.`);
     }
@@ -140,10 +157,11 @@ async function add(registry: AuthorizerRegistry, merchantId: string, appId: stri
   }
   // Without --replace the token is written only if none is stored by then: the check above
   // and this write are apart, and an `authorized` push may store one in between.
-  if (!replace && refreshToken !== undefined && !(await registry.storeRefreshTokenIfAbsent(appId, refreshToken))) {
+  if (!replace && refreshToken !== undefined && !(await tokens.storeRefreshTokenIfAbsent(appId, refreshToken))) {
     throw new Refused(`refused: a refresh token was stored for ${appId} while this command ran, and differs from the one given.\nNothing was changed. Add --replace to do it anyway.`);
   }
-  await registry.register({ merchantId, authorizerAppId: appId }, replace ? refreshToken : undefined);
+  if (replace && refreshToken !== undefined) await tokens.storeRefreshToken(appId, refreshToken);
+  await merchants.register({ merchantId, authorizerAppId: appId });
   if (moving) {
     lines.push(`moved ${merchantId} from ${previousAppId} to ${appId}`);
     lines.push(await forgetIfUnused(registry, previousAppId));
@@ -157,18 +175,18 @@ async function add(registry: AuthorizerRegistry, merchantId: string, appId: stri
   return lines.join('\n');
 }
 
-async function remove(registry: AuthorizerRegistry, merchantId: string): Promise<string> {
-  const appId = await registry.authorizerOf(merchantId);
-  if (appId === undefined || !(await registry.remove(merchantId))) return `${merchantId} was not registered`;
+async function remove(registry: Registry, merchantId: string): Promise<string> {
+  const appId = await registry.merchants.authorizerOf(merchantId);
+  if (appId === undefined || !(await registry.merchants.remove(merchantId))) return `${merchantId} was not registered`;
   return `removed ${merchantId}\n${await forgetIfUnused(registry, appId)}`;
 }
 
 /** Deletes the authorizer's refresh token once no merchant uses it; says which happened. */
-async function forgetIfUnused(registry: AuthorizerRegistry, appId: string): Promise<string> {
-  const users = await registry.merchantsOf(appId);
+async function forgetIfUnused({ merchants, tokens }: Registry, appId: string): Promise<string> {
+  const users = await merchants.merchantsOf(appId);
   if (users.length > 0) return `the refresh token for ${appId} stays: ${users.join(', ')} still use it`;
-  const { stored } = await registry.refreshTokenState(appId);
+  const { stored } = await tokens.refreshTokenState(appId);
   if (!stored) return `no merchant uses ${appId} any more`;
-  await registry.forgetAuthorizer(appId);
+  await tokens.forgetAuthorizer(appId);
   return `no merchant uses ${appId} any more, so its refresh token was deleted`;
 }

@@ -1,7 +1,7 @@
 /**
- * `npm run authorizers -- add|list|remove …`: registers merchants in the configured
- * store (REDIS_URL, WECHAT_REDIS_PREFIX) so operators never hand-edit Redis. The logic
- * lives in authorizers-command.ts; this is only the process around it.
+ * `npm run authorizers -- add|list|remove …`: registers merchants in the configured store
+ * (the subgraph's Redis and WECHAT_REDIS_PREFIX) so operators never hand-edit Redis. The
+ * logic lives in authorizers-command.ts; this is only the process around it.
  */
 import { runAuthorizersCommand } from './authorizers-command.js';
 

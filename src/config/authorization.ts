@@ -1,11 +1,12 @@
 /**
  * Who may read Merchant.cloudEnvironments: the router's shared secret, and AUTHORIZATION
  * (docs/authorization.md) with the scope both modes require and the key set `subgraph`
- * mode checks callers' tokens against.
+ * mode checks callers' tokens against (fetched within AUTH_JWKS_TIMEOUT_MS); and
+ * ALLOW_OPEN_ACCESS, the opt-out production needs to run with no guard (rules.ts).
  */
 import { z } from 'zod';
 import { rulesOver } from './model.js';
-import { HTTP_URL, integer, optionalMatching, optionalString, stringWithDefault } from './variables.js';
+import { HTTP_URL, integer, optionalBoolean, optionalMatching, optionalString, stringWithDefault } from './variables.js';
 
 /** The scope Merchant.cloudEnvironments requires when authorization is on (AUTH_SCOPE). */
 export const DEFAULT_AUTH_SCOPE = 'merchant:cloud-environments:read';
@@ -27,6 +28,8 @@ export const authorizationModel = z.object({
   AUTH_ISSUER: optionalString,
   AUTH_AUDIENCE: optionalString,
   AUTH_JWKS_COOLDOWN_MS: integer('AUTH_JWKS_COOLDOWN_MS', 0, 600_000, 30_000),
+  AUTH_JWKS_TIMEOUT_MS: integer('AUTH_JWKS_TIMEOUT_MS', 100, 60_000, 5_000),
+  ALLOW_OPEN_ACCESS: optionalBoolean('ALLOW_OPEN_ACCESS'),
 });
 
 export type AuthorizationVariables = z.output<typeof authorizationModel>;
@@ -39,7 +42,16 @@ export interface AuthorizationConfig {
     /** `router`: the SDL carries @requiresScopes(scopes: [[scope]]) for routers that enforce it. */
     readonly router: boolean;
     /** `subgraph`: the caller's forwarded JWT is verified here against this JWKS; undefined: off. */
-    readonly subgraph: { readonly jwksUrl: string; readonly issuer: string | undefined; readonly audience: string | undefined; readonly jwksCooldownMs: number } | undefined;
+    readonly subgraph:
+      | {
+          readonly jwksUrl: string;
+          readonly issuer: string | undefined;
+          readonly audience: string | undefined;
+          readonly jwksCooldownMs: number;
+          /** Longest one fetch of the key set may take. */
+          readonly jwksTimeoutMs: number;
+        }
+      | undefined;
     /** AUTH_SCOPE */
     readonly scope: string;
   };
@@ -70,7 +82,13 @@ export function authorizationConfig(values: AuthorizationVariables): Authorizati
       router: values.AUTHORIZATION.includes('router'),
       subgraph:
         values.AUTHORIZATION.includes('subgraph') && jwksUrl
-          ? Object.freeze({ jwksUrl, issuer: values.AUTH_ISSUER, audience: values.AUTH_AUDIENCE, jwksCooldownMs: values.AUTH_JWKS_COOLDOWN_MS })
+          ? Object.freeze({
+              jwksUrl,
+              issuer: values.AUTH_ISSUER,
+              audience: values.AUTH_AUDIENCE,
+              jwksCooldownMs: values.AUTH_JWKS_COOLDOWN_MS,
+              jwksTimeoutMs: values.AUTH_JWKS_TIMEOUT_MS,
+            })
           : undefined,
       scope: values.AUTH_SCOPE,
     }),

@@ -12,9 +12,10 @@ import { ConfigError } from './config-error.js';
 import { limitsConfig, limitsModel, type LimitsConfig } from './limits.js';
 import { checkRules, parseVariables } from './model.js';
 import { platformModel, platformRules, tokenSourceConfig, type TokenSourceConfig } from './platform.js';
+import { deploymentRules } from './deployment-rules.js';
 import { crossConcernRules, isDemo } from './rules.js';
 import { isProduction, serverConfig, serverModel, type ServerConfig } from './server.js';
-import { storeConfig, storeModel, type StoreConfig } from './store.js';
+import { storeConfig, storeModel, storeRules, type StoreConfig } from './store.js';
 import { tokenTimings, tokensModel, tokensRules, type TokenTimings } from './tokens.js';
 import type { Environment } from './variables.js';
 import { wechatConfig, wechatModel, wechatRules, type WechatConfig } from './wechat.js';
@@ -22,7 +23,9 @@ import { wechatConfig, wechatModel, wechatRules, type WechatConfig } from './wec
 export { ConfigError, type DeclaredAuthorizersFile } from './config-error.js';
 export { DEFAULT_AUTH_SCOPE } from './authorization.js';
 export type { PlatformTokensConfig } from './platform.js';
-export type { TokenTimings } from './tokens.js';
+export { type RedisAddress, type RedisTopology, passwordsOf } from './redis-topology.js';
+export { STORE_REDIS_CHOICES, type DurabilityCheck } from './store.js';
+export type { RecoveryTimings, TokenTimings } from './tokens.js';
 export type { WechatConfig } from './wechat.js';
 export type { Environment } from './variables.js';
 
@@ -49,7 +52,30 @@ const environmentModel = z.object({
 });
 
 /** Each concern's own rules, then the ones across concerns. */
-const RULES = [...componentRules, ...tokensRules, ...platformRules, ...authorizationRules, ...wechatRules, ...crossConcernRules];
+const RULES = [...storeRules, ...componentRules, ...tokensRules, ...platformRules, ...authorizationRules, ...wechatRules, ...crossConcernRules, ...deploymentRules];
+
+/** Every variable loadConfig reads, by name (telemetry's own are telemetry.ts's). */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(environmentModel.shape));
+
+/** What the tools that only reach the registry and its token records read. */
+export interface RegistryToolConfig {
+  readonly store: StoreConfig;
+  /** TOKEN_REFRESH_AT_PERCENT / 100, for the token records they write through. */
+  readonly refreshAtFraction: number;
+}
+
+/**
+ * The store's variables (a Redis topology, WECHAT_REDIS_PREFIX) and TOKEN_REFRESH_AT_PERCENT
+ * alone, for tools that only reach the registry and the token records (`npm run authorizers`):
+ * what the subgraph would refuse to run with (the demo's rules, production's guards) is not
+ * theirs to check, nor is the Redis's durability.
+ */
+export function loadRegistryToolConfig(env: Environment = process.env): RegistryToolConfig {
+  const parsed = parseVariables(z.object({ ...storeModel.shape, ...tokensModel.shape }), env);
+  const problems = [...parsed.problems, ...checkRules(storeRules, parsed)];
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { store: storeConfig(parsed.values, { keepsIrreplaceable: false }), refreshAtFraction: parsed.values.TOKEN_REFRESH_AT_PERCENT / 100 };
+}
 
 /** Parses the environment; throws a ConfigError that lists every problem found. */
 export function loadConfig(env: Environment = process.env): Config {
@@ -60,10 +86,11 @@ export function loadConfig(env: Environment = process.env): Config {
     const platformTokens = !failed.has('TOKEN_SOURCE') && values.TOKEN_SOURCE === 'platform';
     throw new ConfigError(problems, values.AUTHORIZERS_FILE === undefined ? undefined : { path: values.AUTHORIZERS_FILE, platformTokens });
   }
-  const store = storeConfig(values);
+  const store = storeConfig(values, { keepsIrreplaceable: isProduction(values) && values.TOKEN_SOURCE === 'own' });
+  const demo = isDemo(values);
   return Object.freeze({
-    ...serverConfig(values),
-    demo: isDemo(values),
+    ...serverConfig(values, demo),
+    demo,
     wechat: wechatConfig(values, isProduction(values)),
     ...cacheConfig(values),
     limits: limitsConfig(values),
@@ -71,6 +98,6 @@ export function loadConfig(env: Environment = process.env): Config {
     ...authorizersConfig(values),
     ...componentConfig(values),
     store,
-    tokens: Object.freeze({ ...tokenTimings(values), ...tokenSourceConfig(values, { redisUrl: store.redisUrl, componentAppId: values.WECHAT_COMPONENT_APPID }) }),
+    tokens: Object.freeze({ ...tokenTimings(values, values.WECHAT_TIMEOUT_MS), ...tokenSourceConfig(values, { redis: store.redis, componentAppId: values.WECHAT_COMPONENT_APPID }) }),
   });
 }

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { rulesOver } from './model.js';
-import { HTTP_URL, REDIS_URL, integer, optionalMatching, optionalString, placeholdersOf, stringWithDefault } from './variables.js';
+import { type RedisTopology, type TopologyNames, addressList, redisUrl, sentinelName, tlsSwitch, topologyOf, topologyRules } from './redis-topology.js';
+import { HTTP_URL, integer, optionalString, placeholdersOf, stringWithDefault } from './variables.js';
 
 const JSON_FIELD = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -18,7 +19,14 @@ export const platformModel = z.object({
     (value) => value === undefined || placeholdersOf(value).every((name) => name === 'authorizerAppId' || name === 'componentAppId'),
     'PLATFORM_TOKEN_REDIS_KEY may only use the placeholders {authorizerAppId} and {componentAppId}',
   ),
-  PLATFORM_REDIS_URL: optionalMatching(REDIS_URL, 'PLATFORM_REDIS_URL must be a redis:// or rediss:// URL such as redis://platform-redis:6379/0'),
+  PLATFORM_REDIS_URL: redisUrl('PLATFORM_REDIS_URL', 'redis://platform-redis:6379/0'),
+  PLATFORM_REDIS_SENTINELS: addressList('PLATFORM_REDIS_SENTINELS', 'platform-sentinel-1:26379,platform-sentinel-2:26379'),
+  PLATFORM_REDIS_SENTINEL_NAME: sentinelName('PLATFORM_REDIS_SENTINEL_NAME'),
+  PLATFORM_REDIS_SENTINEL_PASSWORD: optionalString,
+  PLATFORM_REDIS_CLUSTER_NODES: addressList('PLATFORM_REDIS_CLUSTER_NODES', 'platform-redis-1:6379,platform-redis-2:6379'),
+  PLATFORM_REDIS_USERNAME: optionalString,
+  PLATFORM_REDIS_PASSWORD: optionalString,
+  PLATFORM_REDIS_TLS: tlsSwitch('PLATFORM_REDIS_TLS'),
   PLATFORM_TOKEN_URL: optionalString.refine(
     (value) => value === undefined || (HTTP_URL.test(value) && placeholdersOf(value).every((name) => name === 'authorizerAppId')),
     'PLATFORM_TOKEN_URL must be an http(s) URL whose only placeholder is {authorizerAppId}, such as https://platform.internal/authorizers/{authorizerAppId}/token',
@@ -41,8 +49,8 @@ export const platformModel = z.object({
 export type PlatformVariables = z.output<typeof platformModel>;
 
 export interface PlatformTokensConfig {
-  /** PLATFORM_TOKEN_REDIS_KEY on PLATFORM_REDIS_URL (default REDIS_URL); or else `http`. */
-  readonly redis: { readonly url: string; readonly keyTemplate: string } | undefined;
+  /** PLATFORM_TOKEN_REDIS_KEY on the PLATFORM_REDIS_* Redis (default: the store's); or else `http`. */
+  readonly redis: { readonly topology: RedisTopology; readonly keyTemplate: string } | undefined;
   /** PLATFORM_TOKEN_URL, asked with PLATFORM_TOKEN_SECRET as a bearer token. */
   readonly http: { readonly urlTemplate: string; readonly secret: string } | undefined;
   /** WECHAT_COMPONENT_APPID, for a `{componentAppId}` in the key template. */
@@ -64,13 +72,26 @@ export interface TokenSourceConfig {
   readonly platform: PlatformTokensConfig | undefined;
 }
 
-const PLATFORM_VARIABLES = ['PLATFORM_TOKEN_REDIS_KEY', 'PLATFORM_REDIS_URL', 'PLATFORM_TOKEN_URL', 'PLATFORM_TOKEN_SECRET'] as const;
-const WHERE = 'set PLATFORM_TOKEN_REDIS_KEY (the key the platform keeps each token under, on PLATFORM_REDIS_URL or REDIS_URL) or PLATFORM_TOKEN_URL (its token service, with PLATFORM_TOKEN_SECRET)';
+export const PLATFORM_REDIS: TopologyNames<keyof PlatformVariables> = {
+  url: 'PLATFORM_REDIS_URL',
+  sentinels: 'PLATFORM_REDIS_SENTINELS',
+  sentinelName: 'PLATFORM_REDIS_SENTINEL_NAME',
+  sentinelPassword: 'PLATFORM_REDIS_SENTINEL_PASSWORD',
+  clusterNodes: 'PLATFORM_REDIS_CLUSTER_NODES',
+  username: 'PLATFORM_REDIS_USERNAME',
+  password: 'PLATFORM_REDIS_PASSWORD',
+  tls: 'PLATFORM_REDIS_TLS',
+};
+
+const PLATFORM_VARIABLES = ['PLATFORM_TOKEN_REDIS_KEY', ...Object.values(PLATFORM_REDIS), 'PLATFORM_TOKEN_URL', 'PLATFORM_TOKEN_SECRET'] as const;
+const WHERE =
+  'set PLATFORM_TOKEN_REDIS_KEY (the key the platform keeps each token under, on the Redis PLATFORM_REDIS_URL, PLATFORM_REDIS_SENTINELS or PLATFORM_REDIS_CLUSTER_NODES names, or the store’s) or PLATFORM_TOKEN_URL (its token service, with PLATFORM_TOKEN_SECRET)';
 
 const rule = rulesOver<PlatformVariables>();
 
 /** TOKEN_SOURCE=platform reads from exactly one place, and has what it needs to read it; nothing else sets the platform's variables. */
 export const platformRules = [
+  ...topologyRules(PLATFORM_REDIS),
   rule(['TOKEN_SOURCE', ...PLATFORM_VARIABLES], (values) => {
     const stray = PLATFORM_VARIABLES.filter((name) => values[name] !== undefined);
     return values.TOKEN_SOURCE !== 'platform' && stray.length > 0 && `${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} only read with TOKEN_SOURCE=platform; set it, or unset them`;
@@ -107,8 +128,8 @@ export const platformRules = [
 
 /** What the platform's settings borrow from other concerns. */
 export interface PlatformBorrowed {
-  /** REDIS_URL: the platform's Redis when PLATFORM_REDIS_URL is unset. */
-  readonly redisUrl: string | undefined;
+  /** The store's Redis: the platform's when no PLATFORM_REDIS_* topology is set. */
+  readonly redis: RedisTopology | undefined;
   readonly componentAppId: string | undefined;
 }
 
@@ -117,10 +138,10 @@ export function tokenSourceConfig(values: PlatformVariables, borrowed: PlatformB
 }
 
 function platformTokensConfig(values: PlatformVariables, borrowed: PlatformBorrowed): PlatformTokensConfig {
-  const redisUrl = values.PLATFORM_REDIS_URL ?? borrowed.redisUrl;
+  const topology = topologyOf(values, PLATFORM_REDIS) ?? borrowed.redis;
   const { PLATFORM_TOKEN_REDIS_KEY: keyTemplate, PLATFORM_TOKEN_URL: urlTemplate, PLATFORM_TOKEN_SECRET: secret } = values;
   return Object.freeze({
-    redis: keyTemplate && redisUrl ? Object.freeze({ url: redisUrl, keyTemplate }) : undefined,
+    redis: keyTemplate && topology ? Object.freeze({ topology, keyTemplate }) : undefined,
     http: urlTemplate && secret ? Object.freeze({ urlTemplate, secret }) : undefined,
     componentAppId: borrowed.componentAppId,
     tokenField: values.PLATFORM_TOKEN_FIELD,

@@ -1,7 +1,7 @@
 /**
  * When the tokens minted here are refreshed and how a failed refresh backs off; and the
- * refresh lock's timings, which no variable sets but which live here with the rest so the
- * token layer has one owner of its numbers.
+ * timings no variable sets but which live here with the rest so the token layer has one
+ * owner of its numbers: the refresh lock, and how lost records are asked back from WeChat.
  */
 import { z } from 'zod';
 import { rulesOver } from './model.js';
@@ -21,14 +21,43 @@ export interface TokenTimings {
   /** Back-off after a failed refresh: first wait, doubling per failure up to the ceiling. */
   readonly refreshBackoff: { readonly firstMs: number; readonly maxMs: number };
   /**
-   * The store lock one refresh holds across replicas: held at most ttlMs (past it another
-   * replica may take over); a caller waits at most waitMs for another replica's refresh,
-   * looking every pollMs.
+   * The store lock one refresh holds across replicas: it lives ttlMs unless its holder,
+   * alive, renews it (every third of that), so a replica that dies frees it soon while a
+   * slow WeChat answer keeps it; a mint's WeChat calls must end within mintBudgetMs of
+   * taking it; a caller waits at most waitMs for another replica's refresh, looking every
+   * pollMs at first.
    */
-  readonly lock: { readonly ttlMs: number; readonly waitMs: number; readonly pollMs: number };
+  readonly lock: { readonly ttlMs: number; readonly mintBudgetMs: number; readonly waitMs: number; readonly pollMs: number };
+  /** Asking WeChat for what the store lost: the verify ticket and the refresh tokens. */
+  readonly recovery: RecoveryTimings;
 }
 
-const REFRESH_LOCK = Object.freeze({ ttlMs: 15_000, waitMs: 10_000, pollMs: 25 });
+export interface RecoveryTimings {
+  /** How often each replica looks at the stored ticket and the store's marker. */
+  readonly checkEveryMs: number;
+  /** A stored ticket older than this means WeChat stopped pushing: ask it to resume (it is still used: tickets last 12 hours). */
+  readonly ticketStaleAfterMs: number;
+  /** A ticket older than this is not used (WeChat's tickets are valid 12 hours). */
+  readonly ticketExpiresAfterMs: number;
+  /** api_start_push_ticket is asked again after this long without a ticket, doubling per ask up to ticketAskMaxMs. */
+  readonly ticketAskFirstMs: number;
+  readonly ticketAskMaxMs: number;
+  /** api_get_authorizer_list passes: at most `listPassBurst` at once per replica, one more every listPassRefillMs. */
+  readonly listPassBurst: number;
+  readonly listPassRefillMs: number;
+}
+
+const REFRESH_LOCK_TTL_MS = 15_000;
+
+const RECOVERY: RecoveryTimings = Object.freeze({
+  checkEveryMs: 5_000,
+  ticketStaleAfterMs: 30 * 60_000,
+  ticketExpiresAfterMs: 12 * 60 * 60_000,
+  ticketAskFirstMs: 5_000,
+  ticketAskMaxMs: 10 * 60_000,
+  listPassBurst: 2,
+  listPassRefillMs: 10 * 60_000,
+});
 
 const rule = rulesOver<TokensVariables>();
 
@@ -40,10 +69,18 @@ export const tokensRules = [
   ),
 ];
 
-export function tokenTimings(values: TokensVariables): TokenTimings {
+/**
+ * `wechatTimeoutMs` (WECHAT_TIMEOUT_MS) bounds a mint: one call to WeChat takes at most three
+ * attempts of it (the first and two retries on "busy"), and a mint makes up to three calls
+ * (the component token, the authorizer token, once more after a 61023 cured from the
+ * authorizer list), so its calls get 10 of it, and a waiting caller that much and a lock's life.
+ */
+export function tokenTimings(values: TokensVariables, wechatTimeoutMs: number): TokenTimings {
+  const mintBudgetMs = 10 * wechatTimeoutMs;
   return {
     refreshAtFraction: values.TOKEN_REFRESH_AT_PERCENT / 100,
     refreshBackoff: Object.freeze({ firstMs: values.TOKEN_REFRESH_BACKOFF_MS, maxMs: values.TOKEN_REFRESH_MAX_BACKOFF_MS }),
-    lock: REFRESH_LOCK,
+    lock: Object.freeze({ ttlMs: REFRESH_LOCK_TTL_MS, mintBudgetMs, waitMs: mintBudgetMs + REFRESH_LOCK_TTL_MS, pollMs: 25 }),
+    recovery: RECOVERY,
   };
 }

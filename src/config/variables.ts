@@ -9,13 +9,13 @@ import { z } from 'zod';
 /** The environment as read: process.env, or a test's own. */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-/** A whole number from `min` to `max`; unset or blank: `fallback`. */
-export const integer = (name: string, min: number, max: number, fallback: number) =>
+/** A whole number from `min` to `max`; unset or blank: undefined. */
+export const optionalInteger = (name: string, min: number, max: number) =>
   z
     .string()
     .optional()
     .transform((value, ctx) => {
-      if (value === undefined || value.trim() === '') return fallback;
+      if (value === undefined || value.trim() === '') return undefined;
       const parsed = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
       if (!(parsed >= min && parsed <= max)) {
         ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max}, got "${value}"` });
@@ -23,6 +23,16 @@ export const integer = (name: string, min: number, max: number, fallback: number
       }
       return parsed;
     });
+
+/** A whole number from `min` to `max`; unset or blank: `fallback`. */
+export const integer = (name: string, min: number, max: number, fallback: number) => optionalInteger(name, min, max).transform((value) => value ?? fallback);
+
+/** `true` or `false`; unset or blank: undefined. */
+export const optionalBoolean = (name: string) =>
+  z
+    .enum(['true', 'false', ''], { message: `${name} must be true or false` })
+    .optional()
+    .transform((value) => (value === 'true' ? true : value === 'false' ? false : undefined));
 
 /** The trimmed value; unset or blank: undefined. */
 export const optionalString = z
@@ -52,4 +62,27 @@ export function withoutTrailingSlash<T extends string | undefined>(value: T): T 
 /** The `{name}` placeholders in a template. */
 export function placeholdersOf(template: string): string[] {
   return [...template.matchAll(/\{([^}]*)\}/g)].map((match) => match[1]!);
+}
+
+/** Loopback hosts: a sidecar on the same pod or machine, which no network path reaches in between. */
+const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
+
+/** Whether `url` is https, or http to a loopback host. */
+export function tlsOrLoopback(url: string): boolean {
+  try {
+    const { protocol, hostname } = new URL(url);
+    return protocol === 'https:' || LOOPBACK_HOST.test(hostname);
+  } catch {
+    // Its own variable's check says what is wrong with it.
+    return true;
+  }
+}
+
+/** The scheme, host and port of `url`, for a message: never its path, query or credentials. */
+export function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'an invalid URL';
+  }
 }

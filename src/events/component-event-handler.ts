@@ -4,7 +4,9 @@
  * authorizer's refresh token and first access token stored; a revocation marks the
  * authorizer revoked, so its merchants answer MERCHANT_NOT_AUTHORIZED without a token mint
  * or a WeChat call, and deletes its last good getEnvInfo answer, which is never served
- * again. Logs name the authorizer, never a ticket, code or token.
+ * again. The token records are the token layer's (ReceivedTokens writes them); this module
+ * keeps only what the receiver itself remembers: the pushes and codes already handled.
+ * Logs name the authorizer, never a ticket, code or token.
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -12,8 +14,7 @@ import type { AuthorizerRegistry } from '../authorizers/authorizer-registry.js';
 import type { SharedEnvInfo } from '../loaders/shared-env-info.js';
 import type { KeyValueStore } from '../store/key-value-store.js';
 import type { StoreKeys } from '../store/store-keys.js';
-import { encodeTokenRecord, newTokenRecord } from '../tokens/token-record.js';
-import type { ComponentApi } from '../wechat/component-api.js';
+import { AuthorizerMismatchError, type ReceivedTokens, SpentAuthorizationError } from '../tokens/received-tokens.js';
 import type { ComponentEvent } from './component-event.js';
 
 /** Long enough to outlast WeChat's retries of one push; an authorization code lives 1 hour at most. */
@@ -23,11 +24,8 @@ export interface ComponentEventHandlerOptions {
   readonly store: KeyValueStore;
   readonly keys: StoreKeys;
   readonly registry: AuthorizerRegistry;
-  readonly componentApi: ComponentApi;
-  /** Runs a call with the component access token, healing a rejected one (AuthorizerTokens). */
-  readonly withComponentToken: <T>(call: (componentToken: string) => Promise<T>) => Promise<T>;
-  /** When the access token an authorization brings is refreshed ahead, as for minted ones (config's tokens.refreshAtFraction). */
-  readonly refreshAtFraction: number;
+  /** The token layer's side of a push: the ticket, an authorization's tokens, a revocation. */
+  readonly tokens: ReceivedTokens;
   /** The getEnvInfo answers kept for authorizers: a revoked one's are deleted. */
   readonly answers?: Pick<SharedEnvInfo, 'forget'>;
 }
@@ -67,15 +65,12 @@ export class ComponentEventHandler {
   }
 
   private async storeTicket(ticket: string, logger: Logger): Promise<void> {
-    const { store, keys } = this.options;
-    await store.set(keys.componentTicket, ticket);
-    // A mint refused for the previous ticket is backing off; the new ticket deserves a try at once.
-    await store.delete(keys.failure(keys.componentToken));
+    await this.options.tokens.acceptTicket(ticket);
     logger.info({ infoType: 'component_verify_ticket' }, 'component_verify_ticket received and stored');
   }
 
   private async exchangeAuthorizationCode(infoType: string, authorizerAppId: string, code: string, logger: Logger): Promise<void> {
-    const { store, keys, registry, componentApi } = this.options;
+    const { store, keys, registry, tokens } = this.options;
     const marker = keys.authorizationCode(createHash('sha256').update(code).digest('hex').slice(0, 32));
     if (!(await store.set(marker, new Date().toISOString(), { ttlMs: EXCHANGED_CODE_TTL_MS, onlyIfAbsent: true }))) {
       if ((await store.get(marker))?.startsWith('spent')) {
@@ -85,53 +80,41 @@ export class ComponentEventHandler {
       }
       return;
     }
-    let authorization;
+    let accepted;
     try {
-      authorization = await this.options.withComponentToken((componentToken) => componentApi.queryAuth(componentToken, code));
+      accepted = await tokens.acceptAuthorization(authorizerAppId, code);
     } catch (error) {
-      // Not exchanged: let WeChat's retry of this push try again.
-      await store.delete(marker).catch(() => undefined);
+      if (error instanceof SpentAuthorizationError) {
+        // The code is spent: WeChat's retry of this push cannot exchange it again, so say plainly what was lost.
+        await store.set(marker, 'spent: refresh token not stored', { ttlMs: EXCHANGED_CODE_TTL_MS }).catch(() => undefined);
+        logger.error(
+          { infoType, authorizerAppId, err: (error.cause as Error).message },
+          `authorizer ${authorizerAppId}: the authorization code was exchanged but its refresh token could not be stored; the merchant must authorize again`,
+        );
+      } else if (!(error instanceof AuthorizerMismatchError)) {
+        // Not exchanged: let WeChat's retry of this push try again.
+        await store.delete(marker).catch(() => undefined);
+      }
       throw error;
     }
-    if (authorization.authorizerAppId !== authorizerAppId) {
-      throw new Error(`api_query_auth answered for authorizer ${authorization.authorizerAppId}, but the push named ${authorizerAppId}; nothing stored`);
-    }
-    const refreshKey = keys.refreshToken(authorizerAppId);
-    let previous: string | undefined;
-    try {
-      previous = await store.get(refreshKey);
-      await store.set(refreshKey, authorization.refreshToken);
-    } catch (error) {
-      // The code is spent: WeChat's retry of this push cannot exchange it again, so say plainly what was lost.
-      await store.set(marker, 'spent: refresh token not stored', { ttlMs: EXCHANGED_CODE_TTL_MS }).catch(() => undefined);
-      logger.error(
-        { infoType, authorizerAppId, err: (error as Error).message },
-        `authorizer ${authorizerAppId}: the authorization code was exchanged but its refresh token could not be stored; the merchant must authorize again`,
-      );
-      throw error;
-    }
-    if (previous !== undefined && previous !== authorization.refreshToken) {
+    if (accepted.refreshToken === 'replaced') {
       logger.info({ infoType, authorizerAppId }, `the authorization replaced the refresh token stored for ${authorizerAppId}`);
     }
-    const record = newTokenRecord(authorization.token, authorization.expiresInSeconds, this.options.refreshAtFraction);
-    const accessKey = keys.authorizerToken(authorizerAppId);
-    await store.set(accessKey, encodeTokenRecord(record), { ttlMs: record.expiresAt - Date.now() });
-    await store.delete(keys.failure(accessKey));
     const wasRevoked = await registry.reinstate(authorizerAppId);
     const merchants = await registry.merchantsOf(authorizerAppId);
+    const stored = accepted.accessTokenStored ? 'refresh token and access token stored' : 'refresh token stored (the access token is minted on first use)';
     logger.info(
       { infoType, authorizerAppId, wasRevoked, merchants: merchants.length },
       merchants.length > 0
-        ? `authorizer ${authorizerAppId} authorized: refresh token and access token stored; serving ${merchants.length} merchant(s) mapped to it`
-        : `authorizer ${authorizerAppId} authorized: refresh token and access token stored; no merchant is mapped to it yet (npm run authorizers -- add <merchantId> ${authorizerAppId}, or AUTHORIZERS_FILE)`,
+        ? `authorizer ${authorizerAppId} authorized: ${stored}; serving ${merchants.length} merchant(s) mapped to it`
+        : `authorizer ${authorizerAppId} authorized: ${stored}; no merchant is mapped to it yet (npm run authorizers -- add <merchantId> ${authorizerAppId}, or AUTHORIZERS_FILE)`,
     );
   }
 
   private async revoke(authorizerAppId: string, logger: Logger): Promise<void> {
-    const { store, keys, registry } = this.options;
-    await registry.revoke(authorizerAppId);
-    // WeChat no longer accepts it; nobody should try.
-    await store.delete(keys.authorizerToken(authorizerAppId));
+    await this.options.registry.revoke(authorizerAppId);
+    // WeChat no longer accepts its token; nobody should try.
+    await this.options.tokens.revokeAuthorizer(authorizerAppId);
     // Nor serve what it allowed us to read: not even while WeChat is down, nor after a later re-authorization.
     await this.options.answers?.forget(authorizerAppId, 'the authorization was revoked');
     logger.info({ infoType: 'unauthorized', authorizerAppId }, `authorizer ${authorizerAppId} revoked the authorization: its merchants answer MERCHANT_NOT_AUTHORIZED`);

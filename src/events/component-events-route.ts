@@ -119,7 +119,7 @@ export function componentEventsRoute(options: ComponentEventsRouteOptions) {
         await options.handler.handleOnce(signatureOf(request), event, request.log as unknown as Logger, 2 * MAX_CLOCK_SKEW_SECONDS * 1000);
       } catch (error) {
         // Not refused, just not done: a 5xx makes WeChat push again.
-        request.log.error({ push: 'failed', infoType: event.infoType, err: (error as Error).message }, 'WeChat push accepted but could not be processed; WeChat will push it again');
+        request.log.error({ push: 'failed', infoType: event.infoType, err: error }, 'WeChat push accepted but could not be processed; WeChat will push it again');
         return reply.code(503).type('text/plain; charset=utf-8').send('try again\n');
       }
       return reply.code(200).type('text/plain; charset=utf-8').send('success');

@@ -11,12 +11,30 @@ const MAX_OPERATION_NAMES = 200;
 export class Metrics {
   readonly registry = new Registry();
 
-  /** Every HTTP call to WeChat, by endpoint path and outcome: `0`, an errcode, or a transport failure. */
+  /**
+   * Every HTTP call sent to WeChat, by endpoint path and outcome: `0`, an errcode, a transport
+   * failure, or `deadline` for a call the operation's deadline cut short before WeChat had
+   * its full WECHAT_TIMEOUT_MS (not WeChat's timeout: the caller ran out of time).
+   */
   readonly upstreamCalls = new Histogram({
     name: 'wechat_upstream_call_duration_seconds',
-    help: 'WeChat API calls by endpoint and outcome (errcode, or transport failure)',
+    help: 'WeChat API calls sent, by endpoint and outcome (errcode, transport failure, or deadline: cut short by the operation deadline)',
     labelNames: ['endpoint', 'outcome'] as const,
     buckets: SECONDS,
+    registers: [this.registry],
+  });
+
+  /**
+   * WeChat calls never sent: not in the histogram above (they took no time and say nothing
+   * of WeChat), so an operator tells an overloaded or short-budgeted subgraph from a slow
+   * WeChat. `deadline`: the operation's deadline passed while the call waited for a slot;
+   * `circuit_open`, `overloaded`: refused at once by the host circuit or the full queue;
+   * `held_back`: the authorizer is held back after repeated failures of its own.
+   */
+  readonly upstreamCallsSkipped = new Counter({
+    name: 'wechat_upstream_calls_skipped_total',
+    help: 'WeChat calls not sent, by endpoint and reason (deadline, circuit_open, overloaded, held_back)',
+    labelNames: ['endpoint', 'reason'] as const,
     registers: [this.registry],
   });
 
@@ -81,7 +99,7 @@ export class Metrics {
    * alert rules and the dashboard: rename one and both must follow.
    */
 
-  /** Seconds since the stored component_verify_ticket arrived (own-token mode); no sample while none is stored. */
+  /** Seconds since the stored component_verify_ticket arrived (own-token mode); no sample (`.remove()`) while none is stored. */
   readonly componentTicketAge = new Gauge({
     name: 'wechat_component_ticket_age_seconds',
     help: 'Seconds since the stored component_verify_ticket arrived (WeChat pushes one every 10 minutes; it is valid 12 hours)',
@@ -140,6 +158,8 @@ export class Metrics {
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
+    // An unlabelled gauge starts with a 0 sample, which would read as a ticket just arrived; no sample until one is known.
+    this.componentTicketAge.remove();
   }
 
   /** Who answers wechat_authorizers_active when it is scraped (the upstream guard). */

@@ -12,8 +12,9 @@ import { gql } from 'graphql-tag';
 import { buildSchemaSync, createResolversMap } from 'type-graphql';
 import { CloudEnvironment } from './cloud-environment.js';
 import { Merchant } from './merchant.js';
-import { resolveMerchantReference } from './merchant-reference.js';
+import { merchantReferenceResolver } from './merchant-reference.js';
 import { MerchantResolver } from './merchant-resolver.js';
+import { requireAuthorizerField } from './requires-authorizer-field.js';
 import { requireScopeOnCloudEnvironments } from './requires-scopes.js';
 
 export interface SchemaOptions {
@@ -23,17 +24,33 @@ export interface SchemaOptions {
    * @apollo/gateway and an unlicensed Apollo Router refuse.
    */
   readonly requiredScope?: string | undefined;
+  /**
+   * MERCHANT_AUTHORIZER_FIELD: the merchants subgraph's field holding each merchant's
+   * mini-program appid, declared `@external` and `@requires`d by cloudEnvironments. Unset
+   * (the default): the registry names each merchant's authorizer.
+   */
+  readonly authorizerField?: string | undefined;
 }
 
-/** The schema a configuration serves: @requiresScopes only under AUTHORIZATION=router. */
-export function schemaOptionsOf(config: Pick<Config, 'authorization'>): SchemaOptions {
-  return { requiredScope: config.authorization.router ? config.authorization.scope : undefined };
+/** The schema a configuration serves: @requiresScopes only under AUTHORIZATION=router, @requires only with MERCHANT_AUTHORIZER_FIELD. */
+export function schemaOptionsOf(config: Pick<Config, 'authorization' | 'merchantAuthorizerField'>): SchemaOptions {
+  return { requiredScope: config.authorization.router ? config.authorization.scope : undefined, authorizerField: config.merchantAuthorizerField };
 }
 
 /** The `@link` the SDL starts with: Federation 2.7, importing only what the SDL uses. */
 function federationLink(options: SchemaOptions = {}): string {
-  const imports = options.requiredScope === undefined ? '"@key"' : '"@key", "@requiresScopes"';
-  return `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: [${imports}])`;
+  const imports = [
+    '@key',
+    ...(options.authorizerField === undefined ? [] : ['@external', '@requires']),
+    ...(options.requiredScope === undefined ? [] : ['@requiresScopes']),
+  ];
+  return `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: [${imports.map((name) => `"${name}"`).join(', ')}])`;
+}
+
+/** The configuration's federation directives, applied to the type-graphql schema. */
+function withFederationDirectives(schema: GraphQLSchema, options: SchemaOptions): GraphQLSchema {
+  const scoped = options.requiredScope === undefined ? schema : requireScopeOnCloudEnvironments(schema, options.requiredScope);
+  return options.authorizerField === undefined ? scoped : requireAuthorizerField(scoped, options.authorizerField);
 }
 
 export function buildCloudEnvironmentsSchema(options: SchemaOptions = {}): GraphQLSchema {
@@ -44,12 +61,12 @@ export function buildCloudEnvironmentsSchema(options: SchemaOptions = {}): Graph
     orphanedTypes: [Merchant, CloudEnvironment],
     skipCheck: true,
   });
-  const schema = options.requiredScope === undefined ? built : requireScopeOnCloudEnvironments(built, options.requiredScope);
+  const schema = withFederationDirectives(built, options);
   const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;
   return buildSubgraphSchema([
     {
       typeDefs: gql`${federationLink(options)}\n${printSchemaWithDirectives(schema)}`,
-      resolvers: { ...resolvers, Merchant: { ...resolvers['Merchant'], __resolveReference: resolveMerchantReference } } as never,
+      resolvers: { ...resolvers, Merchant: { ...resolvers['Merchant'], __resolveReference: merchantReferenceResolver(options.authorizerField) } } as never,
     },
   ]);
 }

@@ -4,6 +4,7 @@
  * denoting the exact instant for any client that parses them.
  */
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { INPUT_RULES } from '../errors/error-codes.js';
 import { formatChinaTime, isSameWallClock } from '../wechat/china-time.js';
 
 const RFC_3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/i;
@@ -11,9 +12,7 @@ const RFC_3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\
 function parseInstant(value: unknown): Date {
   const date = typeof value === 'string' && RFC_3339.test(value) ? new Date(value) : undefined;
   if (!date || !isSameWallClock(wallClockOf(date, value as string), value as string)) {
-    throw new GraphQLError('DateTime must be an RFC 3339 date-time such as 2019-04-04T14:10:28+08:00', {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
+    throw new GraphQLError(INPUT_RULES['date-time'].message, { extensions: { code: INPUT_RULES['date-time'].code } });
   }
   return date;
 }

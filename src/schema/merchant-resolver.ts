@@ -1,7 +1,8 @@
 /**
- * Merchant.cloudEnvironments: resolves the merchant's authorizer, then asks the
- * operation's loader, so all of an authorizer's fields share one WeChat call. A failure
- * nulls this field only, with one structured error; other fields and merchants keep theirs.
+ * Merchant.cloudEnvironments: resolves the merchant's authorizer (the registry's, or the
+ * one the gateway sends: merchant-authorizer.ts), then asks the operation's loader, so all
+ * of an authorizer's fields share one WeChat call. A failure nulls this field only, with
+ * one structured error; other fields and merchants keep theirs.
  * Each field is counted once where it settles (cloudenv_fields_total by outcome: data,
  * stale or error; cloudenv_field_errors_total by code; cloudenv_stale_answers_total by
  * reason): the shares operators alert on. A stale field also marks its operation, whose
@@ -15,10 +16,11 @@ import 'reflect-metadata';
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context.js';
-import { MerchantNotAuthorizedError, toCloudEnvironmentError } from '../errors/cloud-environment-error.js';
 import type { FieldAnswer } from '../loaders/cloud-environment-loaders.js';
+import { toCloudEnvironmentError } from './cloud-environment-error.js';
 import { CloudEnvironment } from './cloud-environment.js';
 import { assertEnvArgument } from './env-argument.js';
+import { authorizerOf } from './merchant-authorizer.js';
 import { Merchant } from './merchant.js';
 
 @Resolver(() => Merchant)
@@ -36,23 +38,20 @@ export class MerchantResolver {
     context.stats.merchants.add(merchant.id);
     const access = context.caller?.check();
     // Nothing is asked of WeChat, nor the env argument checked, for a caller who may not read the field.
-    const answer = access === undefined ? environmentsOf(merchant.id, env, context) : access.then(() => environmentsOf(merchant.id, env, context));
+    const answer = access === undefined ? environmentsOf(merchant, env, context) : access.then(() => environmentsOf(merchant, env, context));
     return settled(answer, merchant.id, context);
   }
 }
 
 /** A promise chain rather than async/await: this runs for every merchant and alias of an operation. */
-function environmentsOf(merchantId: string, env: string | null, context: Context): Promise<FieldAnswer> {
+function environmentsOf(merchant: Merchant, env: string | null, context: Context): Promise<FieldAnswer> {
   let envFilter: string | undefined;
   try {
     envFilter = assertEnvArgument(env);
   } catch (error) {
     return Promise.reject(error);
   }
-  return context.authorizers.load(merchantId).then((authorizer) => {
-    if (!authorizer) throw new MerchantNotAuthorizedError(merchantId);
-    return context.cloudEnvironments.load(authorizer.authorizerAppId, envFilter);
-  });
+  return authorizerOf(merchant, context).then((authorizerAppId) => context.cloudEnvironments.load(authorizerAppId, envFilter));
 }
 
 const DATA = { outcome: 'data' } as const;

@@ -5,6 +5,7 @@
  * our bug: logged with its stack, answered 500 without details.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { scrubSecrets } from '../observability/scrub-secrets.js';
 
 /**
  * The body of a refusal made before GraphQL runs (router secret, malformed or oversized
@@ -38,7 +39,8 @@ function messageFor(error: FastifyError, maxBodyBytes: number): { message: strin
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return { message: `${error.message}: send a JSON object such as {"query": "{ __typename }"}.`, code: 'BAD_REQUEST' };
     default:
-      return { message: error.message, code: 'BAD_REQUEST' };
+      // fastify's own text, which may quote what the client sent (a URL, a header): scrubbed as a log line is.
+      return { message: scrubSecrets(error.message), code: 'BAD_REQUEST' };
   }
 }
 

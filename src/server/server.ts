@@ -1,6 +1,7 @@
 /**
  * The HTTP face of the subgraph: fastify serving GraphQL at /graphql through Apollo
- * Server, and /healthz and /readyz for orchestrators. Each operation gets a fresh context,
+ * Server, /healthz (liveness), /readyz (readiness, with the degraded dependencies in its
+ * body: readiness.ts) and /metrics for orchestrators. Each operation gets a fresh context,
  * so batching never crosses operations. The edge checks live one per module beside this
  * one: the router secret (router-secret.ts), refusals of malformed requests
  * (request-errors.ts), depth and field limits (operation-limits.ts) and the
@@ -10,20 +11,22 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
-import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { Metrics } from '../observability/metrics.js';
+import { scrubSecrets } from '../observability/scrub-secrets.js';
 import { type Context, type ContextSources, createContext } from '../context.js';
 import { cachePolicyPlugin } from './cache-policy.js';
 import { entitiesGuardPlugin } from './entities-guard.js';
 import { errorLoggingPlugin } from './error-logging.js';
-import { exampleOperation } from './landing-example.js';
+import { createHttpListener } from './http-listener.js';
+import { type MerchantRepresentation, exampleOperation } from './landing-example.js';
 import { operationLifecyclePlugin } from './operation-lifecycle.js';
 import { operationLimitsRule } from './operation-limits.js';
+import type { ReadinessAnswer } from './readiness.js';
 import { requestErrorHandler } from './request-errors.js';
 import { requireRouterSecret } from './router-secret.js';
 
@@ -33,10 +36,10 @@ export interface ServerOptions {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly nodeEnv: 'development' | 'production' | 'test';
-  /** Merchants the Sandbox example query asks for. */
-  readonly exampleMerchantIds: readonly string[];
-  /** Whether this replica should receive traffic (store reachable, not shutting down). */
-  readonly readiness: () => Promise<{ ready: boolean; reason?: string }>;
+  /** The representations the Sandbox example query sends. */
+  readonly exampleRepresentations: readonly MerchantRepresentation[];
+  /** Whether this replica takes requests (started, not draining), and what it cannot use right now. */
+  readonly readiness: () => ReadinessAnswer;
   readonly limits: Config['limits'];
   /** When set, requests must carry it in `router-authorization`. */
   readonly routerSecret: string | undefined;
@@ -70,21 +73,7 @@ function maskUnexpectedErrors(formatted: GraphQLFormattedError, error: unknown):
 }
 
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({
-    loggerInstance: options.logger as FastifyBaseLogger,
-    // Fastify's per-request lines would double the per-operation logging.
-    // Its per-request child logger (bound as requestId) is the operation's logger too.
-    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
-    // A larger body is refused (413) before it is buffered in full or parsed.
-    bodyLimit: options.limits.maxBodyBytes,
-  });
-  app.setErrorHandler(requestErrorHandler(options.limits.maxBodyBytes));
-  // The request id (the gateway's x-request-id, or one made here) goes back with the answer, to match log lines.
-  app.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
+  const app = createHttpListener(options.logger, options.limits.maxBodyBytes, requestErrorHandler(options.limits.maxBodyBytes));
 
   const production = options.nodeEnv === 'production';
   // Sandbox is useless without introspection, and would show the schema to anyone.
@@ -92,7 +81,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     ? ApolloServerPluginLandingPageDisabled()
     : production
       ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-      : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, ...exampleOperation(options.exampleMerchantIds) });
+      : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, ...exampleOperation(options.exampleRepresentations) });
 
   const apollo = new ApolloServer<Context>({
     schema: options.schema,
@@ -101,7 +90,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => {
       const explained = explainDisabledIntrospection(formatted);
-      return production ? maskUnexpectedErrors(explained, error) : explained;
+      const shown = production ? maskUnexpectedErrors(explained, error) : explained;
+      // An unexpected error shown outside production may quote a secret: it goes as the log would have it.
+      const message = scrubSecrets(shown.message);
+      return message === shown.message ? shown : { ...shown, message };
     },
     introspection: options.introspection,
     // Without introspection, "Did you mean …" suggestions would leak the schema piece by piece.
@@ -127,8 +119,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/metrics', async (_request, reply) => reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics()));
   app.get('/readyz', async (_request, reply) => {
-    const { ready, reason } = await options.readiness();
-    return reply.code(ready ? 200 : 503).send(ready ? { status: 'ready' } : { status: 'not ready', reason });
+    const answer = options.readiness();
+    return reply.code(answer.status === 'ready' ? 200 : 503).send(answer);
   });
   // Its own encapsulated scope, so the router-secret hook guards /graphql and nothing else.
   await app.register(async (graphql) => {

@@ -9,7 +9,8 @@
  * bad arguments), component appid (40013), count at most 500 (40170). The answer carries
  * no errcode, like the other component answers: `{total_count, list: [{authorizer_appid,
  * refresh_token, auth_time}]}`, in a stable order (SimulatedAuthorizers.listed), listing
- * neither a deauthorized authorizer nor one without a refresh token.
+ * neither a deauthorized authorizer nor one without a refresh token; one marked
+ * listedWithoutRefreshToken comes without its refresh_token field, as seen in the field.
  */
 import { readComponentCall } from './component-call.js';
 import { stringField } from './json-body.js';
@@ -36,7 +37,9 @@ export const answerAuthorizerList: SimulatedRoute = (request, { authorizers, tok
     status: 200,
     body: {
       total_count: listed.length,
-      list: listed.slice(offset, offset + count).map(({ appId, refreshToken, authTime }) => ({ authorizer_appid: appId, refresh_token: refreshToken, auth_time: authTime })),
+      list: listed
+        .slice(offset, offset + count)
+        .map(({ appId, refreshToken, authTime }) => ({ authorizer_appid: appId, ...(refreshToken === undefined ? {} : { refresh_token: refreshToken }), auth_time: authTime })),
     },
   };
 };

@@ -76,16 +76,26 @@ export class ComponentPushes {
   }
 
   /**
+   * Makes `target` the event URL, as the platform's operator enters it in WeChat's console,
+   * and pushes the ticket there every `intervalMs` from then on (WeChat: every 10 minutes)
+   * until stopTicketPushes() (or the simulator stops); the first push comes after one
+   * interval, or at once when the platform asks for it (api_start_push_ticket).
+   */
+  registerEventUrl(target: PushTarget, intervalMs: number): void {
+    this.#component('registerEventUrl');
+    this.stopTicketPushes();
+    this.setEventTarget(target);
+    this.#ticketPushes = setInterval(() => void this.#deliverTicket(), intervalMs);
+    this.#ticketPushes.unref();
+  }
+
+  /**
    * Makes `target` the event URL, pushes the ticket there now and then every `intervalMs`
    * until stopTicketPushes() (or the simulator stops), each push retried as WeChat retries;
    * resolves with the first push's last answer, and rejects when it had none (no connection).
    */
   async startTicketPushes(target: PushTarget, intervalMs: number): Promise<PushAnswer> {
-    this.#component('startTicketPushes');
-    this.stopTicketPushes();
-    this.setEventTarget(target);
-    this.#ticketPushes = setInterval(() => void this.#deliverTicket(), intervalMs);
-    this.#ticketPushes.unref();
+    this.registerEventUrl(target, intervalMs);
     const first = await this.#deliverTicket();
     const last = first.attempts.at(-1);
     if (last === undefined || 'error' in last) throw new Error(`the ticket push to ${target.url} got no answer: ${last?.error ?? 'no attempt was made'}`);

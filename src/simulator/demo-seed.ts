@@ -41,6 +41,8 @@ interface DemoMerchantState {
   errcode?: number;
   /** The refresh token WeChat accepts, when the file's is stale (refreshing answers 61023). */
   acceptedRefreshToken?: string;
+  /** api_get_authorizer_list lists it without a refresh token: its 61023 cannot be cured. */
+  listedWithoutRefreshToken?: boolean;
 }
 
 const basicPlan = { package_id: 'basic', package_name: '基础版 1' } as const;
@@ -70,8 +72,9 @@ const demoStateByAppId: ReadonlyMap<string, DemoMerchantState> = new Map([
   ['wx71c4f0a93e6b2d58', { environments: [], errcode: 61007 }], // permission set 49 not granted
   ['wxd3a85b16f2e0c749', { environments: [], errcode: -1 }], // system busy, always
   ['wx0e6f93b2a4c8d175', { environments: [], errcode: 85088 }], // cloud development not enabled
-  // The merchant authorized again, which issued a new refresh token the file never got: re-authorization needed.
-  ['wx4c7d19e3a0b6f258', { environments: [], acceptedRefreshToken: 'demo-refresh-after-reauthorization' }],
+  // The merchant authorized again, which issued a new refresh token the file never got, and WeChat's authorizer list
+  // shows it without one (seen in the field), so recovery has nothing to offer: re-authorization needed.
+  ['wx4c7d19e3a0b6f258', { environments: [], acceptedRefreshToken: 'demo-refresh-after-reauthorization', listedWithoutRefreshToken: true }],
 ]);
 
 /** One simulated authorizer per distinct appid in demo-authorizers.json, holding the tokens the file gives it. */
@@ -90,6 +93,7 @@ export function demoAuthorizers(): SimulatedAuthorizer[] {
       // Copies, so a test that edits one simulator's world leaves the next one's alone.
       environments: state.environments.map((environment) => ({ ...environment })),
       ...(state.errcode === undefined ? {} : { errcode: state.errcode }),
+      ...(state.listedWithoutRefreshToken ? { listedWithoutRefreshToken: true } : {}),
     };
     if (authorizerRefreshToken !== undefined) authorizer.refreshToken = state.acceptedRefreshToken ?? authorizerRefreshToken;
     if (authorizerAccessToken !== undefined) authorizer.accessToken = authorizerAccessToken;

@@ -28,12 +28,14 @@ export interface SimulatedAuthorizer {
   errcode?: number;
   /** When it (last) authorized the component, epoch seconds, as api_get_authorizer_list lists it; default: when it was added. */
   authTime?: number;
+  /** api_get_authorizer_list lists it with no refresh_token, as seen in the field: nothing to recover for it. */
+  listedWithoutRefreshToken?: boolean;
 }
 
-/** One line of api_get_authorizer_list: an authorizer that authorizes the component, with its current refresh token. */
+/** One line of api_get_authorizer_list: an authorizer that authorizes the component, with its current refresh token (none for one listed without). */
 export interface ListedAuthorizer {
   readonly appId: string;
-  readonly refreshToken: string;
+  readonly refreshToken: string | undefined;
   /** Epoch seconds of its latest authorization. */
   readonly authTime: number;
 }
@@ -101,7 +103,7 @@ export class SimulatedAuthorizers {
 
   /**
    * What api_get_authorizer_list lists: every authorizer that authorizes the component and
-   * has a refresh token, in the order they were first added (stable across calls, so pages
+   * has a refresh token (shown only unless listedWithoutRefreshToken), in the order they were first added (stable across calls, so pages
    * never overlap or skip while nothing changes).
    */
   listed(): ListedAuthorizer[] {
@@ -109,7 +111,8 @@ export class SimulatedAuthorizers {
     for (const appId of this.#byAppId.keys()) {
       const refreshToken = this.#refreshTokenByAppId.get(appId);
       if (this.#deauthorized.has(appId) || refreshToken === undefined) continue;
-      listed.push({ appId, refreshToken, authTime: this.#authTimeByAppId.get(appId) ?? 0 });
+      const withoutRefreshToken = this.#byAppId.get(appId)?.listedWithoutRefreshToken === true;
+      listed.push({ appId, refreshToken: withoutRefreshToken ? undefined : refreshToken, authTime: this.#authTimeByAppId.get(appId) ?? 0 });
     }
     return listed;
   }

@@ -1,5 +1,5 @@
 /** The in-memory store: one replica, nothing shared, nothing survives a restart. */
-import type { KeyValueStore, SetOptions } from './key-value-store.js';
+import type { HashSetOptions, KeyValueStore, SetOptions } from './key-value-store.js';
 
 interface Entry {
   readonly value: string;
@@ -45,15 +45,34 @@ export class MemoryStore implements KeyValueStore {
     return true;
   }
 
+  async compareAndSet(key: string, expected: string, value: string): Promise<boolean> {
+    if (this.live(key)?.value !== expected) return false;
+    this.values.set(key, { value, expiresAt: Number.POSITIVE_INFINITY });
+    return true;
+  }
+
+  async compareAndExpire(key: string, expected: string, ttlMs: number): Promise<boolean> {
+    const entry = this.live(key);
+    if (entry?.value !== expected) return false;
+    this.values.set(key, { value: entry.value, expiresAt: Date.now() + ttlMs });
+    return true;
+  }
+
   async hashGet(key: string, fields: readonly string[]): Promise<Array<string | undefined>> {
     const hash = this.hashes.get(key);
     return fields.map((field) => hash?.get(field));
   }
 
-  async hashSet(key: string, field: string, value: string): Promise<void> {
+  async hashSet(key: string, field: string, value: string, _options?: HashSetOptions): Promise<void> {
     let hash = this.hashes.get(key);
     if (!hash) this.hashes.set(key, (hash = new Map()));
     hash.set(field, value);
+  }
+
+  async hashSetIfAbsent(key: string, field: string, value: string): Promise<boolean> {
+    if ((await this.hashGet(key, [field]))[0] !== undefined) return false;
+    await this.hashSet(key, field, value);
+    return true;
   }
 
   async hashDelete(key: string, field: string): Promise<boolean> {

@@ -2,11 +2,14 @@
  * Every key the subgraph keeps in the store, under one prefix (WECHAT_REDIS_PREFIX), so
  * several deployments can share a Redis and an operator can find everything:
  *
- *   {prefix}component:ticket                    component_verify_ticket (durable; written by the ticket receiver)
+ *   {prefix}component:ticket                    component_verify_ticket and when it arrived (durable; written by the ticket receiver)
  *   {prefix}component:access-token              component_access_token record (TTL = expires_in)
  *   {prefix}authorizer:{appid}:access-token     authorizer_access_token record (TTL = expires_in)
  *   {prefix}authorizer:{appid}:refresh-token    authorizer_refresh_token (durable, never a TTL)
  *   {prefix}merchants                           hash: merchant id → authorizer appid
+ *   {prefix}removed-merchants                   hash: merchant id → when the CLI removed it (durable), so AUTHORIZERS_FILE does not bring it back
+ *   {prefix}store-marker                        written at start-up (durable): its absence says the store lost its records
+ *   {prefix}recovery:authorizer-list            a recent api_get_authorizer_list pass (TTL), so replicas do not repeat it
  *   {prefix}revoked-authorizers                 hash: authorizer appid → when its `unauthorized` push arrived
  *   {prefix}authorization-code:{sha256}         an authorization code already exchanged (TTL 1 h), so a repeated push is not
  *   {prefix}lock:{key}                          refresh lock (SET NX PX, owner token)
@@ -36,6 +39,21 @@ export class StoreKeys {
 
   get merchants(): string {
     return `${this.prefix}merchants`;
+  }
+
+  /** Merchants the operator removed through the CLI: the file must not bring them back. */
+  get removedMerchants(): string {
+    return `${this.prefix}removed-merchants`;
+  }
+
+  /** Present while the store keeps what it was given; gone after a flush, an eviction or a failover to an empty replica. */
+  get storeMarker(): string {
+    return `${this.prefix}store-marker`;
+  }
+
+  /** Set while a recent api_get_authorizer_list pass makes another one needless, for every replica. */
+  get authorizerListPass(): string {
+    return `${this.prefix}recovery:authorizer-list`;
   }
 
   get revokedAuthorizers(): string {

@@ -1,27 +1,38 @@
 /**
  * Authorizer access tokens the way a third-party platform gets them: minted from the
- * authorizer's refresh token with the component access token, itself minted from the
- * platform's credentials and verify ticket; both cached and shared through the store.
- * Authorizers given a fixed access token (AUTHORIZERS_FILE) use it as is.
+ * authorizer's refresh token with the component access token, both cached and shared
+ * through the store. Authorizers given a fixed access token (AUTHORIZERS_FILE) use it as is.
+ *
+ * What WeChat can give back is asked for rather than answered as lost: a refresh token
+ * that is missing, or that WeChat refuses (61023) while a newer one exists, is recovered
+ * from api_get_authorizer_list (refresh-token-recovery.ts) and the mint goes on with it.
  */
-import type { KeyValueStore } from '../store/key-value-store.js';
-import type { StoreKeys } from '../store/store-keys.js';
-import type { ComponentApi, MintedToken } from '../wechat/component-api.js';
+import type { ComponentApi, MintedAuthorizerToken, MintedToken } from '../wechat/component-api.js';
+import { WechatApiError } from '../wechat/errors.js';
+import { isRefreshTokenRefusal } from '../wechat/retry-policy.js';
+import type { ComponentTokens } from './component-tokens.js';
 import type { SharedTokenCache } from './shared-token-cache.js';
 import { withHealedToken } from './token-healing.js';
+import type { TokenRecords } from './token-records.js';
 import { TokenSourceError } from './token-source-error.js';
 import type { AuthorizerTokenSource } from './token-source.js';
 
+/** Where lost refresh tokens come back from (api_get_authorizer_list). */
+export interface RefreshTokenRecoverer {
+  /** No refresh token is stored for the authorizer: the one now stored after recovery, or undefined. */
+  recoverMissing(authorizerAppId: string, deadline: number): Promise<string | undefined>;
+  /** WeChat refused `refused`: the newer one WeChat lists, now stored, or undefined when there is none. */
+  cure(authorizerAppId: string, refused: string, deadline: number): Promise<string | undefined>;
+}
+
 export interface AuthorizerTokensOptions {
-  readonly store: KeyValueStore;
-  readonly keys: StoreKeys;
+  readonly records: TokenRecords;
   readonly cache: SharedTokenCache;
-  /** Undefined when no component credentials are configured: only fixed tokens work. */
-  readonly componentApi: ComponentApi | undefined;
+  readonly componentTokens: ComponentTokens;
   /** Authorizer appid → fixed access token, from AUTHORIZERS_FILE. */
   readonly fixedTokens: ReadonlyMap<string, string>;
-  /** WECHAT_COMPONENT_VERIFY_TICKET, used while the store holds no ticket (development). */
-  readonly verifyTicket: string | undefined;
+  /** Undefined where nothing can be recovered (no event receiver, or no component). */
+  readonly recovery?: RefreshTokenRecoverer;
 }
 
 export class AuthorizerTokens implements AuthorizerTokenSource {
@@ -37,58 +48,52 @@ export class AuthorizerTokens implements AuthorizerTokenSource {
   async getToken(authorizerAppId: string): Promise<string> {
     const fixed = this.options.fixedTokens.get(authorizerAppId);
     if (fixed !== undefined) return fixed;
-    return this.options.cache.get(this.options.keys.authorizerToken(authorizerAppId), () => this.mintAuthorizerToken(authorizerAppId));
+    const { cache, records } = this.options;
+    return cache.get(records.authorizerTokenKey(authorizerAppId), (deadline) => this.mint(authorizerAppId, deadline));
   }
 
   async invalidate(authorizerAppId: string, token: string, rejection?: unknown): Promise<void> {
     if (this.options.fixedTokens.has(authorizerAppId)) return; // nothing to refresh it from
-    await this.options.cache.invalidate(this.options.keys.authorizerToken(authorizerAppId), token, rejection);
+    await this.options.cache.invalidate(this.options.records.authorizerTokenKey(authorizerAppId), token, rejection);
   }
 
-  private async mintAuthorizerToken(authorizerAppId: string): Promise<MintedToken> {
-    const { store, keys } = this.options;
-    const api = this.componentApi();
-    const refreshToken = await store.get(keys.refreshToken(authorizerAppId));
+  /** Runs `call` with the component token (the event receiver's api_query_auth). */
+  withComponentToken<T>(call: (componentToken: string) => Promise<T>, deadline?: number): Promise<T> {
+    return this.options.componentTokens.withComponentToken(call, deadline);
+  }
+
+  private async mint(authorizerAppId: string, deadline: number): Promise<MintedToken> {
+    const { records, recovery, componentTokens } = this.options;
+    const api = componentTokens.api;
+    const refreshToken = (await records.refreshToken(authorizerAppId)) ?? (await recovery?.recoverMissing(authorizerAppId, deadline));
     if (refreshToken === undefined) {
       throw new TokenSourceError(
         'refresh-token-missing',
-        `No refresh token is stored for authorizer ${authorizerAppId}; register it again (npm run authorizers -- add …) or have the merchant re-authorize.`,
+        `No refresh token is stored for authorizer ${authorizerAppId}${recovery ? ', and api_get_authorizer_list lists none for it' : ''}; register it again (npm run authorizers -- add …) or have the merchant re-authorize.`,
       );
     }
-    const minted = await this.withComponentToken((componentToken) => api.authorizerAccessToken(componentToken, authorizerAppId, refreshToken));
-    // WeChat may hand back a new refresh token; losing it would cost the merchant a re-authorization.
-    if (minted.refreshToken !== refreshToken) await store.set(keys.refreshToken(authorizerAppId), minted.refreshToken);
+    let minted: MintedAuthorizerToken;
+    try {
+      minted = await this.mintWith(api, authorizerAppId, refreshToken, deadline);
+    } catch (error) {
+      // WeChat refused the refresh token: the merchant re-authorized since (a newer one exists), or the authorization is gone.
+      if (!(error instanceof WechatApiError) || !isRefreshTokenRefusal(error.errcode) || !recovery) throw error;
+      const cured = await recovery.cure(authorizerAppId, refreshToken, deadline);
+      if (cured === undefined) throw error;
+      minted = await this.mintWith(api, authorizerAppId, cured, deadline);
+    }
     return minted;
   }
 
-  /** Runs `call` with the component token, healed the same way as authorizer tokens. */
-  withComponentToken<T>(call: (componentToken: string) => Promise<T>): Promise<T> {
-    const { cache, keys } = this.options;
-    return withHealedToken({ get: () => this.componentToken(), invalidate: (token, rejection) => cache.invalidate(keys.componentToken, token, rejection).then(() => undefined) }, call);
-  }
-
-  private componentToken(): Promise<string> {
-    return this.options.cache.get(this.options.keys.componentToken, async () => this.componentApi().componentAccessToken(await this.verifyTicket()));
-  }
-
-  private async verifyTicket(): Promise<string> {
-    const ticket = (await this.options.store.get(this.options.keys.componentTicket)) ?? this.options.verifyTicket;
-    if (ticket === undefined) {
-      throw new TokenSourceError(
-        'ticket-missing',
-        'No component_verify_ticket has been received yet; the ticket receiver stores it (WeChat pushes one every 10 minutes), or set WECHAT_COMPONENT_VERIFY_TICKET for development.',
-      );
+  /** One api_authorizer_token call; a refresh token WeChat hands back in place of ours is stored, unless another replaced ours meanwhile. */
+  private async mintWith(api: ComponentApi, authorizerAppId: string, refreshToken: string, deadline: number): Promise<MintedAuthorizerToken> {
+    const minted = await this.withComponentToken((componentToken) => api.authorizerAccessToken(componentToken, authorizerAppId, refreshToken, deadline), deadline);
+    // Losing a rotated refresh token would cost the merchant a re-authorization.
+    // Replaced only while ours is the stored one (an authorization meanwhile brought a newer one); written if the store lost it.
+    const { records } = this.options;
+    if (minted.refreshToken !== refreshToken && !(await records.replaceRefreshToken(authorizerAppId, refreshToken, minted.refreshToken))) {
+      await records.storeRefreshTokenIfAbsent(authorizerAppId, minted.refreshToken);
     }
-    return ticket;
-  }
-
-  private componentApi(): ComponentApi {
-    if (!this.options.componentApi) {
-      throw new TokenSourceError(
-        'component-not-configured',
-        'This authorizer needs minted access tokens, but WECHAT_COMPONENT_APPID and WECHAT_COMPONENT_APPSECRET are not set.',
-      );
-    }
-    return this.options.componentApi;
+    return minted;
   }
 }

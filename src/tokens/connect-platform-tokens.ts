@@ -1,7 +1,8 @@
 /**
  * Builds the TOKEN_SOURCE=platform token source from its configuration: a reader on the
- * platform's Redis or its token service, behind PlatformTokens. An unreachable platform
- * Redis stops start-up with a message naming PLATFORM_REDIS_URL (never its password).
+ * platform's Redis (a node, a Sentinel group or a Cluster) or its token service, behind
+ * PlatformTokens. An unreachable platform Redis stops start-up with a message naming where
+ * it was looked for (never its password).
  */
 import type { Logger } from 'pino';
 import type { PlatformTokensConfig } from '../config/index.js';
@@ -20,9 +21,15 @@ export async function connectPlatformTokens(config: PlatformTokensConfig, { time
   let reader: PlatformTokenReader;
   if (config.redis) {
     // The Redis client is loaded only when the platform keeps its tokens in Redis.
-    const [{ RedisStore, redactUrl }, { PlatformRedisReader }] = await Promise.all([import('../store/redis-store.js'), import('./platform-redis-reader.js')]);
-    const redis = await RedisStore.connect({ url: config.redis.url, logger }).catch((error: Error) => {
-      throw new Error(`TOKEN_SOURCE=platform: the platform's Redis at ${redactUrl(config.redis!.url)} (PLATFORM_REDIS_URL, or REDIS_URL) cannot be reached: ${error.message}`);
+    const [{ RedisStore }, { describeTopology }, { PlatformRedisReader }] = await Promise.all([
+      import('../store/redis-store.js'),
+      import('../store/redis-client.js'),
+      import('./platform-redis-reader.js'),
+    ]);
+    const redis = await RedisStore.connect({ topology: config.redis.topology, logger }).catch((error: Error) => {
+      throw new Error(
+        `TOKEN_SOURCE=platform: the platform's Redis at ${describeTopology(config.redis!.topology)} (PLATFORM_REDIS_URL, PLATFORM_REDIS_SENTINELS or PLATFORM_REDIS_CLUSTER_NODES, or else the store's) cannot be reached: ${error.message}`,
+      );
     });
     reader = new PlatformRedisReader(redis, { keyTemplate: config.redis.keyTemplate, componentAppId: config.componentAppId, layout });
   } else if (config.http) {

@@ -7,7 +7,7 @@
  */
 import { type AuthorizerList, readAuthorizerList } from './authorizer-list.js';
 import { WechatTransportError } from './errors.js';
-import type { WechatClient } from './wechat-client.js';
+import type { CallOptions, WechatClient } from './wechat-client.js';
 
 export const COMPONENT_TOKEN_PATH = '/cgi-bin/component/api_component_token';
 export const AUTHORIZER_TOKEN_PATH = '/cgi-bin/component/api_authorizer_token';
@@ -18,8 +18,13 @@ export const AUTHORIZER_LIST_PATH = '/cgi-bin/component/api_get_authorizer_list'
 /** The most accounts one api_get_authorizer_list page may ask for (WeChat answers 40170 above it). */
 export const MAX_AUTHORIZER_LIST_COUNT = 500;
 
-/** Every mint invalidates the previous token, and may rotate the refresh token: a lost answer is not asked for again. */
-const NOT_IDEMPOTENT = { idempotent: false } as const;
+/**
+ * Every mint invalidates the previous token, and may rotate the refresh token: a lost answer
+ * is not asked for again. `deadline` (epoch ms): the call ends by then, retries included
+ * (the token layer gives each call the deadline of the lock it runs under).
+ */
+const notIdempotent = (deadline: number | undefined): CallOptions => ({ idempotent: false, ...(deadline === undefined ? {} : { deadline }) });
+const within = (deadline: number | undefined): CallOptions => (deadline === undefined ? {} : { deadline });
 
 export interface ComponentCredentials {
   readonly appId: string;
@@ -63,22 +68,22 @@ export class ComponentApi {
     return this.credentials.appId;
   }
 
-  async componentAccessToken(verifyTicket: string): Promise<MintedToken> {
+  async componentAccessToken(verifyTicket: string, deadline?: number): Promise<MintedToken> {
     const body = await this.client.post(
       COMPONENT_TOKEN_PATH,
       {},
       { component_appid: this.credentials.appId, component_appsecret: this.credentials.appSecret, component_verify_ticket: verifyTicket },
-      NOT_IDEMPOTENT,
+      notIdempotent(deadline),
     );
     return { token: field(body, COMPONENT_TOKEN_PATH, 'component_access_token'), expiresInSeconds: expiresIn(body, COMPONENT_TOKEN_PATH) };
   }
 
-  async authorizerAccessToken(componentAccessToken: string, authorizerAppId: string, refreshToken: string): Promise<MintedAuthorizerToken> {
+  async authorizerAccessToken(componentAccessToken: string, authorizerAppId: string, refreshToken: string, deadline?: number): Promise<MintedAuthorizerToken> {
     const body = await this.client.post(
       AUTHORIZER_TOKEN_PATH,
       { component_access_token: componentAccessToken },
       { component_appid: this.credentials.appId, authorizer_appid: authorizerAppId, authorizer_refresh_token: refreshToken },
-      NOT_IDEMPOTENT,
+      notIdempotent(deadline),
     );
     return {
       token: field(body, AUTHORIZER_TOKEN_PATH, 'authorizer_access_token'),
@@ -92,8 +97,8 @@ export class ComponentApi {
    * (there is no API to pull one). Needs no token; asking again is harmless, so transport
    * failures are retried like any idempotent call. The ticket arrives later, as a push.
    */
-  async startPushTicket(): Promise<void> {
-    await this.client.post(START_PUSH_TICKET_PATH, {}, { component_appid: this.credentials.appId, component_secret: this.credentials.appSecret });
+  async startPushTicket(deadline?: number): Promise<void> {
+    await this.client.post(START_PUSH_TICKET_PATH, {}, { component_appid: this.credentials.appId, component_secret: this.credentials.appSecret }, within(deadline));
   }
 
   /**
@@ -101,7 +106,7 @@ export class ComponentApi {
    * tokens: `count` (1 to 500) of them from `offset` (0 for the first page). A read, so
    * retried on transport failures.
    */
-  async authorizerList(componentAccessToken: string, offset: number, count: number): Promise<AuthorizerList> {
+  async authorizerList(componentAccessToken: string, offset: number, count: number, deadline?: number): Promise<AuthorizerList> {
     const problems = [
       ...(Number.isSafeInteger(offset) && offset >= 0 ? [] : [`offset must be a whole number of at least 0 (got ${offset})`]),
       ...(Number.isSafeInteger(count) && count >= 1 && count <= MAX_AUTHORIZER_LIST_COUNT ? [] : [`count must be a whole number from 1 to ${MAX_AUTHORIZER_LIST_COUNT} (got ${count})`]),
@@ -111,17 +116,18 @@ export class ComponentApi {
       AUTHORIZER_LIST_PATH,
       { component_access_token: componentAccessToken },
       { component_appid: this.credentials.appId, offset, count },
+      within(deadline),
     );
     return readAuthorizerList(body, AUTHORIZER_LIST_PATH);
   }
 
   /** Trades an authorization code (from an `authorized` push) for the authorizer's tokens; a code works once. */
-  async queryAuth(componentAccessToken: string, authorizationCode: string): Promise<Authorization> {
+  async queryAuth(componentAccessToken: string, authorizationCode: string, deadline?: number): Promise<Authorization> {
     const body = await this.client.post(
       QUERY_AUTH_PATH,
       { component_access_token: componentAccessToken },
       { component_appid: this.credentials.appId, authorization_code: authorizationCode },
-      NOT_IDEMPOTENT,
+      notIdempotent(deadline),
     );
     const info = body['authorization_info'];
     if (typeof info !== 'object' || info === null) throw new WechatTransportError(QUERY_AUTH_PATH, 'invalid-body', 'answer has no authorization_info');

@@ -56,3 +56,13 @@ export function isAuthorizerTrouble(error: unknown): boolean {
 export function isTokenRejection(errcode: number): boolean {
   return ruleForErrcode(errcode).tokenRejected === true;
 }
+
+/** A token endpoint refused the authorizer's refresh token (61023): a newer one may be had from api_get_authorizer_list. */
+export function isRefreshTokenRefusal(errcode: number): boolean {
+  return ruleForErrcode(errcode).code === 'REFRESH_TOKEN_INVALID';
+}
+
+/** A token endpoint refused our component_verify_ticket (61005, 61006): WeChat may be asked to push a new one. */
+export function isTicketRefusal(errcode: number): boolean {
+  return ruleForErrcode(errcode).code === 'COMPONENT_TICKET_INVALID';
+}

@@ -44,7 +44,8 @@ export class SharedHolds {
 
   async publish(authorizerAppId: string, hold: SharedHold): Promise<void> {
     const wire: WireHold = { until: hold.until, failures: hold.failures, lastFailure: toWire(hold.lastFailure) };
-    await this.store.hashSet(this.key, authorizerAppId, JSON.stringify(wire));
+    // Not durable: a hold lost in a failover costs one more probe, not a record.
+    await this.store.hashSet(this.key, authorizerAppId, JSON.stringify(wire), { durable: false });
   }
 
   async release(authorizerAppId: string): Promise<void> {

@@ -2,6 +2,9 @@
  * What stands between the subgraph and a struggling WeChat, so trouble stays where it is:
  *
  * - a bounded pool of calls in flight, with a bounded queue behind it (excess fails at once);
+ * - a lane of its own for the calls made for the platform (token endpoints, the ticket and
+ *   authorizer-list recovery), so a queue of getEnvInfo calls can never starve a mint that
+ *   holds a lock, nor the mints every getEnvInfo call waits for;
  * - a bulkhead: one authorizer holds at most a few of the pool's slots;
  * - per-authorizer back-off: an authorizer whose calls keep failing is held back on its own;
  * - one circuit per WeChat host, opened only by failures spread over many authorizers;
@@ -49,8 +52,14 @@ interface Upstream {
 /** Makes one attempt of a logical call, on the origin the guard picks for it. */
 export type Attempt = <T>(call: (baseUrl: string) => Promise<T>) => Promise<T>;
 
+/** Calls in flight at once in the platform's lane: a share of the pool, never fewer than 4. */
+export function platformLaneSize(maxConcurrency: number): number {
+  return Math.max(4, Math.ceil(maxConcurrency / 4));
+}
+
 export class UpstreamGuard {
   private readonly limit: LimitFunction;
+  private readonly platformLimit: LimitFunction;
   private readonly bulkhead: AuthorizerBulkhead;
   readonly backoff: AuthorizerBackoff;
   private readonly active = new ActiveAuthorizers();
@@ -60,6 +69,7 @@ export class UpstreamGuard {
   constructor(private readonly options: UpstreamGuardOptions) {
     const { logger, metrics } = options;
     this.limit = pLimit(options.maxConcurrency);
+    this.platformLimit = pLimit(platformLaneSize(options.maxConcurrency));
     this.bulkhead = new AuthorizerBulkhead(options.maxConcurrencyPerAuthorizer);
     this.backoff = new AuthorizerBackoff({ ...options.authorizerBackoff, logger, metrics });
     metrics.countActiveAuthorizersWith(() => this.active.count);
@@ -87,7 +97,13 @@ export class UpstreamGuard {
    */
   async call<T>(endpoint: string, authorizer: string | undefined, run: (attempt: Attempt, probe: boolean) => Promise<T>): Promise<T> {
     if (authorizer !== undefined) this.active.called(authorizer);
-    const probe = authorizer !== undefined && this.backoff.admit(authorizer);
+    let probe: boolean;
+    try {
+      probe = authorizer !== undefined && this.backoff.admit(authorizer);
+    } catch (error) {
+      this.options.metrics.upstreamCallsSkipped.inc({ endpoint, reason: 'held_back' });
+      throw error;
+    }
     const last: { upstream?: Upstream } = {};
     const attempt: Attempt = (call) =>
       this.attempt(endpoint, authorizer, (upstream) => {
@@ -121,12 +137,13 @@ export class UpstreamGuard {
   private attempt<T>(endpoint: string, authorizer: string | undefined, call: (upstream: Upstream) => Promise<T>): Promise<T> {
     const key = authorizer ?? endpoint;
     if (!this.upstreams.some((upstream) => upstream.circuit.accepts(key))) return Promise.reject(this.circuitOpen(endpoint));
-    const waiting = this.limit.pendingCount + this.bulkhead.totalWaiting;
+    const waiting = authorizer === undefined ? this.platformLimit.pendingCount : this.limit.pendingCount + this.bulkhead.totalWaiting;
     if (waiting >= this.options.maxQueue) {
+      this.options.metrics.upstreamCallsSkipped.inc({ endpoint, reason: 'overloaded' });
       return Promise.reject(new WechatTransportError(endpoint, 'overloaded', `${waiting} calls already waiting (WECHAT_MAX_QUEUE)`, undefined, 1_000));
     }
-    const inPool = () => this.limit(() => this.onPickedHost(endpoint, key, call));
-    return authorizer === undefined ? inPool() : this.bulkhead.run(authorizer, inPool);
+    if (authorizer === undefined) return this.platformLimit(() => this.onPickedHost(endpoint, key, call));
+    return this.bulkhead.run(authorizer, () => this.limit(() => this.onPickedHost(endpoint, key, call)));
   }
 
   /** Picks the host once the call holds its slot (circuits may have changed while it waited), and settles a probe. */
@@ -177,6 +194,7 @@ export class UpstreamGuard {
   }
 
   private circuitOpen(endpoint: string): WechatTransportError {
+    this.options.metrics.upstreamCallsSkipped.inc({ endpoint, reason: 'circuit_open' });
     const retryAfterMs = Math.min(...this.upstreams.map((upstream) => upstream.circuit.retryAfterMs));
     return new WechatTransportError(endpoint, 'circuit-open', 'failing fast after WeChat-wide failures', undefined, retryAfterMs);
   }

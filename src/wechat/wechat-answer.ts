@@ -3,7 +3,7 @@
  * query string, and an answer is a JSON object whose non-zero `errcode` is a failure
  * (WeChat answers HTTP 200 either way).
  */
-import { scrubTokens } from '../observability/scrub-secrets.js';
+import { scrubSecrets } from '../observability/scrub-secrets.js';
 import { WechatApiError, WechatTransportError } from './errors.js';
 
 /** `?a=1&b=2`, or '' for no parameters. */
@@ -33,7 +33,7 @@ export function decodeAnswer(path: string, status: number, text: string): Record
     throw new WechatTransportError(path, 'invalid-body', 'errcode is not a number', status);
   }
   if (errcode !== 0) {
-    const errmsg = typeof record['errmsg'] === 'string' ? scrubTokens(record['errmsg']) : '';
+    const errmsg = typeof record['errmsg'] === 'string' ? scrubSecrets(record['errmsg']) : '';
     throw new WechatApiError(path, errcode, errmsg);
   }
   return record;

@@ -10,13 +10,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Agent, request } from 'undici';
 import { type EnvInfo, CloudEnvironmentStatus, EnvInfoShapeError, readEnvInfo } from './env-info.js';
-import { scrubTokens } from '../observability/scrub-secrets.js';
+import { scrubSecrets } from '../observability/scrub-secrets.js';
 import { DeadlinePassedError, WechatApiError, WechatTransportError } from './errors.js';
 import { decodeAnswer, queryString } from './wechat-answer.js';
 import { retriesForError } from './retry-policy.js';
 import type { SharedHolds } from './shared-holds.js';
 import type { WechatConfig } from '../config/index.js';
-import { UpstreamGuard } from './upstream-guard.js';
+import { UpstreamGuard, platformLaneSize } from './upstream-guard.js';
 import { type Metrics, unobserved } from '../observability/metrics.js';
 
 /** The WeChat settings from config (every resilience setting included), and what this process hands the client. */
@@ -53,12 +53,15 @@ const JSON_CONTENT = { 'content-type': 'application/json' };
 
 export class WechatClient {
   private readonly agent: Agent;
+  /** The platform's calls have connections of their own, as they have their own lane in the guard. */
+  private readonly platformAgent: Agent;
   private readonly metrics: Metrics;
   readonly guard: UpstreamGuard;
 
   constructor(private readonly options: WechatClientOptions) {
     this.metrics = options.metrics ?? unobserved();
     this.agent = new Agent({ connections: options.maxConnections, keepAliveTimeout: 30_000, pipelining: 1 });
+    this.platformAgent = new Agent({ connections: platformLaneSize(options.maxConcurrency), keepAliveTimeout: 30_000, pipelining: 1 });
     this.guard = new UpstreamGuard({
       baseUrls: options.fallbackBaseUrl === undefined ? [options.baseUrl] : [options.baseUrl, options.fallbackBaseUrl],
       maxConcurrency: options.maxConcurrency,
@@ -120,7 +123,8 @@ export class WechatClient {
     const pathAndQuery = `${path}${queryString(query)}`;
     const body = JSON.stringify(payload);
     return this.guard.call(path, call.authorizer, (attempt, probe) => {
-      const once = () => attempt((baseUrl) => this.postOnce(path, `${baseUrl}${pathAndQuery}`, body, deadline));
+      const agent = call.authorizer === undefined ? this.platformAgent : this.agent;
+      const once = () => attempt((baseUrl) => this.postOnce(path, `${baseUrl}${pathAndQuery}`, body, deadline, agent));
       return probe ? once() : this.retrying(path, deadline, call, once);
     });
   }
@@ -156,15 +160,19 @@ export class WechatClient {
 
   /**
    * One HTTP call within its timeout (the per-call timeout or what is left of the deadline,
-   * whichever ends first), timed into the upstream histogram by endpoint and outcome.
+   * whichever ends first), timed into the upstream histogram by endpoint and outcome. A call
+   * whose deadline passed before it was sent is counted as skipped, not timed.
    */
-  private async postOnce(path: string, url: string, body: string, deadline: number): Promise<Record<string, unknown>> {
+  private async postOnce(path: string, url: string, body: string, deadline: number, agent: Agent): Promise<Record<string, unknown>> {
+    const timeoutMs = Math.min(this.options.timeoutMs, deadline - Date.now());
+    if (timeoutMs <= 0) {
+      this.metrics.upstreamCallsSkipped.inc({ endpoint: path, reason: 'deadline' });
+      throw new DeadlinePassedError(path);
+    }
     const started = performance.now();
     let outcome = 'error';
     let timer: NodeJS.Timeout | undefined;
     try {
-      const timeoutMs = Math.min(this.options.timeoutMs, deadline - Date.now());
-      if (timeoutMs <= 0) throw new DeadlinePassedError(path);
       // undici takes any EventEmitter that emits 'abort' as a signal: far cheaper per call than an AbortController.
       const abort = new EventEmitter();
       let timedOut = false;
@@ -175,7 +183,7 @@ export class WechatClient {
       let status: number;
       let text: string;
       try {
-        const response = await request(url, { method: 'POST', dispatcher: this.agent, headers: JSON_CONTENT, body, signal: abort });
+        const response = await request(url, { method: 'POST', dispatcher: agent, headers: JSON_CONTENT, body, signal: abort });
         status = response.statusCode;
         text = await response.body.text();
       } catch (error) {
@@ -185,13 +193,14 @@ export class WechatClient {
           throw new WechatTransportError(path, 'timeout', `no answer within ${timeoutMs} ms`);
         }
         const reason = error instanceof Error ? `${(error as NodeJS.ErrnoException).code ?? error.name}: ${error.message}` : String(error);
-        throw new WechatTransportError(path, 'connection', scrubTokens(reason));
+        throw new WechatTransportError(path, 'connection', scrubSecrets(reason));
       }
       const record = decodeAnswer(path, status, text);
       outcome = '0';
       return record;
     } catch (error) {
-      if (error instanceof WechatApiError) outcome = String(error.errcode);
+      if (error instanceof DeadlinePassedError) outcome = 'deadline';
+      else if (error instanceof WechatApiError) outcome = String(error.errcode);
       else if (error instanceof WechatTransportError) outcome = error.failure;
       throw error;
     } finally {
@@ -203,6 +212,6 @@ export class WechatClient {
   /** Closes pooled connections; in-flight calls finish first. */
   async close(): Promise<void> {
     this.guard.close();
-    await this.agent.close();
+    await Promise.all([this.agent.close(), this.platformAgent.close()]);
   }
 }

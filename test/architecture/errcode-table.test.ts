@@ -10,19 +10,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { codeOfFailure } from '../../src/errors/cloud-environment-error.js';
 import {
   CALLER_REFUSAL_RULES,
   ERRCODE_RULES,
   ERROR_CODES,
+  INPUT_RULES,
+  NOT_IN_REGISTRY,
   OTHER_ERRCODE,
   TOKEN_SOURCE_RULES,
   TOKEN_STORE_UNAVAILABLE,
-  WECHAT_UNAVAILABLE,
+  TRANSPORT_RULES,
   lastGoodOnFailure,
   ruleForErrcode,
 } from '../../src/errors/error-codes.js';
 import { OperationDeadlineError } from '../../src/loaders/operation-deadline.js';
+import { codeOfFailure } from '../../src/schema/cloud-environment-error.js';
 import { AuthorizerHeldBackError, WechatApiError, WechatTransportError } from '../../src/wechat/errors.js';
 import { isAuthorizerTrouble, isTokenRejection, isUpstreamFailure, retriesFor } from '../../src/wechat/retry-policy.js';
 import { REPOSITORY_ROOT, sourceFiles } from '../support/module-graph.js';
@@ -84,7 +86,7 @@ describe('the errcode table', () => {
 });
 
 describe('the lastGood column: what a failure does to the last good answer', () => {
-  const failureRows = [...ERRCODE_RULES.values(), OTHER_ERRCODE, WECHAT_UNAVAILABLE, ...TOKEN_SOURCE_RULES.values(), TOKEN_STORE_UNAVAILABLE];
+  const failureRows = [...ERRCODE_RULES.values(), OTHER_ERRCODE, ...Object.values(TRANSPORT_RULES), NOT_IN_REGISTRY, ...Object.values(TOKEN_SOURCE_RULES), TOKEN_STORE_UNAVAILABLE];
 
   it('is the code’s: every row of one code agrees', () => {
     const disagreeing = failureRows.filter((row) => row.lastGood !== lastGoodOnFailure(row.code)).map((row) => `${row.code}: ${row.message}`);
@@ -112,7 +114,8 @@ describe('the lastGood column: what a failure does to the last good answer', () 
   });
 
   it('says nothing of the caller refusals, which are checked before any answer is looked for', () => {
-    expect([...CALLER_REFUSAL_RULES.values()].map((row) => row.lastGood)).toEqual([undefined, undefined, undefined]);
+    expect(Object.values(CALLER_REFUSAL_RULES).filter((row) => row.lastGood !== undefined)).toEqual([]);
+    expect(Object.values(INPUT_RULES).filter((row) => row.lastGood !== undefined)).toEqual([]);
   });
 
   it('covers a held-back authorizer, an open circuit and a passed deadline as the WeChat trouble they are', () => {

@@ -2,7 +2,9 @@
  * AUTHORIZATION at start-up: parsed with the rest of the configuration (an unknown mode,
  * or subgraph mode without its key set, stops start-up naming the variable: the process
  * itself in authorization-start-up.slow.test.ts), and in
- * production one warning line when nothing at all guards the merchants' environments.
+ * production one warning line when nothing at all guards the merchants' environments and
+ * the operator chose so (ALLOW_OPEN_ACCESS=true; without it production refuses to start:
+ * test/config/deployment.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { openAccessWarning } from '../../src/auth/open-access-warning.js';
@@ -25,7 +27,7 @@ describe('AUTHORIZATION and AUTH_* in the configuration', () => {
     const config = loadConfig({ AUTHORIZATION: ' router , subgraph', AUTH_JWKS_URL: JWKS, AUTH_ISSUER: 'https://idp.example.com/', AUTH_AUDIENCE: 'merchant-graph', AUTH_SCOPE: 'envs:read' });
     expect(config.authorization).toEqual({
       router: true,
-      subgraph: { jwksUrl: JWKS, issuer: 'https://idp.example.com/', audience: 'merchant-graph', jwksCooldownMs: 30_000 },
+      subgraph: { jwksUrl: JWKS, issuer: 'https://idp.example.com/', audience: 'merchant-graph', jwksCooldownMs: 30_000, jwksTimeoutMs: 5_000 },
       scope: 'envs:read',
     });
   });
@@ -52,8 +54,8 @@ describe('AUTHORIZATION and AUTH_* in the configuration', () => {
 });
 
 describe('start-up', () => {
-  it('warns once, in production with neither ROUTER_SECRET nor AUTHORIZATION, that anyone reaching the port reads every merchant', async () => {
-    const stack = await startSubgraphStack({ env: { NODE_ENV: 'production' } });
+  it('warns once, in production opened on purpose with neither ROUTER_SECRET nor AUTHORIZATION, that anyone reaching the port reads every merchant', async () => {
+    const stack = await startSubgraphStack({ env: { NODE_ENV: 'production', ALLOW_OPEN_ACCESS: 'true' } });
     try {
       const warnings = stack.logs.lines.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((line) => /anyone who can reach this port/.test(line.msg));
       expect(warnings).toHaveLength(1);
@@ -73,7 +75,7 @@ describe('start-up', () => {
   });
 
   it('warns in router mode without ROUTER_SECRET: a caller that skips the router is checked by nobody', () => {
-    expect(openAccessWarning(loadConfig({ NODE_ENV: 'production', AUTHORIZATION: 'router', AUTHORIZERS_FILE: '/tmp/authorizers.json' }))).toMatch(
+    expect(openAccessWarning(loadConfig({ NODE_ENV: 'production', ALLOW_OPEN_ACCESS: 'true', AUTHORIZATION: 'router', AUTHORIZERS_FILE: '/tmp/authorizers.json' }))).toMatch(
       /^AUTHORIZATION=router without ROUTER_SECRET: anyone who can reach this port can read every merchant's cloud environments/,
     );
   });

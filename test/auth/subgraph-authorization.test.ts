@@ -9,6 +9,7 @@ import { CallerVerifier } from '../../src/auth/caller-verifier.js';
 import { GET_ENV_INFO_PATH } from '../../src/simulator/index.js';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
 import { IdentityProvider, type SigningKey, TEST_AUDIENCE, TEST_ISSUER, signToken, signingKey } from '../support/identity-provider.js';
+import { fieldErrorLine } from '../support/log-capture.js';
 import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
 import { SignJWT } from 'jose';
 
@@ -41,9 +42,13 @@ beforeEach(() => {
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const entities = (headers: Record<string, string> = {}, variables = TWO_MERCHANTS) => postGraphQL(stack.subgraph.url, ENTITIES_QUERY, variables, headers);
 
+/** The request id of the last refused request, to find its log lines. */
+let lastRequestId: string | null = null;
+
 /** Both merchants kept with their id, each cloudEnvironments null with exactly one error of `code`, and no WeChat call. */
 async function expectRefused(headers: Record<string, string>, code: string) {
-  const { status, body, text } = await entities(headers);
+  const { status, body, text, headers: answered } = await entities(headers);
+  lastRequestId = answered.get('x-request-id');
   expect(status).toBe(200);
   expect(body.data?._entities).toEqual([
     { id: 'm_1001', cloudEnvironments: null },
@@ -95,7 +100,7 @@ describe('a valid token with the scope', () => {
 describe('UNAUTHENTICATED, and nothing asked of WeChat', () => {
   it('without a token, telling the caller to have the gateway forward Authorization', async () => {
     const [error] = await expectRefused({}, 'UNAUTHENTICATED');
-    expect(error!.message).toMatch(/carries none.*forward the client's "Authorization: Bearer <JWT>" header/);
+    expect(error!.message).toMatch(/carries none; send "Authorization: Bearer <JWT>" \(a gateway must forward the client's Authorization header\)/);
     expect(error!.extensions).toMatchObject({ retryable: false });
   });
 
@@ -114,7 +119,7 @@ describe('UNAUTHENTICATED, and nothing asked of WeChat', () => {
 
   it.each([
     ['expired', { expiresIn: -600 }, /has expired/],
-    ['that never expires (no "exp")', { expiresIn: null }, /invalid "exp" claim/],
+    ['that never expires (no "exp")', { expiresIn: null }, /missing or invalid claim \(a token must expire: "exp"\)/],
     ['not valid yet', { notBefore: 600 }, /is not valid yet/],
     ['from another issuer', { issuer: 'https://evil.example' }, /another issuer/],
     ['for another audience', { audience: 'another-api' }, /another audience/],
@@ -126,7 +131,7 @@ describe('UNAUTHENTICATED, and nothing asked of WeChat', () => {
   it('with a token signed by a key the JWKS does not hold', async () => {
     const stranger = await signingKey('RS256', 'stranger');
     const [error] = await expectRefused(bearer(await signToken(stranger, { claims: { scope: SCOPE } })), 'UNAUTHENTICATED');
-    expect(error!.message).toMatch(/not in the key set/);
+    expect(error!.message).toMatch(/not in the identity provider's key set/);
   });
 
   it("with a token that names a known kid but is signed by another key", async () => {
@@ -158,7 +163,9 @@ describe('FORBIDDEN', () => {
     ['other scopes in "scp"', { scp: ['profile:read'] }],
   ])('for a valid token with %s', async (_case, claims) => {
     const [error] = await expectRefused(bearer(await signToken(ec, { claims })), 'FORBIDDEN');
-    expect(error!.message).toContain(`does not grant the scope ${SCOPE}`);
+    expect(error!.message).toMatch(/does not grant the scope Merchant.cloudEnvironments requires/);
+    // Which scope this deployment asks for (AUTH_SCOPE) is in the log line of the refusal.
+    expect(fieldErrorLine(stack.logs, lastRequestId, 'm_1001').failure).toContain(`does not grant the scope ${SCOPE} (AUTH_SCOPE)`);
   });
 });
 

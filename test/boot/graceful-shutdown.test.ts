@@ -52,6 +52,7 @@ describe('SIGTERM', () => {
       PORT: '0',
       HOST: '127.0.0.1',
       NODE_ENV: 'production',
+      ALLOW_OPEN_ACCESS: 'true',
       LOG_LEVEL: 'info',
       WECHAT_API_BASE_URL: wechat.url,
       AUTHORIZERS_FILE: authorizersFile.path,

@@ -13,6 +13,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { StartupError, checkStartup } from '../../src/start-up.js';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
 import { captureLogs } from '../support/log-capture.js';
+import { PRODUCTION } from '../support/config-problems.js';
 import { registerSecrets } from '../support/suite-capture.js';
 
 const TOKEN = 'tok-BOOT-SECRET-4c1d9e';
@@ -52,7 +53,7 @@ async function startupError(env: NodeJS.ProcessEnv): Promise<StartupError> {
 describe('start-up checks', () => {
   it('names every problem of the variables and of AUTHORIZERS_FILE in one message', async () => {
     const file = await authorizersFile('bad-entries', badEntries);
-    const { message, problems } = await startupError({ NODE_ENV: 'production', PORT: 'abc', WECHAT_TIMEOUT_MS: '-5', AUTHORIZERS_FILE: file });
+    const { message, problems } = await startupError({ ...PRODUCTION, PORT: 'abc', WECHAT_TIMEOUT_MS: '-5', AUTHORIZERS_FILE: file });
     expect(problems).toHaveLength(4);
     expect(message).toMatch(/PORT must be a whole number/);
     expect(message).toMatch(/WECHAT_TIMEOUT_MS must be a whole number/);
@@ -63,14 +64,14 @@ describe('start-up checks', () => {
 
   it('names an unreadable AUTHORIZERS_FILE beside a bad variable', async () => {
     const missing = join(directory, 'missing.json');
-    const { problems } = await startupError({ NODE_ENV: 'production', LOG_LEVEL: 'loud', AUTHORIZERS_FILE: missing });
+    const { problems } = await startupError({ ...PRODUCTION, LOG_LEVEL: 'loud', AUTHORIZERS_FILE: missing });
     expect(problems).toEqual([expect.stringMatching(/^LOG_LEVEL must be one of/), `AUTHORIZERS_FILE ${missing}: cannot be read (ENOENT)`]);
   });
 
   it('checks the file beside a bad variable as TOKEN_SOURCE says: in platform mode entries carry no token', async () => {
     const file = await authorizersFile('platform-with-bad-variable', [{ merchantId: 'm_1', authorizerAppId: 'wx0123456789abcdef', authorizerAccessToken: TOKEN }]);
     const platform = { TOKEN_SOURCE: 'platform', PLATFORM_TOKEN_URL: 'http://127.0.0.1:1/{authorizerAppId}', PLATFORM_TOKEN_SECRET: 'platform-secret' };
-    const { problems } = await startupError({ NODE_ENV: 'production', PORT: 'abc', AUTHORIZERS_FILE: file, ...platform });
+    const { problems } = await startupError({ ...PRODUCTION, PORT: 'abc', AUTHORIZERS_FILE: file, ...platform });
     expect(problems).toEqual([expect.stringMatching(/^PORT must be a whole number/), expect.stringContaining('with TOKEN_SOURCE=platform the platform owns the tokens')]);
     expect(problems.join('\n')).not.toContain(TOKEN);
   });
@@ -80,7 +81,7 @@ describe('start-up checks', () => {
       { merchantId: 'm_1', authorizerAppId: 'wx0123456789abcdef', authorizerRefreshToken: REFRESH_TOKEN },
       { merchantId: 'm_2', authorizerAppId: 'wx0123456789abcdee', authorizerRefreshToken: REFRESH_TOKEN, authorizerAccessToken: 'fixed' },
     ]);
-    const { problems } = await startupError({ NODE_ENV: 'production', AUTHORIZERS_FILE: file });
+    const { problems } = await startupError({ ...PRODUCTION, AUTHORIZERS_FILE: file });
     expect(problems).toEqual([
       expect.stringContaining('merchants[1] (merchantId "m_2"): give at most one of authorizerRefreshToken'),
       `AUTHORIZERS_FILE ${file}: entries without authorizerAccessToken need WECHAT_COMPONENT_APPID and WECHAT_COMPONENT_APPSECRET to mint access tokens`,
@@ -90,13 +91,13 @@ describe('start-up checks', () => {
 
   it('names entries with no token (the event receiver stores their refresh token) without component credentials', async () => {
     const file = await authorizersFile('receiver-without-component', [{ merchantId: 'm_1', authorizerAppId: 'wx0123456789abcdef' }]);
-    const { problems } = await startupError({ NODE_ENV: 'production', AUTHORIZERS_FILE: file });
+    const { problems } = await startupError({ ...PRODUCTION, AUTHORIZERS_FILE: file });
     expect(problems).toEqual([`AUTHORIZERS_FILE ${file}: entries without authorizerAccessToken need WECHAT_COMPONENT_APPID and WECHAT_COMPONENT_APPSECRET to mint access tokens`]);
   });
 
   it('needs no component credentials in platform mode, whose entries carry no token', async () => {
     const file = await authorizersFile('platform-entries', [{ merchantId: 'm_1', authorizerAppId: 'wx0123456789abcdef' }]);
-    const env = { NODE_ENV: 'production', AUTHORIZERS_FILE: file, TOKEN_SOURCE: 'platform', PLATFORM_TOKEN_URL: 'http://127.0.0.1:1/{authorizerAppId}', PLATFORM_TOKEN_SECRET: 'platform-secret' };
+    const env = { ...PRODUCTION, AUTHORIZERS_FILE: file, TOKEN_SOURCE: 'platform', PLATFORM_TOKEN_URL: 'http://127.0.0.1:1/{authorizerAppId}', PLATFORM_TOKEN_SECRET: 'platform-secret' };
     const { plan } = await checkStartup(env);
     expect(plan).toMatchObject({ entries: [{ merchantId: 'm_1' }], component: undefined });
     const withToken = await authorizersFile('platform-entries-with-token', [{ merchantId: 'm_1', authorizerAppId: 'wx0123456789abcdef', authorizerAccessToken: 'fixed' }]);
@@ -104,9 +105,16 @@ describe('start-up checks', () => {
     expect(problems).toEqual([expect.stringContaining('with TOKEN_SOURCE=platform the platform owns the tokens')]);
   });
 
+  it('passes production with MERCHANT_AUTHORIZER_FIELD and the platform’s token service alone: no authorizers file, no Redis, no component', async () => {
+    const env = { ...PRODUCTION, MERCHANT_AUTHORIZER_FIELD: 'wechatAppId', TOKEN_SOURCE: 'platform', PLATFORM_TOKEN_URL: 'http://127.0.0.1:1/{authorizerAppId}', PLATFORM_TOKEN_SECRET: 'platform-secret' };
+    const { config, plan } = await checkStartup(env);
+    expect({ redis: config.store.redis, field: config.merchantAuthorizerField }).toEqual({ redis: undefined, field: 'wechatAppId' });
+    expect(plan).toMatchObject({ entries: [], authorizersFile: undefined, component: undefined, simulator: undefined });
+  });
+
   it('needs no component credentials when every entry has a fixed access token', async () => {
     const file = await authorizersFile('fixed-tokens', [badEntries[0]]);
-    const { config, plan } = await checkStartup({ NODE_ENV: 'production', AUTHORIZERS_FILE: file });
+    const { config, plan } = await checkStartup({ ...PRODUCTION, AUTHORIZERS_FILE: file });
     expect(config.component).toBeUndefined();
     expect(plan).toMatchObject({ entries: [badEntries[0]], component: undefined, simulator: undefined });
   });

@@ -68,7 +68,7 @@ describe('start-up', () => {
   });
 
   it('stops, naming Redis, when REDIS_URL cannot be reached', async () => {
-    const subgraph = spawnSubgraph({ PORT: '0', NODE_ENV: 'production', REDIS_URL: 'redis://:hunter2@127.0.0.1:1/0' });
+    const subgraph = spawnSubgraph({ PORT: '0', NODE_ENV: 'production', ALLOW_OPEN_ACCESS: 'true', REDIS_URL: 'redis://:hunter2@127.0.0.1:1/0' });
     expect(await subgraph.exited).toBe(1);
     expect(subgraph.output()).toMatch(/cannot connect to Redis at redis:\/\/127\.0\.0\.1:1\/0/);
     expect(subgraph.output()).not.toContain('hunter2');

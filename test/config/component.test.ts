@@ -6,7 +6,9 @@ import { configProblems } from '../support/config-problems.js';
 const problemsOf = configProblems;
 
 describe('loadConfig for the WeChat event receiver', () => {
-  const component = { WECHAT_COMPONENT_APPID: 'wx0123456789abcdef', WECHAT_COMPONENT_APPSECRET: 'component-secret' };
+  // Outside the demo, which refuses real component credentials.
+  const real = { WECHAT_API_BASE_URL: 'http://127.0.0.1:9000', AUTHORIZERS_FILE: 'a.json' };
+  const component = { ...real, WECHAT_COMPONENT_APPID: 'wx0123456789abcdef', WECHAT_COMPONENT_APPSECRET: 'component-secret' };
   const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 
   it('is off unless both the message token and the EncodingAESKey are set', () => {
@@ -25,7 +27,7 @@ describe('loadConfig for the WeChat event receiver', () => {
   });
 
   it('needs the component appid to check pushes against', () => {
-    expect(problemsOf({ WECHAT_COMPONENT_MESSAGE_TOKEN: 'msgToken1', WECHAT_COMPONENT_ENCODING_AES_KEY: AES_KEY })).toEqual([expect.stringContaining('need WECHAT_COMPONENT_APPID')]);
+    expect(problemsOf({ ...real, WECHAT_COMPONENT_MESSAGE_TOKEN: 'msgToken1', WECHAT_COMPONENT_ENCODING_AES_KEY: AES_KEY })).toEqual([expect.stringContaining('need WECHAT_COMPONENT_APPID')]);
   });
 
   it.each([

@@ -1,9 +1,11 @@
 /** loadConfig as a whole: its defaults, every variable read into one frozen object, every problem named at once. */
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { RESILIENCE_DEFAULTS, configProblems } from '../support/config-problems.js';
+import { PRODUCTION, RESILIENCE_DEFAULTS, configProblems } from '../support/config-problems.js';
 
 const problemsOf = configProblems;
+/** A WeChat outside the demo, which refuses real credentials and Redis. */
+const REAL_WECHAT = { WECHAT_API_BASE_URL: 'http://127.0.0.1:9000', AUTHORIZERS_FILE: 'a.json' };
 
 describe('loadConfig defaults', () => {
   it('runs in demo mode when no WeChat URL is set outside production', () => {
@@ -14,9 +16,18 @@ describe('loadConfig defaults', () => {
     expect(loadConfig({}).wechat.baseUrl).toBeUndefined();
   });
 
-  it('listens on port 4001 on every interface', () => {
-    const config = loadConfig({});
-    expect({ port: config.port, host: config.host }).toEqual({ port: 4001, host: '0.0.0.0' });
+  it('listens on port 4001 on every interface outside the demo, the event receiver beside GraphQL', () => {
+    const config = loadConfig({ WECHAT_API_BASE_URL: 'http://127.0.0.1:9000', AUTHORIZERS_FILE: 'a.json' });
+    expect({ port: config.port, host: config.host, events: config.events }).toEqual({ port: 4001, host: '0.0.0.0', events: undefined });
+  });
+
+  it('listens on loopback in the demo, unless HOST says otherwise', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+  });
+
+  it('checks the shared dependencies every 5 s', () => {
+    expect(loadConfig({}).dependencyCheckIntervalMs).toBe(5000);
   });
 
   it('gives WeChat calls 5000 ms and 64 connections', () => {
@@ -70,11 +81,14 @@ describe('loadConfig with values', () => {
       MAX_CLOUD_ENVIRONMENT_FIELDS: '10',
       ROUTER_SECRET: 'a-router-secret-of-32-characters',
       INTROSPECTION: 'true',
+      DEPENDENCY_CHECK_INTERVAL_MS: '2000',
     });
     expect(config).toEqual({
       nodeEnv: 'development',
       port: 8080,
       host: '127.0.0.1',
+      events: undefined,
+      dependencyCheckIntervalMs: 2000,
       logLevel: 'debug',
       demo: false,
       wechat: {
@@ -97,14 +111,22 @@ describe('loadConfig with values', () => {
       authorizersFile: '/etc/subgraph/authorizers.json',
       component: { appId: 'wx0123456789abcdef', appSecret: 'component-secret' },
       verifyTicket: 'ticket@@@dev',
-      store: { redisUrl: 'redis://127.0.0.1:6379/2', prefix: 'cloudenv:staging:' },
-      tokens: { refreshAtFraction: 0.85, refreshBackoff: { firstMs: 1000, maxMs: 60000 }, lock: { ttlMs: 15000, waitMs: 10000, pollMs: 25 }, source: 'own', platform: undefined },
+      store: { redis: { kind: 'node', url: 'redis://127.0.0.1:6379/2' }, prefix: 'cloudenv:staging:', durabilityCheck: 'off' },
+      tokens: {
+        refreshAtFraction: 0.85,
+        refreshBackoff: { firstMs: 1000, maxMs: 60000 },
+        // Ten WECHAT_TIMEOUT_MS for a mint's calls; a waiting caller that and a lock's life.
+        lock: { ttlMs: 15000, mintBudgetMs: 2500, waitMs: 17500, pollMs: 25 },
+        recovery: loadConfig({}).tokens.recovery,
+        source: 'own',
+        platform: undefined,
+      },
     });
   });
 
   it('turns introspection off in production unless INTROSPECTION=true', () => {
-    expect(loadConfig({ NODE_ENV: 'production', AUTHORIZERS_FILE: 'a.json' }).introspection).toBe(false);
-    expect(loadConfig({ NODE_ENV: 'production', AUTHORIZERS_FILE: 'a.json', INTROSPECTION: 'true' }).introspection).toBe(true);
+    expect(loadConfig({ ...PRODUCTION, AUTHORIZERS_FILE: 'a.json' }).introspection).toBe(false);
+    expect(loadConfig({ ...PRODUCTION, AUTHORIZERS_FILE: 'a.json', INTROSPECTION: 'true' }).introspection).toBe(true);
     expect(loadConfig({}).introspection).toBe(true);
   });
 
@@ -113,21 +135,23 @@ describe('loadConfig with values', () => {
   });
 
   it('keeps everything in memory under the wechat: prefix by default', () => {
-    expect(loadConfig({}).store).toEqual({ redisUrl: undefined, prefix: 'wechat:' });
+    expect(loadConfig({}).store).toEqual({ redis: undefined, prefix: 'wechat:', durabilityCheck: 'off' });
   });
 
   it('needs no AUTHORIZERS_FILE when Redis holds the registry', () => {
-    expect(loadConfig({ NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:6379' }).authorizersFile).toBeUndefined();
+    expect(loadConfig({ ...PRODUCTION, REDIS_URL: 'redis://127.0.0.1:6379' }).authorizersFile).toBeUndefined();
   });
 
   it('wants the component appid and secret together', () => {
-    expect(problemsOf({ WECHAT_COMPONENT_APPID: 'wx0123456789abcdef' })).toEqual([expect.stringContaining('WECHAT_COMPONENT_APPID and WECHAT_COMPONENT_APPSECRET go together')]);
+    expect(problemsOf({ ...REAL_WECHAT, WECHAT_COMPONENT_APPID: 'wx0123456789abcdef' })).toEqual([
+      expect.stringContaining('WECHAT_COMPONENT_APPID and WECHAT_COMPONENT_APPSECRET go together'),
+    ]);
   });
 
   it.each([
     ['REDIS_URL', 'http://127.0.0.1:6379', {}],
     ['WECHAT_REDIS_PREFIX', 'has space', {}],
-    ['WECHAT_COMPONENT_APPID', 'wxNOTHEX', { WECHAT_COMPONENT_APPSECRET: 'component-secret' }],
+    ['WECHAT_COMPONENT_APPID', 'wxNOTHEX', { ...REAL_WECHAT, WECHAT_COMPONENT_APPSECRET: 'component-secret' }],
   ])('names %s when it is malformed', (name, value, others) => {
     expect(problemsOf({ [name]: value, ...others })).toEqual([expect.stringContaining(name)]);
   });
@@ -143,12 +167,12 @@ describe('loadConfig with values', () => {
   });
 
   it('calls WeChat itself in production when no URL is set', () => {
-    const config = loadConfig({ NODE_ENV: 'production', AUTHORIZERS_FILE: '/etc/subgraph/authorizers.json' });
+    const config = loadConfig({ ...PRODUCTION, AUTHORIZERS_FILE: '/etc/subgraph/authorizers.json' });
     expect({ demo: config.demo, baseUrl: config.wechat.baseUrl }).toEqual({ demo: false, baseUrl: 'https://api.weixin.qq.com' });
   });
 
   it('requires AUTHORIZERS_FILE in production', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^AUTHORIZERS_FILE is required in production/)]);
+    expect(problemsOf(PRODUCTION)).toEqual([expect.stringMatching(/^AUTHORIZERS_FILE is required in production/)]);
   });
 
   it('returns a frozen object', () => {
@@ -208,7 +232,7 @@ describe('loadConfig refusing bad values', () => {
   });
 
   it('reports a missing AUTHORIZERS_FILE together with a bad value', () => {
-    const problems = problemsOf({ NODE_ENV: 'production', PORT: 'abc' });
+    const problems = problemsOf({ ...PRODUCTION, PORT: 'abc' });
     expect(problems).toEqual([expect.stringContaining('PORT'), expect.stringContaining('AUTHORIZERS_FILE')]);
   });
 

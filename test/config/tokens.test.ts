@@ -15,6 +15,23 @@ describe('token refresh timings', () => {
     expect(config.tokens).toMatchObject({ refreshAtFraction: 0.5, refreshBackoff: { firstMs: 100, maxMs: 800 } });
   });
 
+  it('lets a mint’s WeChat calls run ten WECHAT_TIMEOUT_MS under a 15 s lock its holder renews, and a waiting caller that and a lock’s life', () => {
+    expect(loadConfig({}).tokens.lock).toEqual({ ttlMs: 15_000, mintBudgetMs: 50_000, waitMs: 65_000, pollMs: 25 });
+    expect(loadConfig({ WECHAT_TIMEOUT_MS: '60000' }).tokens.lock).toMatchObject({ mintBudgetMs: 600_000, waitMs: 615_000 });
+  });
+
+  it('asks WeChat for a missing ticket after 5 s, backing off to 10 minutes, and reads the authorizer list at most twice at once and once per 10 minutes after', () => {
+    expect(loadConfig({}).tokens.recovery).toEqual({
+      checkEveryMs: 5_000,
+      ticketStaleAfterMs: 1_800_000,
+      ticketExpiresAfterMs: 43_200_000,
+      ticketAskFirstMs: 5_000,
+      ticketAskMaxMs: 600_000,
+      listPassBurst: 2,
+      listPassRefillMs: 600_000,
+    });
+  });
+
   it('refuses a refresh point outside 10–95% and a ceiling below the first back-off', () => {
     expect(problemsOf({ TOKEN_REFRESH_AT_PERCENT: '99' })).toEqual(['TOKEN_REFRESH_AT_PERCENT must be a whole number from 10 to 95, got "99"']);
     expect(problemsOf({ TOKEN_REFRESH_BACKOFF_MS: '5000', TOKEN_REFRESH_MAX_BACKOFF_MS: '1000' })).toEqual([
@@ -46,7 +63,7 @@ describe('TOKEN_SOURCE', () => {
     });
     expect(config.tokens.source).toBe('platform');
     expect(config.tokens.platform).toEqual({
-      redis: { url: 'redis://platform:6379/3', keyTemplate: 'wxa:{componentAppId}:token:{authorizerAppId}' },
+      redis: { topology: { kind: 'node', url: 'redis://platform:6379/3' }, keyTemplate: 'wxa:{componentAppId}:token:{authorizerAppId}' },
       http: undefined,
       componentAppId: 'wx0123456789abcdef',
       tokenField: 'access_token',
@@ -59,7 +76,7 @@ describe('TOKEN_SOURCE', () => {
   it('reads the platform’s Redis at REDIS_URL when PLATFORM_REDIS_URL is unset, with the default layout', () => {
     const config = loadConfig({ ...real, TOKEN_SOURCE: 'platform', PLATFORM_TOKEN_REDIS_KEY: 'token:{authorizerAppId}', REDIS_URL: 'redis://shared:6379/0' });
     expect(config.tokens.platform).toMatchObject({
-      redis: { url: 'redis://shared:6379/0' },
+      redis: { topology: { kind: 'node', url: 'redis://shared:6379/0' } },
       tokenField: 'authorizer_access_token',
       expiresAtField: 'expires_at',
       reuseMs: 60_000,
@@ -101,14 +118,14 @@ describe('TOKEN_SOURCE', () => {
     ]);
     expect(problemsOf({ TOKEN_SOURCE: 'theirs' })).toEqual([expect.stringMatching(/^TOKEN_SOURCE must be own .* or platform/)]);
     expect(problemsOf({ PLATFORM_TOKEN_REUSE_MS: '120000' })).toEqual(['PLATFORM_TOKEN_REUSE_MS must be a whole number from 0 to 60000, got "120000"']);
-    expect(problemsOf({ PLATFORM_TOKEN_URL: 'http://p/{authorizerAppId}', PLATFORM_TOKEN_SECRET: 'x' })).toEqual([
+    expect(problemsOf({ ...real, PLATFORM_TOKEN_URL: 'http://p/{authorizerAppId}', PLATFORM_TOKEN_SECRET: 'x' })).toEqual([
       'PLATFORM_TOKEN_URL, PLATFORM_TOKEN_SECRET are only read with TOKEN_SOURCE=platform; set it, or unset them',
     ]);
   });
 
-  it('refuses platform mode against the demo’s simulated WeChat', () => {
+  it('refuses platform mode against the demo’s simulated WeChat, naming what to set', () => {
     expect(problemsOf({ TOKEN_SOURCE: 'platform', PLATFORM_TOKEN_URL: 'http://p/{authorizerAppId}', PLATFORM_TOKEN_SECRET: 'x' })).toEqual([
-      expect.stringContaining('TOKEN_SOURCE=platform needs a real WeChat: set WECHAT_API_BASE_URL'),
+      expect.stringMatching(/^The demo .* refuses TOKEN_SOURCE=platform, PLATFORM_TOKEN_URL, PLATFORM_TOKEN_SECRET\. .*set WECHAT_API_BASE_URL=https:\/\/api\.weixin\.qq\.com/),
     ]);
   });
 

@@ -1,12 +1,12 @@
 /** The WeChat client's resilience settings: their defaults, their ranges, and the rules between them. */
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { RESILIENCE_DEFAULTS, configProblems } from '../support/config-problems.js';
+import { PRODUCTION, RESILIENCE_DEFAULTS, configProblems } from '../support/config-problems.js';
 
 const problemsOf = configProblems;
 
 describe('resilience settings', () => {
-  const production = { NODE_ENV: 'production', AUTHORIZERS_FILE: 'a.json' };
+  const production = { ...PRODUCTION, AUTHORIZERS_FILE: 'a.json' };
 
   it("falls back to WeChat's disaster-recovery domain only for the real WeChat", () => {
     expect(loadConfig(production).wechat.fallbackBaseUrl).toBe('https://api2.weixin.qq.com');

@@ -31,7 +31,7 @@ describe('README error table', () => {
     expect(rows.find((row) => row.errcodes.includes('timeout'))).toMatchObject({ code: WECHAT_UNAVAILABLE.code, retryable: String(WECHAT_UNAVAILABLE.retryable) });
   });
 
-  it.each([...CALLER_REFUSAL_RULES])('documents the AUTHORIZATION=subgraph refusal %s as the code does', async (_failure, rule) => {
+  it.each(Object.entries(CALLER_REFUSAL_RULES))('documents the AUTHORIZATION=subgraph refusal %s as the code does', async (_failure, rule) => {
     const row = (await errorTableRows()).find((candidate) => candidate.errcodes.includes('AUTHORIZATION=subgraph') && candidate.code === rule.code);
     expect(row, `no README row for ${rule.code}`).toMatchObject({ retryable: String(rule.retryable) });
   });

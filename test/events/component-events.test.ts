@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUERY_AUTH_PATH, AUTHORIZER_TOKEN_PATH, COMPONENT_TOKEN_PATH, type SimulatedComponent } from '../../src/simulator/index.js';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
 import { environment } from '../support/merchants.js';
+import { degradedReason, readiness, readinessWhen } from '../support/readiness.js';
 import { REDIS_TEST_URL, deletePrefix, describeWithRedis, uniquePrefix } from '../support/redis.js';
 import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
 import { registerSecrets } from '../support/suite-capture.js';
@@ -64,6 +65,7 @@ describeWithRedis('the WeChat event receiver', () => {
         WECHAT_COMPONENT_MESSAGE_TOKEN: PUSH_KEYS.messageToken,
         WECHAT_COMPONENT_ENCODING_AES_KEY: PUSH_KEYS.encodingAesKey,
         TOKEN_REFRESH_AT_PERCENT: '50',
+        DEPENDENCY_CHECK_INTERVAL_MS: '100',
       },
     });
     baseUrl = stack.subgraph.url.replace(/\/graphql$/, '');
@@ -76,10 +78,10 @@ describeWithRedis('the WeChat event receiver', () => {
     await deletePrefix(prefix);
   });
 
-  it('is not ready, and says why, while no ticket has been received', async () => {
-    const readyz = await fetch(`${baseUrl}/readyz`);
-    expect(readyz.status).toBe(503);
-    expect(await readyz.json()).toEqual({ status: 'not ready', reason: expect.stringMatching(/^no component_verify_ticket yet: .*\/wechat\/component\/events/) });
+  it('stays ready while no ticket has been received (the push reaches only a replica that takes traffic), saying why', async () => {
+    const { status, body } = await readiness(baseUrl);
+    expect(status).toBe(200);
+    expect(body).toEqual({ status: 'ready', degraded: [{ check: 'ticket', reason: expect.stringMatching(/^no component_verify_ticket yet: .*\/wechat\/component\/events/), since: expect.any(String) }] });
     const before = await query('m_revoking');
     expect(before.body.errors?.[0]?.extensions?.['code']).toBe('COMPONENT_TICKET_INVALID');
   });
@@ -128,16 +130,21 @@ describeWithRedis('the WeChat event receiver', () => {
     });
   });
 
-  it('stores a pushed ticket, answers success, becomes ready, and the component token flow uses the ticket at once', async () => {
+  it('stores a pushed ticket, answers success, no longer reports the ticket missing, and the component token flow uses the ticket at once', async () => {
     // A mint refused for an expired ticket is backing off, as after a 61005: the new ticket must not wait for it.
     const backoff = { kind: 'api', endpoint: COMPONENT_TOKEN_PATH, errcode: 61005, errmsg: 'component ticket is expired', count: 3, until: Date.now() + 60_000 };
     await redis.set(`${prefix}failure:component:access-token`, JSON.stringify(backoff), 'PX', 120_000);
 
+    const before = Date.now();
     const answer = await stack.simulator.pushes.pushVerifyTicket(target());
 
     expect(answer).toEqual({ status: 200, text: 'success' });
-    expect(await redis.get(`${prefix}component:ticket`)).toBe(COMPONENT.verifyTicket);
-    expect((await fetch(`${baseUrl}/readyz`)).status).toBe(200);
+    // Kept with the instant it arrived, for its age.
+    const stored = JSON.parse((await redis.get(`${prefix}component:ticket`))!) as { ticket: string; receivedAt: number };
+    expect(stored.ticket).toBe(COMPONENT.verifyTicket);
+    expect(stored.receivedAt).toBeGreaterThanOrEqual(before);
+    expect(stored.receivedAt).toBeLessThanOrEqual(Date.now());
+    expect((await readinessWhen(baseUrl, (answer) => degradedReason(answer, 'ticket') === undefined)).body).toEqual({ status: 'ready', degraded: [] });
     stack.simulator.resetCalls();
     const served = await query('m_revoking');
     expect(served.body.data._entities[0].cloudEnvironments).toEqual([expect.objectContaining({ env: 'revoking-4d5e6f' })]);
@@ -201,6 +208,24 @@ describeWithRedis('the WeChat event receiver', () => {
     expect(replaced).toMatchObject({ level: 30, authorizerAppId: NEW_APP, msg: `the authorization replaced the refresh token stored for ${NEW_APP}` });
     expect(logLines()).not.toContain(previous!);
     expect(logLines()).not.toContain(current!);
+  });
+
+  it('exchanges a code under the authorizer\'s refresh lock: it waits for a mint under way at another replica', async () => {
+    const lock = `${prefix}lock:authorizer:${NEW_APP}:access-token`;
+    await redis.set(lock, 'another-replica-minting', 'PX', 5_000);
+    const exchangesBefore = stack.simulator.callCount(QUERY_AUTH_PATH);
+    const answered = stack.simulator.pushes.pushAuthorizationEvent(target(), 'updateauthorized', NEW_APP);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(stack.simulator.callCount(QUERY_AUTH_PATH)).toBe(exchangesBefore);
+    const releasedAt = Date.now();
+    await redis.del(lock);
+
+    expect(await answered).toEqual({ status: 200, text: 'success' });
+    registerSecrets(stack.simulator.currentRefreshToken(NEW_APP));
+    const exchange = stack.simulator.calls.filter((call) => call.path === QUERY_AUTH_PATH).at(-1);
+    expect(exchange!.at).toBeGreaterThanOrEqual(releasedAt);
+    expect(await redis.get(`${prefix}authorizer:${NEW_APP}:refresh-token`)).toBe(stack.simulator.currentRefreshToken(NEW_APP));
+    expect(await redis.exists(lock)).toBe(0);
   });
 
   it('unauthorized: the merchant answers MERCHANT_NOT_AUTHORIZED at once, without any call to WeChat, until it authorizes again', async () => {

@@ -1,7 +1,9 @@
 /**
- * The demo exercises the receiver: its simulator pushes the ticket to the subgraph as WeChat
- * would (encrypted, signed), at start and on an interval, and the demo's merchants are served
- * with the ticket that arrived that way (the demo sets no ticket of its own).
+ * The demo exercises the real ticket flow: the subgraph, finding no ticket, asks its
+ * simulator for one (api_start_push_ticket) as it asks WeChat; the simulator pushes it to
+ * the event URL it knows, encrypted and signed as WeChat would, and again on an interval;
+ * the demo's merchants are served with the ticket that arrived that way (the demo sets no
+ * ticket of its own).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,9 +25,15 @@ describe('the demo ticket pushes', () => {
     const subgraph = await startSubgraph(loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', CLOUDENV_CACHE_TTL_MS: '0' }), logs.logger);
     try {
       const lines = logs.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-      expect(lines).toContainEqual(expect.objectContaining({ infoType: 'component_verify_ticket', msg: 'component_verify_ticket received and stored' }));
-      expect(lines).toContainEqual(expect.objectContaining({ status: 200, msg: expect.stringMatching(/simulator pushed its component_verify_ticket/) }));
+      const messages = lines.map((line) => line['msg']);
+      const asked = messages.indexOf('asked WeChat to push the component_verify_ticket again (api_start_push_ticket)');
+      expect(asked).toBeGreaterThan(-1);
+      expect(messages.indexOf('component_verify_ticket received and stored')).toBeGreaterThan(-1);
+      expect(messages.indexOf('component_verify_ticket arrived after api_start_push_ticket')).toBeGreaterThan(asked);
       expect((await fetch(subgraph.url.replace(/\/graphql$/, '/readyz'))).status).toBe(200);
+      const metrics = await (await fetch(subgraph.url.replace(/\/graphql$/, '/metrics'))).text();
+      expect(metrics).toMatch(/^wechat_token_recoveries_total\{record="ticket",outcome="recovered"\} 1$/m);
+      expect(metrics).toMatch(/^wechat_component_ticket_age_seconds \d/m);
       const served = await postGraphQL(subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations('m_1001') });
       expect(served.body.data._entities[0].cloudEnvironments.length).toBeGreaterThan(0);
       for (const secret of [DEMO_COMPONENT.verifyTicket, DEMO_COMPONENT_EVENTS.messageToken, DEMO_COMPONENT_EVENTS.encodingAesKey]) expect(logs.lines.join('\n')).not.toContain(secret);

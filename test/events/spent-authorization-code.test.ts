@@ -12,6 +12,9 @@ import { ComponentEventHandler } from '../../src/events/component-event-handler.
 import { type SimulatedComponent, WechatSimulator } from '../../src/simulator/index.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { StoreKeys } from '../../src/store/store-keys.js';
+import { unobserved } from '../../src/observability/metrics.js';
+import { ownTokens } from '../../src/tokens/own-tokens.js';
+import { TokenRecords } from '../../src/tokens/token-records.js';
 import { ComponentApi } from '../../src/wechat/component-api.js';
 import { WechatClient } from '../../src/wechat/wechat-client.js';
 import { captureLogs } from '../support/log-capture.js';
@@ -48,15 +51,20 @@ describe('an authorization code spent without its refresh token stored', () => {
   it('is logged at error level as lost, on the push and on its repeat', async () => {
     const keys = new StoreKeys('spent:');
     const store = new StoreLosingRefreshTokens(keys.refreshToken(APP_ID));
-    const api = new ComponentApi(client, COMPONENT);
-    const handler = new ComponentEventHandler({
-      store,
-      keys,
-      registry: new AuthorizerRegistry(store, keys),
-      componentApi: api,
-      withComponentToken: async (call) => call((await api.componentAccessToken(COMPONENT.verifyTicket)).token),
-      refreshAtFraction: CONFIG.tokens.refreshAtFraction,
+    const registry = new AuthorizerRegistry(store, keys);
+    const { received } = ownTokens({
+      records: new TokenRecords({ store, keys, refreshAtFraction: CONFIG.tokens.refreshAtFraction }),
+      timings: CONFIG.tokens,
+      componentApi: new ComponentApi(client, COMPONENT),
+      fallbackTicket: COMPONENT.verifyTicket,
+      fixedTokens: new Map(),
+      receiving: true,
+      mappedAuthorizers: () => registry.mappedAuthorizers(),
+      storeIntact: async () => true,
+      logger: pino({ level: 'silent' }),
+      metrics: unobserved(),
     });
+    const handler = new ComponentEventHandler({ store, keys, registry, tokens: received });
     const code = simulator.authorize(APP_ID);
     const event = { infoType: 'authorized', authorizerAppId: APP_ID, authorizationCode: code } as const;
     const { logger, lines } = captureLogs();

@@ -133,7 +133,7 @@ describe('invalid GraphQL', () => {
 describe('in production', () => {
   let production: SubgraphStack;
   beforeAll(async () => {
-    production = await startSubgraphStack({ env: { NODE_ENV: 'production' } });
+    production = await startSubgraphStack({ env: { NODE_ENV: 'production', ALLOW_OPEN_ACCESS: 'true' } });
   });
   afterAll(async () => {
     await production?.stop();

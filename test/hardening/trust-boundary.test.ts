@@ -93,7 +93,7 @@ describe('with ROUTER_SECRET set', () => {
 describe('in production (INTROSPECTION unset)', () => {
   let stack: SubgraphStack;
   beforeAll(async () => {
-    stack = await startSubgraphStack({ env: { NODE_ENV: 'production' } });
+    stack = await startSubgraphStack({ env: { NODE_ENV: 'production', ALLOW_OPEN_ACCESS: 'true' } });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -135,7 +135,7 @@ describe('in production (INTROSPECTION unset)', () => {
 describe('in production with INTROSPECTION=true', () => {
   let stack: SubgraphStack;
   beforeAll(async () => {
-    stack = await startSubgraphStack({ env: { NODE_ENV: 'production', INTROSPECTION: 'true' } });
+    stack = await startSubgraphStack({ env: { NODE_ENV: 'production', ALLOW_OPEN_ACCESS: 'true', INTROSPECTION: 'true' } });
   });
   afterAll(async () => {
     await stack?.stop();

@@ -82,6 +82,18 @@ describe('redaction', () => {
     expect(call.token).toBe('T-secret-7');
   });
 
+  it('keeps a count or a flag whose name sounds like a secret: only text can be one', () => {
+    const { logger, lines } = captureLogs('info');
+    logger.info({ withoutRefreshToken: 2, hasAccessToken: true, ticket: null, refreshToken: 'RT-secret-10', nested: { staleTokens: 3, token: 'T-secret-11' } }, 'counted');
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      withoutRefreshToken: 2,
+      hasAccessToken: true,
+      ticket: null,
+      refreshToken: '[REDACTED]',
+      nested: { staleTokens: 3, token: '[REDACTED]' },
+    });
+  });
+
   it('censors an error’s secret fields and keeps what an operator needs from it', () => {
     const { logger, lines } = captureLogs('info');
     const error = Object.assign(new Error('getenvinfo failed'), { errcode: 40001, accessToken: 'AT-secret-9' });

@@ -70,6 +70,7 @@ describe('OpenTelemetry traces', () => {
       env: {
         PATH: process.env['PATH'] ?? '',
         NODE_ENV: 'production',
+        ALLOW_OPEN_ACCESS: 'true',
         PORT: '0',
         HOST: '127.0.0.1',
         ...simulatedWechatEnv(simulator.url, file.path, TEST_COMPONENT),

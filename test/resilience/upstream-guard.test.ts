@@ -6,8 +6,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
-import { testMerchants, tokenFor } from '../support/merchants.js';
+import { AUTHORIZER_TOKEN_PATH, COMPONENT_TOKEN_PATH } from '../../src/simulator/index.js';
+import { TEST_COMPONENT, environment, testMerchants, tokenFor } from '../support/merchants.js';
 import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
+import { registerSecrets } from '../support/suite-capture.js';
 
 const GET_ENV_INFO = '/tcb/getenvinfo';
 const { authorizers, entries } = testMerchants(Array.from({ length: 12 }, (_, index) => ({ merchantId: `m_${index}`, authorizer: `a${index}` })));
@@ -38,7 +40,7 @@ describe('the operation deadline', () => {
     expect(body.data._entities[0]).toEqual({ id: 'm_0', cloudEnvironments: null });
     expect(body.data._entities[1].cloudEnvironments).toHaveLength(1);
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'WECHAT_UNAVAILABLE', retryable: true, merchantId: 'm_0' });
-    expect(body.errors?.[0]?.message).toMatch(/no answer in time/);
+    expect(body.errors?.[0]?.message).toMatch(/did not answer within the time this request allows/);
   });
 });
 
@@ -130,8 +132,34 @@ describe('bounded concurrency', () => {
     expect(answered).toHaveLength(4); // 2 in flight + 2 queued
     expect(new Set(codesOf(body.errors))).toEqual(new Set(['WECHAT_UNAVAILABLE']));
     expect(body.errors).toHaveLength(8);
-    expect(body.errors![0]!.message).toMatch(/too many WeChat calls waiting/);
+    expect(body.errors![0]!.message).toMatch(/Too many WeChat calls are waiting/);
     expect(stack.simulator.callCount(GET_ENV_INFO)).toBe(4);
+  });
+});
+
+describe('the platform lane', () => {
+  it('lets token calls through while getEnvInfo calls fill the pool and its queue', async () => {
+    const minted = { appId: 'wx00000000000000ff', refreshToken: 'refresh-secret-lane-4b2c', environments: [environment('lane-env')] };
+    registerSecrets(minted.refreshToken, TEST_COMPONENT.appSecret);
+    stack = await startSubgraphStack({
+      simulator: { authorizers: [...authorizers, minted], component: TEST_COMPONENT },
+      merchants: [...entries, { merchantId: 'm_minted', authorizerAppId: minted.appId, authorizerRefreshToken: minted.refreshToken }],
+      env: { WECHAT_MAX_CONCURRENCY: '2', WECHAT_MAX_QUEUE: '5', WECHAT_TIMEOUT_MS: '5000', REQUEST_DEADLINE_MS: '1500' },
+    });
+    const running = stack;
+    for (const authorizer of authorizers) running.simulator.injectFault(authorizer.accessToken!, { kind: 'hang' });
+    // Six hanging getEnvInfo calls: two hold the pool, four wait in its queue.
+    const hanging = postGraphQL(running.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations(...ids.slice(0, 6)) });
+    while (running.simulator.callCount(GET_ENV_INFO) < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+
+    await postGraphQL(running.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations('m_minted') });
+
+    // Its getEnvInfo call waited behind the hanging ones (until their deadline freed the pool), but its tokens were minted meanwhile.
+    const paths = running.simulator.calls.map((call) => call.path);
+    expect(paths.filter((path) => path === COMPONENT_TOKEN_PATH)).toHaveLength(1);
+    expect(paths.filter((path) => path === AUTHORIZER_TOKEN_PATH)).toHaveLength(1);
+    expect(paths.slice(0, paths.indexOf(AUTHORIZER_TOKEN_PATH)).filter((path) => path === GET_ENV_INFO)).toHaveLength(2);
+    await hanging;
   });
 });
 

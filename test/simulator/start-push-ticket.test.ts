@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type SimulatedComponent, START_PUSH_TICKET_PATH, WechatSimulator, type WechatSimulatorOptions } from '../../src/simulator/index.js';
 import { EventUrlStandIn } from '../support/event-url-stand-in.js';
+import { degradedReason, readiness, readinessWhen } from '../support/readiness.js';
 import { errcodeOf, postToSimulator } from '../support/simulator-http.js';
 import { startSubgraphStack } from '../support/stack.js';
 import { registerSecrets } from '../support/suite-capture.js';
@@ -160,22 +161,28 @@ describe('api_start_push_ticket', () => {
 });
 
 describe('api_start_push_ticket and the subgraph', () => {
-  it("delivers the ticket to the subgraph's receiver, which stores it and becomes ready", async () => {
+  it("delivers the ticket to the subgraph's receiver, which stores it and no longer reports it missing", async () => {
     const stack = await startSubgraphStack({
       simulator: { component: COMPONENT, authorizers: [] },
       merchants: [],
-      env: { WECHAT_COMPONENT_VERIFY_TICKET: '', WECHAT_COMPONENT_MESSAGE_TOKEN: KEYS.messageToken, WECHAT_COMPONENT_ENCODING_AES_KEY: KEYS.encodingAesKey },
+      env: {
+        WECHAT_COMPONENT_VERIFY_TICKET: '',
+        WECHAT_COMPONENT_MESSAGE_TOKEN: KEYS.messageToken,
+        WECHAT_COMPONENT_ENCODING_AES_KEY: KEYS.encodingAesKey,
+        DEPENDENCY_CHECK_INTERVAL_MS: '100',
+      },
     });
     try {
-      const baseUrl = stack.subgraph.url.replace(/\/graphql$/, '');
-      expect((await fetch(`${baseUrl}/readyz`)).status).toBe(503);
-      stack.simulator.pushes.setEventTarget({ url: `${baseUrl}/wechat/component/events`, ...KEYS });
+      const missing = await readiness(stack.subgraph.url);
+      expect(missing.status).toBe(200);
+      expect(degradedReason(missing, 'ticket')).toMatch(/^no component_verify_ticket yet/);
+      stack.simulator.pushes.setEventTarget({ url: stack.subgraph.eventsUrl!, ...KEYS });
       const pushed = stack.simulator.pushes.nextTicketPush();
 
       await startPushTicket(stack.simulator);
 
       expect(await pushed).toMatchObject({ delivered: true, attempts: [{ status: 200, text: 'success' }] });
-      expect((await fetch(`${baseUrl}/readyz`)).status).toBe(200);
+      expect((await readinessWhen(stack.subgraph.url, (answer) => degradedReason(answer, 'ticket') === undefined)).status).toBe(200);
     } finally {
       await stack.stop();
     }

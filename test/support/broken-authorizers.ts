@@ -16,13 +16,16 @@ export const HEALTHY = Array.from({ length: 10 }, (_, index) => `healthy${index}
 export const FLAKY = ['flaky0', 'flaky1'];
 
 /** Each broken authorizer, its fault, and what its merchant's field must say. */
+/** The text of a field whose authorizer is held back (its code stays its failure's). */
+export const HELD_BACK_TEXT = /kept failing .*held back for a while/;
+
 export const BROKEN: ReadonlyArray<{ key: string; fault: SimulatedFault; code: string; message: RegExp }> = [
   { key: 'busy', fault: { kind: 'errcode', errcode: -1 }, code: 'WECHAT_BUSY', message: /WeChat is busy/ },
   { key: 'system', fault: { kind: 'errcode', errcode: -1000 }, code: 'WECHAT_SYSTEM_ERROR', message: /system error/ },
-  { key: 'badgateway', fault: { kind: 'http', status: 502, body: '<html>502 Bad Gateway</html>' }, code: 'WECHAT_UNAVAILABLE', message: /HTTP 502/ },
-  { key: 'hang', fault: { kind: 'hang' }, code: 'WECHAT_UNAVAILABLE', message: /no answer in time/ },
-  { key: 'truncated', fault: { kind: 'truncated' }, code: 'WECHAT_UNAVAILABLE', message: /unreadable answer/ },
-  { key: 'reset', fault: { kind: 'reset' }, code: 'WECHAT_UNAVAILABLE', message: /connection failed/ },
+  { key: 'badgateway', fault: { kind: 'http', status: 502, body: '<html>502 Bad Gateway</html>' }, code: 'WECHAT_UNAVAILABLE', message: /answered with an HTTP error/ },
+  { key: 'hang', fault: { kind: 'hang' }, code: 'WECHAT_UNAVAILABLE', message: /did not answer/ },
+  { key: 'truncated', fault: { kind: 'truncated' }, code: 'WECHAT_UNAVAILABLE', message: /answered unreadably/ },
+  { key: 'reset', fault: { kind: 'reset' }, code: 'WECHAT_UNAVAILABLE', message: /could not be reached/ },
 ];
 
 const merchantOf = (key: string) => `m_${key}`;

@@ -13,6 +13,9 @@ export function configProblems(env: NodeJS.ProcessEnv): readonly string[] {
   throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
 }
 
+/** Production as it may start: closed by the router's secret (production refuses to start open). */
+export const PRODUCTION = Object.freeze({ NODE_ENV: 'production', ROUTER_SECRET: 'a-router-secret-of-32-characters' });
+
 /** The resilience settings' defaults (docs/resilience.md). */
 export const RESILIENCE_DEFAULTS = {
   fallbackBaseUrl: undefined,

@@ -1,7 +1,8 @@
 /**
  * A stand-in identity provider for AUTHORIZATION=subgraph tests: real key pairs made by
  * jose, real signed JWTs, and the public keys served as a JWKS over HTTP on loopback. The
- * key set can be rotated, made to fail (HTTP 503) or taken down (closed), and counts its fetches.
+ * key set can be rotated, made to fail (HTTP 503), to hang (requests held unanswered) or
+ * taken down (closed), and counts its fetches.
  */
 import { type CryptoKey, type JWK, type JWTPayload, SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { once } from 'node:events';
@@ -55,6 +56,9 @@ export class IdentityProvider {
   fetches = 0;
   private keys: readonly SigningKey[];
   private failing = false;
+  private hanging = false;
+  /** Requests held while hanging: answered when it stops hanging. */
+  private held: Array<() => void> = [];
   private server: Server | undefined;
   private port = 0;
 
@@ -70,8 +74,12 @@ export class IdentityProvider {
   async start(): Promise<string> {
     this.server = createServer((_request, response) => {
       this.fetches += 1;
-      if (this.failing) return void response.writeHead(503).end('unavailable');
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: this.keys.map((key) => key.jwk) }));
+      const answer = () => {
+        if (this.failing) return void response.writeHead(503).end('unavailable');
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: this.keys.map((key) => key.jwk) }));
+      };
+      if (this.hanging) this.held.push(answer);
+      else answer();
     });
     this.server.listen(this.port, '127.0.0.1');
     await once(this.server, 'listening');
@@ -88,6 +96,12 @@ export class IdentityProvider {
 
   rotate(keys: readonly SigningKey[]): void {
     this.keys = keys;
+  }
+
+  /** true: requests are accepted and held unanswered; false: the held ones are answered, and every one after. */
+  hang(hanging: boolean): void {
+    this.hanging = hanging;
+    if (!hanging) for (const answer of this.held.splice(0)) answer();
   }
 
   /** true: every fetch answers HTTP 503. */

@@ -21,3 +21,16 @@ export function captureLogs(level = 'debug'): CapturedLogger {
   });
   return { logger: createLogger({ level, destination }), lines };
 }
+
+/** The JSON log lines written under one request id (a response's `x-request-id`). */
+export function linesOfRequest(logs: CapturedLogger, requestId: string | null): Array<Record<string, any>> {
+  if (requestId === null) throw new Error('the response carries no x-request-id');
+  return logs.lines.map((line) => JSON.parse(line) as Record<string, any>).filter((entry) => entry['requestId'] === requestId);
+}
+
+/** The log line of the field error a request met for `merchantId`: the one saying what the client was not told. */
+export function fieldErrorLine(logs: CapturedLogger, requestId: string | null, merchantId: string): Record<string, any> {
+  const line = linesOfRequest(logs, requestId).find((entry) => entry['merchantId'] === merchantId && typeof entry['code'] === 'string');
+  if (!line) throw new Error(`no field error line for ${merchantId} under request ${requestId}:\n${logs.lines.join('\n')}`);
+  return line;
+}

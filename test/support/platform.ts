@@ -13,8 +13,9 @@ import { AUTHORIZER_TOKEN_PATH, COMPONENT_TOKEN_PATH, GET_ENV_INFO_PATH, type Si
 import { simulatedWechatEnv, writeTemporaryAuthorizersFile } from '../../tools/simulated-wechat-env.js';
 import { closeServerNow } from './close-server.js';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from './graphql-http.js';
-import { captureLogs } from './log-capture.js';
+import { captureLogs, fieldErrorLine } from './log-capture.js';
 import { TEST_COMPONENT, type TestMerchant, appIdOf, testMerchants, tokenEndpointCalls } from './merchants.js';
+import { degradedReason, readinessWhen } from './readiness.js';
 import { type SubgraphStack, startSubgraphStack } from './stack.js';
 import { registerSecrets } from './suite-capture.js';
 
@@ -71,8 +72,14 @@ export class TestTokenService {
   private server: Server | undefined;
   private port = 0;
 
-  constructor(readonly secret: string) {
+  constructor(public secret: string) {
     registerSecrets(secret);
+  }
+
+  /** The platform changes its secret: every caller still sending the old one is refused (401). */
+  rotateSecret(secret: string): void {
+    registerSecrets(secret);
+    this.secret = secret;
   }
 
   /** The PLATFORM_TOKEN_URL template. */
@@ -165,20 +172,28 @@ export async function startPlatformStack(env: Record<string, string>) {
   const stack = await startSubgraphStack({
     simulator: { authorizers: platformAuthorizers, component: TEST_COMPONENT },
     merchants: platformEntries,
-    env: { TOKEN_SOURCE: 'platform', ...env },
+    // Checked often, so /readyz's body follows the platform within a test.
+    env: { TOKEN_SOURCE: 'platform', DEPENDENCY_CHECK_INTERVAL_MS: '100', ...env },
   });
   running.push(stack);
   const platform = new TestPlatform(stack.simulator, TEST_COMPONENT, platformAuthorizers);
   // The answer's shape varies by test; each asserts on what it expects.
-  const query = async (...merchantIds: string[]): Promise<any> => (await postGraphQL(stack.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations(...merchantIds) })).body;
+  const query = async (...merchantIds: string[]): Promise<any> => (await ask(...merchantIds)).body;
+  /** The answer, and the log line of the field error it carries for the first merchant (what the client is not told). */
+  const ask = async (...merchantIds: string[]): Promise<{ body: any; errorLine: () => Record<string, any> }> => {
+    const response = await postGraphQL(stack.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations(...merchantIds) });
+    return { body: response.body, errorLine: () => fieldErrorLine(stack.logs, response.headers.get('x-request-id'), merchantIds[0]!) };
+  };
   const probe = async (path: '/readyz' | '/healthz') => {
     const response = await fetch(new URL(path, stack.subgraph.url));
-    return { status: response.status, body: (await response.json()) as { status: string; reason?: string } };
+    return { status: response.status, body: (await response.json()) as { status: string } };
   };
+  /** /readyz once the platform check says `degraded` (or, false, that it is fine). */
+  const platformReadiness = (degraded: boolean) => readinessWhen(stack.subgraph.url, (answer) => (degradedReason(answer, 'platform') !== undefined) === degraded);
   /** Token-endpoint calls the subgraph made: all of them, less the platform's own. */
   const subgraphMints = () => {
     const calls = tokenEndpointCalls(stack.simulator);
     return calls.component + [...calls.byAuthorizer.values()].reduce((sum, count) => sum + count, 0) - platform.tokenEndpointCalls;
   };
-  return { stack, platform, query, probe, subgraphMints, getEnvInfoCalls: () => stack.simulator.callCount(GET_ENV_INFO_PATH) };
+  return { stack, platform, query, ask, probe, platformReadiness, subgraphMints, getEnvInfoCalls: () => stack.simulator.callCount(GET_ENV_INFO_PATH) };
 }

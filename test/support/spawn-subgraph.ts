@@ -12,9 +12,13 @@ export interface SpawnedSubgraph {
   readonly exited: Promise<number | null>;
 }
 
-/** `env` replaces the environment entirely (PATH and HOME are kept), so the test's NODE_ENV does not leak in. */
-export function spawnSubgraph(env: Record<string, string>): SpawnedSubgraph {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+/**
+ * `env` replaces the environment entirely (PATH and HOME are kept), so the test's NODE_ENV
+ * does not leak in; `preload`, a module of test/support/ loaded first (a fault to inject).
+ */
+export function spawnSubgraph(env: Record<string, string>, preload?: string): SpawnedSubgraph {
+  const preloads = preload === undefined ? [] : ['--import', fileURLToPath(new URL(preload, import.meta.url))];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...preloads, MAIN], {
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -56,7 +56,12 @@ export async function startSubgraphStack(options: StackOptions = {}): Promise<Su
     ...(options.merchants ?? []).flatMap((entry) => [entry.authorizerAccessToken, entry.authorizerRefreshToken]),
   );
   const logs = captureLogs();
-  const subgraph = await startSubgraph(config, logs.logger);
+  const subgraph = await startSubgraph(config, logs.logger).catch(async (error: unknown) => {
+    // A start-up refused (the test's point, sometimes) leaves nothing running.
+    await simulator.stop();
+    await authorizersFile?.remove();
+    throw error;
+  });
   return {
     simulator,
     subgraph,

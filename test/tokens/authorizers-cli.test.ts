@@ -5,64 +5,22 @@
  * without being told, never shows one, and that a subgraph with no AUTHORIZERS_FILE
  * serves the merchants it registered.
  */
-import { spawn } from 'node:child_process';
-import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { USAGE, runAuthorizersCommand } from '../../src/cli/authorizers-command.js';
+import { USAGE } from '../../src/cli/authorizers-command.js';
+import { cli, spawnCli } from '../support/authorizers-cli.js';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
 import { TEST_COMPONENT, environment } from '../support/merchants.js';
 import { REDIS_TEST_URL, deletePrefix, describeWithRedis, uniquePrefix } from '../support/redis.js';
 import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
-import { captureOutput, registerSecrets } from '../support/suite-capture.js';
+import { registerSecrets } from '../support/suite-capture.js';
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const APP_ID = 'wx5f3c0a1b2c3d4e5f';
 const OTHER_APP_ID = 'wx00000000000000a1';
 const REFRESH_TOKEN = 'refresh-secret-from-the-operator-8c21';
 const OTHER_REFRESH_TOKEN = 'another-refresh-secret-77';
 
 registerSecrets(REFRESH_TOKEN, OTHER_REFRESH_TOKEN);
-
-interface CliRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the command in this process as the CLI would, with `env` as its whole environment. */
-async function cli(args: readonly string[], env: Record<string, string>, stdin = ''): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runAuthorizersCommand(
-    args,
-    { stdin: Readable.from([stdin]), stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } },
-    env,
-  );
-  captureOutput(stdout, stderr);
-  return { code, stdout, stderr };
-}
-
-/** The CLI as its own process, as an operator runs it; `env` replaces the environment (PATH and HOME are kept). */
-function spawnCli(args: readonly string[], env: Record<string, string>, stdin = ''): Promise<CliRun> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/authorizers.ts', ...args], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += String(chunk)));
-  child.stderr.on('data', (chunk) => (stderr += String(chunk)));
-  child.stdin.end(stdin);
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      captureOutput(stdout, stderr);
-      resolve({ code, stdout, stderr });
-    }),
-  );
-}
 
 describeWithRedis('the authorizers CLI', () => {
   let redis: Redis;
@@ -245,10 +203,10 @@ describeWithRedis('the authorizers CLI', () => {
     expect(await redis.exists(`${prefix}merchants`)).toBe(0);
   });
 
-  it('exits 2 pointing to AUTHORIZERS_FILE when REDIS_URL is not set', async () => {
+  it('exits 2 pointing to AUTHORIZERS_FILE when no Redis store is configured', async () => {
     const result = await cli(['list'], {});
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^REDIS_URL is not set: .*AUTHORIZERS_FILE/);
+    expect(result.stderr).toMatch(/^No Redis store is configured \(REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES\): .*AUTHORIZERS_FILE/);
   });
 
   it('exits 1 naming Redis, but not its password, when Redis cannot be reached', async () => {

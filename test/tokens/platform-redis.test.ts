@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TOKEN_SOURCE_RULES } from '../../src/errors/error-codes.js';
 import { TEST_COMPONENT } from '../support/merchants.js';
 import { platformAppId, platformEntries, platformStartUpFailure, startPlatformStack, stopPlatformStacks } from '../support/platform.js';
 import { REDIS_TEST_URL, deletePrefix, describeWithRedis, uniquePrefix } from '../support/redis.js';
@@ -70,11 +71,13 @@ describeWithRedis('TOKEN_SOURCE=platform, from the platform’s Redis', () => {
   });
 
   it('answers MERCHANT_NOT_AUTHORIZED with no WeChat call when the platform holds no key', async () => {
-    const { query, getEnvInfoCalls } = await start();
+    const { ask, getEnvInfoCalls } = await start();
     await redis.del(keyOf('m_2'));
-    const body = await query('m_2');
+    const { body, errorLine } = await ask('m_2');
     expect(body.errors[0].extensions).toEqual({ code: 'MERCHANT_NOT_AUTHORIZED', retryable: false, merchantId: 'm_2' });
-    expect(body.errors[0].message).toContain(keyOf('m_2'));
+    // The key is the operator's to look up, not the client's.
+    expect(body.errors[0].message).toBe(TOKEN_SOURCE_RULES['platform-no-token'].message);
+    expect(errorLine().failure).toContain(keyOf('m_2'));
     expect(getEnvInfoCalls()).toBe(0);
   });
 
@@ -89,22 +92,23 @@ describeWithRedis('TOKEN_SOURCE=platform, from the platform’s Redis', () => {
   });
 
   it('says a key that holds no string is the wrong layout, not an outage', async () => {
-    const { query } = await start();
+    const { ask } = await start();
     await redis.del(keyOf('m_1'));
     await redis.hset(keyOf('m_1'), 'authorizer_access_token', 'secret-token-in-a-hash-7a8b');
-    const body = await query('m_1');
+    const { body, errorLine } = await ask('m_1');
     expect(body.errors[0].extensions).toEqual({ code: 'TOKEN_STORE_UNAVAILABLE', retryable: false, merchantId: 'm_1' });
-    expect(body.errors[0].message).toContain('is not a string');
+    expect(body.errors[0].message).toBe(TOKEN_SOURCE_RULES['platform-unreadable'].message);
+    expect(errorLine()).toMatchObject({ level: 50, failure: expect.stringContaining('is not a string') });
     await redis.del(keyOf('m_1'));
   });
 
   it('names a record it cannot read without quoting it', async () => {
-    const { query } = await start();
+    const { ask } = await start();
     await redis.set(keyOf('m_0'), JSON.stringify({ token: 'secret-token-in-the-wrong-field-1f2e' }));
-    const body = await query('m_0');
+    const { body, errorLine } = await ask('m_0');
     expect(body.errors[0].extensions).toEqual({ code: 'TOKEN_STORE_UNAVAILABLE', retryable: false, merchantId: 'm_0' });
-    expect(body.errors[0].message).toContain('"authorizer_access_token" field; set PLATFORM_TOKEN_FIELD');
-    expect(JSON.stringify(body)).not.toContain('secret-token-in-the-wrong-field');
+    expect(errorLine().failure).toContain('"authorizer_access_token" field; set PLATFORM_TOKEN_FIELD');
+    expect(JSON.stringify([body, errorLine()])).not.toContain('secret-token-in-the-wrong-field');
   });
 });
 
@@ -121,23 +125,23 @@ describeWithRedisServer('TOKEN_SOURCE=platform, while the platform’s Redis is 
     if (directory) await rm(directory, { recursive: true, force: true });
   }, 30_000);
 
-  it('fails fields with TOKEN_STORE_UNAVAILABLE and answers /readyz 503, then recovers by itself', async () => {
-    const { platform, query, probe, getEnvInfoCalls } = await startPlatformStack({ PLATFORM_REDIS_URL: server!.url, PLATFORM_TOKEN_REDIS_KEY: 'token:{authorizerAppId}' });
+  it('fails fields with TOKEN_STORE_UNAVAILABLE while staying ready and saying why in /readyz, then recovers by itself', async () => {
+    const { platform, query, platformReadiness, getEnvInfoCalls } = await startPlatformStack({ PLATFORM_REDIS_URL: server!.url, PLATFORM_TOKEN_REDIS_KEY: 'token:{authorizerAppId}' });
     const platformRedis = new Redis(server!.url);
     try {
       await platformRedis.set(`token:${platformAppId('m_0')}`, await platform.mint(platformAppId('m_0')));
     } finally {
       platformRedis.disconnect();
     }
-    expect((await probe('/readyz')).status).toBe(200);
+    expect((await platformReadiness(false)).status).toBe(200);
     expect(await server!.stop()).toBe(0);
 
     const body = await query('m_0');
     expect(body.errors[0].extensions).toEqual({ code: 'TOKEN_STORE_UNAVAILABLE', retryable: true, merchantId: 'm_0' });
     expect(getEnvInfoCalls()).toBe(0);
-    const ready = await probe('/readyz');
-    expect(ready.status).toBe(503);
-    expect(ready.body.reason).toMatch(/^TOKEN_SOURCE=platform: /);
+    const ready = await platformReadiness(true);
+    expect(ready.status).toBe(200);
+    expect(ready.body.degraded[0]?.reason).toMatch(/^TOKEN_SOURCE=platform: /);
 
     await server!.start(); // the same port and append-only file
     const deadline = Date.now() + 10_000;
@@ -147,7 +151,7 @@ describeWithRedisServer('TOKEN_SOURCE=platform, while the platform’s Redis is 
       recovered = await query('m_0');
     }
     expect(recovered.errors).toBeUndefined();
-    expect((await probe('/readyz')).status).toBe(200);
+    expect((await platformReadiness(false)).body.degraded).toEqual([]);
   }, 30_000);
 });
 
@@ -157,7 +161,7 @@ describe('TOKEN_SOURCE=platform with the platform’s Redis unreachable at start
       PLATFORM_TOKEN_REDIS_KEY: 'token:{authorizerAppId}',
       PLATFORM_REDIS_URL: `redis://platform:hunter2-platform-redis@127.0.0.1:${await freePort()}`,
     });
-    expect(error.message).toMatch(/^TOKEN_SOURCE=platform: the platform's Redis at redis:\/\/127\.0\.0\.1:\d+ \(PLATFORM_REDIS_URL, or REDIS_URL\) cannot be reached/);
+    expect(error.message).toMatch(/^TOKEN_SOURCE=platform: the platform's Redis at redis:\/\/127\.0\.0\.1:\d+ \(PLATFORM_REDIS_URL, PLATFORM_REDIS_SENTINELS or PLATFORM_REDIS_CLUSTER_NODES, or else the store's\) cannot be reached/);
     expect(error.message).not.toContain('hunter2');
   });
 });

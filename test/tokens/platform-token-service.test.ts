@@ -8,6 +8,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TOKEN_SOURCE_RULES } from '../../src/errors/error-codes.js';
 import { TestTokenService, platformAppId, platformEntries, platformStartUpFailure, refreshEntries, startPlatformStack, stopPlatformStacks } from '../support/platform.js';
 
 afterEach(() => stopPlatformStacks());
@@ -56,11 +57,12 @@ describe('TOKEN_SOURCE=platform, from the platform’s token service', () => {
   });
 
   it('answers MERCHANT_NOT_AUTHORIZED, calling no WeChat endpoint, when the service answers 404', async () => {
-    const { query, getEnvInfoCalls, subgraphMints } = await start();
-    const body = await query('m_2');
+    const { ask, getEnvInfoCalls, subgraphMints } = await start();
+    const { body, errorLine } = await ask('m_2');
     expect(body.data._entities).toEqual([{ id: 'm_2', cloudEnvironments: null }]);
     expect(body.errors[0].extensions).toEqual({ code: 'MERCHANT_NOT_AUTHORIZED', retryable: false, merchantId: 'm_2' });
-    expect(body.errors[0].message).toContain(platformAppId('m_2'));
+    expect(body.errors[0].message).toBe(TOKEN_SOURCE_RULES['platform-no-token'].message);
+    expect(errorLine().failure).toContain(platformAppId('m_2'));
     expect(getEnvInfoCalls()).toBe(0);
     expect(subgraphMints()).toBe(0);
   });
@@ -127,37 +129,40 @@ describe('TOKEN_SOURCE=platform, from the platform’s token service', () => {
     expect(getEnvInfoCalls()).toBe(0);
   });
 
-  it('fails fields with TOKEN_STORE_UNAVAILABLE and answers /readyz 503 while the service is unreachable, recovering when it is back', async () => {
-    const { platform, query, probe, getEnvInfoCalls } = await start();
+  it('fails fields with TOKEN_STORE_UNAVAILABLE while the service is unreachable, staying ready and saying why in /readyz, recovering when it is back', async () => {
+    const { platform, query, probe, platformReadiness, getEnvInfoCalls } = await start();
     service.tokens.set(platformAppId('m_0'), { token: await platform.mint(platformAppId('m_0')), expiresInSeconds: 7200 });
-    expect((await probe('/readyz')).status).toBe(200);
+    expect((await platformReadiness(false)).status).toBe(200);
     await service.stop();
     try {
       const body = await query('m_0');
       expect(body.data._entities).toEqual([{ id: 'm_0', cloudEnvironments: null }]);
       expect(body.errors[0].extensions).toEqual({ code: 'TOKEN_STORE_UNAVAILABLE', retryable: true, merchantId: 'm_0' });
       expect(getEnvInfoCalls()).toBe(0);
-      const ready = await probe('/readyz');
-      expect(ready.status).toBe(503);
-      expect(ready.body.reason).toMatch(/^TOKEN_SOURCE=platform: .*token service .* could not be read \(ECONNREFUSED\)/);
+      // Every replica shares the platform: it costs the fields that need it, never the replica's place behind the load balancer.
+      const ready = await platformReadiness(true);
+      expect(ready.status).toBe(200);
+      expect(ready.body.status).toBe('ready');
+      expect(ready.body.degraded).toEqual([{ check: 'platform', reason: expect.stringMatching(/^TOKEN_SOURCE=platform: .*token service .* could not be read \(ECONNREFUSED\)/), since: expect.any(String) }]);
       expect((await probe('/healthz')).status).toBe(200);
     } finally {
       await service.start();
     }
-    expect((await probe('/readyz')).status).toBe(200);
+    expect((await platformReadiness(false)).body).toEqual({ status: 'ready', degraded: [] });
     expect((await query('m_0')).errors).toBeUndefined();
   });
 
   it('says the platform refused PLATFORM_TOKEN_SECRET, on the field and in /readyz', async () => {
-    const { platform, query, probe } = await start({ PLATFORM_TOKEN_SECRET: 'not-the-platform-secret-77' });
+    const { platform, ask, platformReadiness } = await start({ PLATFORM_TOKEN_SECRET: 'not-the-platform-secret-77' });
     service.tokens.set(platformAppId('m_0'), { token: await platform.mint(platformAppId('m_0')), expiresInSeconds: 7200 });
-    const body = await query('m_0');
+    const { body, errorLine } = await ask('m_0');
     expect(body.errors[0].extensions).toEqual({ code: 'TOKEN_STORE_UNAVAILABLE', retryable: false, merchantId: 'm_0' });
-    expect(body.errors[0].message).toMatch(/refused PLATFORM_TOKEN_SECRET \(HTTP 401\)/);
-    const ready = await probe('/readyz');
-    expect(ready.status).toBe(503);
-    expect(ready.body.reason).toMatch(/refused PLATFORM_TOKEN_SECRET/);
-    expect(JSON.stringify([body, ready.body])).not.toContain('not-the-platform-secret-77');
+    expect(body.errors[0].message).toBe(TOKEN_SOURCE_RULES['platform-refused'].message);
+    expect(errorLine()).toMatchObject({ level: 50, failure: expect.stringMatching(/refused PLATFORM_TOKEN_SECRET \(HTTP 401\)/) });
+    const ready = await platformReadiness(true);
+    expect(ready.status).toBe(200);
+    expect(ready.body.degraded[0]?.reason).toMatch(/refused PLATFORM_TOKEN_SECRET/);
+    expect(JSON.stringify([body, ready.body, errorLine()])).not.toContain('not-the-platform-secret-77');
   });
 
   it('keeps the tokens and the secret out of every response and log line', async () => {

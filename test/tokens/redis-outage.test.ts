@@ -1,8 +1,11 @@
 /**
  * Redis goes away mid-run and comes back: fields fail at once with TOKEN_STORE_UNAVAILABLE
- * instead of hanging, the replica reports itself not ready while staying alive, and it
- * reconnects by itself, serving the tokens Redis kept across the restart without minting
- * them again. Runs against a private redis-server, never the machine's shared one.
+ * instead of hanging, the replica stays ready (every replica shares Redis: taking them all
+ * out would turn those fields' errors into connection errors for every field) and says why
+ * in /readyz and cloudenv_degraded, and it reconnects by itself, serving the tokens Redis
+ * kept across the restart without minting them again. Runs against a private
+ * redis-server, never the machine's shared one; the same with `npm start`'s process:
+ * test/boot/deploy-safety.slow.test.ts.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +14,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AUTHORIZER_TOKEN_PATH } from '../../src/simulator/index.js';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
 import { TEST_COMPONENT, appIdOf, testMerchants, tokenEndpointCalls, type TestMerchant } from '../support/merchants.js';
+import { degradedReason, readinessWhen } from '../support/readiness.js';
 import { uniquePrefix } from '../support/redis.js';
 import { PrivateRedisServer, describeWithRedisServer, freePort } from '../support/redis-server.js';
 import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
@@ -37,7 +41,7 @@ function outageWorld(env: Record<string, string> = {}) {
     stack = await startSubgraphStack({
       simulator: { authorizers, component: TEST_COMPONENT },
       merchants: entries,
-      env: { REDIS_URL: redis.url, WECHAT_REDIS_PREFIX: uniquePrefix('outage'), ...env },
+      env: { REDIS_URL: redis.url, WECHAT_REDIS_PREFIX: uniquePrefix('outage'), DEPENDENCY_CHECK_INTERVAL_MS: '100', ...env },
     });
   }, 30_000);
 
@@ -54,12 +58,14 @@ function outageWorld(env: Record<string, string> = {}) {
     simulator: () => stack!.simulator,
     query: (merchantId: string) => postGraphQL(stack!.subgraph.url, ENTITIES_QUERY, { representations: merchantRepresentations(merchantId) }),
     probe: async (path: '/readyz' | '/healthz') => (await fetch(new URL(path, stack!.subgraph.url))).status,
+    storeReadiness: (degraded: boolean) => readinessWhen(stack!.subgraph.url, (answer) => (degradedReason(answer, 'store') !== undefined) === degraded),
+    metrics: async () => (await fetch(new URL('/metrics', stack!.subgraph.url))).text(),
     mintsFor: (merchantId: string) => tokenEndpointCalls(stack!.simulator).byAuthorizer.get(appIdOf(entries, merchantId)) ?? 0,
   };
 }
 
 describeWithRedisServer('a Redis outage mid-run', () => {
-  const { unhandled, redis, simulator, query, probe, mintsFor } = outageWorld();
+  const { unhandled, redis, simulator, query, probe, storeReadiness, metrics, mintsFor } = outageWorld();
 
   // One outage, told in order: each step starts where the previous one left Redis.
   it('serves, and is ready, while Redis is up', async () => {
@@ -83,8 +89,11 @@ describeWithRedisServer('a Redis outage mid-run', () => {
     expect(simulator().callCount()).toBe(callsBeforeOutage); // nothing reached WeChat meanwhile
   });
 
-  it('answers /readyz 503 but /healthz 200 while Redis is down', async () => {
-    expect(await probe('/readyz')).toBe(503);
+  it('stays ready while Redis is down, saying why in /readyz and cloudenv_degraded{check="store"}', async () => {
+    const ready = await storeReadiness(true);
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ready', degraded: [{ check: 'store', reason: expect.stringMatching(/^The token store is unavailable: .*\(REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES\).*TOKEN_STORE_UNAVAILABLE/), since: expect.any(String) }] });
+    expect(await metrics()).toMatch(/^cloudenv_degraded\{check="store"\} 1$/m);
     expect(await probe('/healthz')).toBe(200);
   });
 
@@ -98,7 +107,8 @@ describeWithRedisServer('a Redis outage mid-run', () => {
     }
     expect(recovered.body.errors).toBeUndefined();
     expect(recovered.body.data._entities[0].cloudEnvironments).toEqual([expect.objectContaining({ env: 'a0-env' })]);
-    expect(await probe('/readyz')).toBe(200);
+    expect((await storeReadiness(false)).body).toEqual({ status: 'ready', degraded: [] });
+    expect(await metrics()).toMatch(/^cloudenv_degraded\{check="store"\} 0$/m);
     expect(mintsFor('m_0')).toBe(1);
     expect((await query('m_1')).body.errors).toBeUndefined();
     expect(mintsFor('m_1')).toBe(1);
@@ -113,7 +123,7 @@ describeWithRedisServer('a Redis outage mid-run', () => {
 describeWithRedisServer('a Redis outage in the middle of a refresh', () => {
   // A deadline well inside the refresh lock's 15 s life: a lock the interrupted refresh left
   // behind would keep the next refresh waiting past it.
-  const { unhandled, redis, simulator, query, probe } = outageWorld({ REQUEST_DEADLINE_MS: '3000' });
+  const { unhandled, redis, simulator, query, storeReadiness } = outageWorld({ REQUEST_DEADLINE_MS: '3000' });
 
   it('serves the merchant promptly once Redis is back', async () => {
     const appId = appIdOf(entries, 'm_1');
@@ -126,8 +136,7 @@ describeWithRedisServer('a Redis outage in the middle of a refresh', () => {
     expect((await interrupted).body.errors?.[0]?.extensions?.['code']).toBe('TOKEN_STORE_UNAVAILABLE');
 
     await redis().start();
-    const deadline = Date.now() + 10_000;
-    while ((await probe('/readyz')) !== 200 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    await storeReadiness(false);
     const { body } = await query('m_1');
 
     expect(body.errors).toBeUndefined(); // within REQUEST_DEADLINE_MS: the lock was released, not waited out

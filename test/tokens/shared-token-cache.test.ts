@@ -11,6 +11,7 @@ import { MemoryStore } from '../../src/store/memory-store.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 import { StoreKeys } from '../../src/store/store-keys.js';
 import { SharedTokenCache } from '../../src/tokens/shared-token-cache.js';
+import { TokenRecords } from '../../src/tokens/token-records.js';
 import { TokenSourceError } from '../../src/tokens/token-source-error.js';
 import { decodeTokenRecord, encodeTokenRecord } from '../../src/tokens/token-record.js';
 import { WechatApiError } from '../../src/wechat/errors.js';
@@ -29,6 +30,11 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** A cache over `store`, as one replica has it: the records' owner with the configured refresh point (or `refreshAtFraction`). */
+function cacheOver(store: KeyValueStore, keys: StoreKeys, cacheTimings: TokenTimings, refreshAtFraction = cacheTimings.refreshAtFraction) {
+  return new SharedTokenCache({ records: new TokenRecords({ store, keys, refreshAtFraction }), logger, timings: cacheTimings });
+}
+
 function minter(prefix = 'token') {
   let count = 0;
   const mint = async () => {
@@ -43,7 +49,7 @@ function behaviours(name: string, open: () => Promise<{ store: KeyValueStore; ke
   describe(name, () => {
     async function replicas() {
       const { store, keys, close } = await open();
-      const replica = () => new SharedTokenCache({ store, keys, logger, timings: timings({ lock: { pollMs: 10 } }) });
+      const replica = () => cacheOver(store, keys, timings({ lock: { pollMs: 10 } }));
       return { store, keys, close, one: replica(), two: replica(), key: `${keys.prefix}authorizer:wx0000000000000001:access-token` };
     }
 
@@ -93,7 +99,7 @@ function behaviours(name: string, open: () => Promise<{ store: KeyValueStore; ke
 
     it('gives up with refresh-timeout when the lock holder never delivers', async () => {
       const { store, keys, key, close } = await open().then(async (opened) => ({ ...opened, key: `${opened.keys.prefix}component:access-token` }));
-      const cache = new SharedTokenCache({ store, keys, logger, timings: timings({ lock: { pollMs: 10, waitMs: 150 } }) });
+      const cache = cacheOver(store, keys, timings({ lock: { pollMs: 10, waitMs: 150 } }));
       await store.set(keys.lock(key), 'stuck-replica', { ttlMs: 5_000, onlyIfAbsent: true });
       const error = await cache.get(key, minter().mint).catch((thrown: unknown) => thrown);
       expect(error).toBeInstanceOf(TokenSourceError);
@@ -129,7 +135,7 @@ function behaviours(name: string, open: () => Promise<{ store: KeyValueStore; ke
 
     it('schedules the refresh ahead at the configured share of a token’s life', async () => {
       const { store, keys, key, close } = await replicas();
-      const cache = new SharedTokenCache({ store, keys, logger, timings: timings({ refreshAtFraction: 0.5 }) });
+      const cache = cacheOver(store, keys, timings(), 0.5);
       const before = Date.now();
       await cache.get(key, async () => ({ token: 'halfway', expiresInSeconds: 100 }));
       const after = Date.now();
@@ -143,7 +149,7 @@ function behaviours(name: string, open: () => Promise<{ store: KeyValueStore; ke
 
     it('backs off for the configured first wait, doubling up to the configured ceiling', async () => {
       const { store, keys, key, close } = await replicas();
-      const cache = new SharedTokenCache({ store, keys, logger, timings: timings({ refreshBackoff: { firstMs: 1_000, maxMs: 1_500 } }) });
+      const cache = cacheOver(store, keys, timings({ refreshBackoff: { firstMs: 1_000, maxMs: 1_500 } }));
       let calls = 0;
       const failing = async () => {
         calls += 1;
@@ -163,6 +169,43 @@ function behaviours(name: string, open: () => Promise<{ store: KeyValueStore; ke
       await close();
     });
 
+    it('stores nothing when the lock was lost mid-mint (the fence), and serves what the new holder stores', async () => {
+      const { store, keys, key, close } = await replicas();
+      const cache = cacheOver(store, keys, timings({ lock: { ttlMs: 5_000, pollMs: 10 } }));
+      const mint = async () => {
+        // Paused past the lock's life: it lapsed and another replica took it.
+        await store.delete(keys.lock(key));
+        await store.set(keys.lock(key), 'the-replica-that-took-over', { ttlMs: 5_000 });
+        return { token: 'from-the-paused-replica', expiresInSeconds: 7200 };
+      };
+      const served = cache.get(key, mint);
+      await sleep(100);
+      expect(await store.get(key)).toBeUndefined();
+      await store.set(key, encodeTokenRecord({ token: 'from-the-new-holder', refreshAt: Date.now() + 60_000, expiresAt: Date.now() + 120_000 }));
+      await store.compareAndDelete(keys.lock(key), 'the-replica-that-took-over');
+      expect(await served).toBe('from-the-new-holder');
+      expect(await store.get(keys.lock(key))).toBeUndefined();
+      await close();
+    });
+
+    it('gives a mint the deadline of the lock’s mint budget, and one run inside another mint the outer deadline', async () => {
+      const { store, keys, key, close } = await replicas();
+      const cache = cacheOver(store, keys, timings({ lock: { mintBudgetMs: 40_000 } }));
+      const deadlines: number[] = [];
+      const mint = async (deadline: number) => {
+        deadlines.push(deadline);
+        return { token: `t-${deadlines.length}`, expiresInSeconds: 7200 };
+      };
+      const before = Date.now();
+      await cache.get(key, mint);
+      const outer = before + 1_000;
+      await cache.get(`${keys.prefix}component:access-token`, mint, outer);
+      expect(deadlines[0]).toBeGreaterThanOrEqual(before + 40_000);
+      expect(deadlines[0]).toBeLessThanOrEqual(Date.now() + 40_000);
+      expect(deadlines[1]).toBe(outer);
+      await close();
+    });
+
     it('backs off when even a freshly minted token was rejected', async () => {
       const { one, key, close } = await replicas();
       const { mint, calls } = minter();
@@ -177,6 +220,28 @@ function behaviours(name: string, open: () => Promise<{ store: KeyValueStore; ke
   });
 }
 
+describe('the refresh lock over the in-memory store', () => {
+  it('is kept while a mint outlives its life, so the other replica waits and WeChat sees one mint', async () => {
+    const store = new MemoryStore();
+    const keys = new StoreKeys('mem-lock:');
+    const key = `${keys.prefix}authorizer:wx0000000000000001:access-token`;
+    // The lock lives 1 s unless renewed; the mint takes 2.5 times that. (Over Redis: test/tokens/lock-renewal.test.ts.)
+    const slow = timings({ lock: { ttlMs: 1_000, pollMs: 10 } });
+    const [one, two] = [cacheOver(store, keys, slow), cacheOver(store, keys, slow)];
+    let calls = 0;
+    const mint = async () => {
+      calls += 1;
+      await sleep(2_500);
+      return { token: `slow-${calls}`, expiresInSeconds: 7200 };
+    };
+    const first = one.get(key, mint);
+    await sleep(30);
+    const tokens = await Promise.all([first, two.get(key, mint), sleep(1_500).then(() => two.get(key, mint))]);
+    expect(tokens).toEqual(['slow-1', 'slow-1', 'slow-1']);
+    expect(calls).toBe(1);
+  });
+});
+
 behaviours('over the in-memory store', async () => ({ store: new MemoryStore(), keys: new StoreKeys('mem:'), close: async () => undefined }));
 
 const prefixes: string[] = [];
@@ -188,7 +253,7 @@ describeWithRedis('with Redis', () => {
   behaviours('over Redis', async () => {
     const prefix = uniquePrefix('token-cache');
     prefixes.push(prefix);
-    const store = await RedisStore.connect({ url: REDIS_TEST_URL, logger });
+    const store = await RedisStore.connect({ topology: { kind: 'node', url: REDIS_TEST_URL }, logger });
     return { store, keys: new StoreKeys(prefix), close: () => store.close() };
   });
 });

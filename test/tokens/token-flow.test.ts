@@ -5,11 +5,12 @@
  * healed when WeChat rejects them, and their failures reach only the merchants concerned.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AUTHORIZER_TOKEN_PATH, COMPONENT_TOKEN_PATH, GET_ENV_INFO_PATH } from '../../src/simulator/index.js';
+import { AUTHORIZER_LIST_PATH, AUTHORIZER_TOKEN_PATH, COMPONENT_TOKEN_PATH, GET_ENV_INFO_PATH } from '../../src/simulator/index.js';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
 import { TEST_COMPONENT, appIdOf, testMerchants, tokenEndpointCalls, type TestMerchant } from '../support/merchants.js';
 import { REDIS_TEST_URL, deletePrefix, describeWithRedis, readKey, uniquePrefix } from '../support/redis.js';
 import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
+import { registerSecrets } from '../support/suite-capture.js';
 
 const TWENTY = Array.from({ length: 20 }, (_, index): TestMerchant => ({ merchantId: `m_${index}`, authorizer: `a${index}` }));
 
@@ -107,9 +108,25 @@ function suite(mode: 'memory' | 'redis') {
     expect(minted).toBeLessThanOrEqual(Math.ceil(elapsedMs / REFRESH_EVERY_MS) + 1);
   });
 
-  it('gives REFRESH_TOKEN_INVALID (61023) to that merchant only', async () => {
+  it('cures a 61023 with the newer refresh token WeChat lists (api_get_authorizer_list): served, with one list pass', async () => {
+    const { query, simulator, entries, stack } = await start({ merchants: TWENTY.slice(0, 2) });
+    const appId = appIdOf(entries, 'm_0');
+    // The merchant authorized again while we were not listening: a newer refresh token exists at WeChat.
+    simulator.authorize(appId);
+    registerSecrets(simulator.currentRefreshToken(appId));
+    const { body } = await query('m_0', 'm_1');
+    expect(body.errors).toBeUndefined();
+    expect(body.data._entities[0].cloudEnvironments).toHaveLength(1);
+    expect(simulator.callCount(AUTHORIZER_LIST_PATH)).toBe(1);
+    expect(tokenEndpointCalls(simulator).byAuthorizer.get(appId)).toBe(2); // refused, then minted with the listed one
+    expect(stack.logs.lines.join('\n')).toMatch(/the refresh token WeChat refused for wx[0-9a-f]{16} \(61023\) was replaced/);
+  });
+
+  it('gives REFRESH_TOKEN_INVALID (61023) to that merchant only when WeChat lists no newer refresh token', async () => {
     const { query, simulator, entries } = await start({ merchants: TWENTY.slice(0, 2) });
-    simulator.setRefreshToken(appIdOf(entries, 'm_0'), 'a-refresh-token-the-file-does-not-have');
+    const appId = appIdOf(entries, 'm_0');
+    // WeChat accepts another refresh token than ours, and its list shows the account without one (seen in the field).
+    simulator.addAuthorizer({ appId, refreshToken: 'a-refresh-token-the-file-does-not-have', environments: [], listedWithoutRefreshToken: true });
     const { body } = await query('m_0', 'm_1');
     expect(body.data._entities).toEqual([{ id: 'm_0', cloudEnvironments: null }, { id: 'm_1', cloudEnvironments: [expect.objectContaining({ env: 'a1-env' })] }]);
     expect(body.errors).toHaveLength(1);

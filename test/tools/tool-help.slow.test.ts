@@ -39,7 +39,7 @@ beforeAll(async () => {
 
 describe('the tools a person runs', () => {
   it('are every package.json script that runs a file of tools/ or src/cli/', () => {
-    expect(tools.map(([name]) => name).sort()).toEqual(['authorizers', 'bench', 'bench:footprint', 'build', 'profile-summary', 'schema:check', 'schema:write', 'soak', 'supergraph']);
+    expect(tools.map(([name]) => name).sort()).toEqual(['authorizers', 'bench', 'bench:footprint', 'build', 'profile-summary', 'schema:check', 'schema:write', 'simulator', 'soak', 'supergraph']);
   });
 
   it('include every file of tools/ that can be run on its own (a shebang)', async () => {

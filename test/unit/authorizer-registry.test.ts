@@ -45,17 +45,31 @@ describe('AuthorizerRegistry revocations', () => {
   });
 });
 
-describe('AuthorizerRegistry.storeRefreshTokenIfAbsent', () => {
-  it('stores a refresh token where none is, and never overwrites another written meanwhile', async () => {
+describe('AuthorizerRegistry seeding and removals', () => {
+  it('maps a merchant the registry lacks, and leaves one it maps elsewhere where it is (HSETNX)', async () => {
+    const authorizers = await registry();
+    expect(await authorizers.registerIfAbsent({ merchantId: 'm_9', authorizerAppId: OTHER })).toBe(OTHER);
+    expect(await authorizers.registerIfAbsent({ merchantId: 'm_1', authorizerAppId: OTHER })).toBe(SHARED);
+    expect(await authorizers.authorizerOf('m_1')).toBe(SHARED);
+  });
+
+  it('remembers a removal until the merchant is registered again', async () => {
+    const authorizers = await registry();
+    expect(await authorizers.remove('m_3', new Date('2025-01-02T03:04:05Z'))).toBe(true);
+    expect(await authorizers.removedAt(['m_3', 'm_1'])).toEqual(['2025-01-02T03:04:05.000Z', undefined]);
+    await authorizers.register({ merchantId: 'm_3', authorizerAppId: OTHER });
+    expect(await authorizers.removedAt(['m_3'])).toEqual([undefined]);
+    expect(await authorizers.remove('m_never')).toBe(false);
+    expect(await authorizers.removedAt(['m_never'])).toEqual([undefined]);
+  });
+
+  it('answers a missing merchant as a store outage when the store lost its records, and as unknown otherwise', async () => {
     const store = new MemoryStore();
     const keys = new StoreKeys('t:');
-    const authorizers = new AuthorizerRegistry(store, keys);
-
-    expect(await authorizers.storeRefreshTokenIfAbsent(SHARED, 'refresh-given')).toBe(true);
-    expect(await authorizers.storeRefreshTokenIfAbsent(SHARED, 'refresh-given')).toBe(true);
-    // An `authorized` push stored another for OTHER after the CLI looked and before it wrote.
-    await store.set(keys.refreshToken(OTHER), 'refresh-from-the-push');
-    expect(await authorizers.storeRefreshTokenIfAbsent(OTHER, 'refresh-given')).toBe(false);
-    expect(await store.get(keys.refreshToken(OTHER))).toBe('refresh-from-the-push');
+    let intact = false;
+    const authorizers = new AuthorizerRegistry(store, keys, { storeIntact: async () => intact });
+    await expect(authorizers.findByMerchantIds(['m_1'])).rejects.toThrow(/token store is unavailable: it has lost its records/);
+    intact = true;
+    expect(await authorizers.findByMerchantIds(['m_1'])).toEqual([undefined]);
   });
 });

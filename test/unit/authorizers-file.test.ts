@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthorizersFileError, readAuthorizersFile } from '../../src/authorizers/authorizers-file.js';
 import { AuthorizerRegistry } from '../../src/authorizers/authorizer-registry.js';
-import { importAuthorizersFile } from '../../src/authorizers/import-authorizers-file.js';
+import { seedRegistry } from '../../src/authorizers/seed-registry.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { StoreKeys } from '../../src/store/store-keys.js';
+import { TokenRecords } from '../../src/tokens/token-records.js';
 
 /** Distinctive, so any echo of it in a message is unmistakable. */
 const TOKEN = 'tok-SECRET-7f3a9c1e';
@@ -179,34 +180,60 @@ describe('refresh-token entries', () => {
   });
 });
 
-describe('importAuthorizersFile', () => {
+describe('seedRegistry', () => {
   const refreshing = { merchantId: 'm_2001', authorizerAppId: 'wx2b9e47c1d05a3f86', authorizerRefreshToken: 'refresh-from-file' };
-
-  it('registers every merchant, keeps fixed tokens in memory and refresh tokens in the store', async () => {
+  const world = () => {
     const store = new MemoryStore();
     const keys = new StoreKeys('t:');
-    const registry = new AuthorizerRegistry(store, keys);
-    const imported = await importAuthorizersFile([storefront, sameStorefront, personal, refreshing], registry);
-    expect(imported).toEqual({
+    return { store, keys, registry: new AuthorizerRegistry(store, keys), records: new TokenRecords({ store, keys, refreshAtFraction: 0.85 }) };
+  };
+
+  it('registers every merchant of an empty store, keeps fixed tokens in memory and refresh tokens in the store', async () => {
+    const { registry, records } = world();
+    const seeded = await seedRegistry([storefront, sameStorefront, personal, refreshing], registry, records);
+    expect(seeded).toEqual({
       merchants: 4,
+      applied: 4,
       fixedTokens: new Map([
         ['wx5f3c0a1b2c3d4e5f', TOKEN],
         ['wx8a61d2e4b7c90f13', OTHER_TOKEN],
       ]),
+      moved: [],
+      removed: [],
+      refreshTokenKept: [],
     });
     expect(await registry.findByMerchantIds(['m_1002', 'm_9999', 'm_2001'])).toEqual([
       { merchantId: 'm_1002', authorizerAppId: 'wx5f3c0a1b2c3d4e5f' },
       undefined,
       { merchantId: 'm_2001', authorizerAppId: 'wx2b9e47c1d05a3f86' },
     ]);
-    expect(await store.get(keys.refreshToken('wx2b9e47c1d05a3f86'))).toBe('refresh-from-file');
+    expect(await records.refreshToken('wx2b9e47c1d05a3f86')).toBe('refresh-from-file');
   });
 
   it('keeps a refresh token the store already holds: it may be newer than the file', async () => {
-    const store = new MemoryStore();
-    const keys = new StoreKeys('t:');
-    await store.set(keys.refreshToken(refreshing.authorizerAppId), 'refresh-newer-in-store');
-    await importAuthorizersFile([refreshing], new AuthorizerRegistry(store, keys));
-    expect(await store.get(keys.refreshToken(refreshing.authorizerAppId))).toBe('refresh-newer-in-store');
+    const { registry, records } = world();
+    await records.storeRefreshToken(refreshing.authorizerAppId, 'refresh-newer-in-store');
+    expect((await seedRegistry([refreshing], registry, records)).refreshTokenKept).toEqual(['m_2001']);
+    expect(await records.refreshToken(refreshing.authorizerAppId)).toBe('refresh-newer-in-store');
+  });
+
+  it('never moves back a merchant the registry maps elsewhere, nor its refresh token', async () => {
+    const { registry, records } = world();
+    await registry.register({ merchantId: 'm_2001', authorizerAppId: 'wx8a61d2e4b7c90f13' });
+    const seeded = await seedRegistry([refreshing], registry, records);
+    expect(seeded.moved).toEqual([{ merchantId: 'm_2001', file: 'wx2b9e47c1d05a3f86', registry: 'wx8a61d2e4b7c90f13' }]);
+    expect(await registry.authorizerOf('m_2001')).toBe('wx8a61d2e4b7c90f13');
+    expect(await records.refreshToken(refreshing.authorizerAppId)).toBeUndefined();
+  });
+
+  it('never brings back a merchant removed through the CLI, nor its refresh token', async () => {
+    const { registry, records } = world();
+    await seedRegistry([refreshing], registry, records);
+    await registry.remove('m_2001', new Date('2025-03-04T05:06:07Z'));
+    await records.forgetAuthorizer(refreshing.authorizerAppId);
+    const seeded = await seedRegistry([refreshing, personal], registry, records);
+    expect(seeded).toMatchObject({ applied: 1, removed: [{ merchantId: 'm_2001', at: '2025-03-04T05:06:07.000Z' }] });
+    expect(await registry.authorizerOf('m_2001')).toBeUndefined();
+    expect(await records.refreshToken(refreshing.authorizerAppId)).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CloudEnvironmentError, MerchantNotAuthorizedError, toCloudEnvironmentError } from '../../src/errors/cloud-environment-error.js';
+import { CloudEnvironmentError, MerchantNotAuthorizedError, toCloudEnvironmentError } from '../../src/schema/cloud-environment-error.js';
 import { type ErrorCode, ruleForErrcode } from '../../src/errors/error-codes.js';
 import { WechatApiError, WechatTransportError } from '../../src/wechat/errors.js';
 import { DOCUMENTED_ERRCODES, UNDOCUMENTED_ERRCODES } from '../support/wechat-errcodes.js';
@@ -73,9 +73,10 @@ describe('toCloudEnvironmentError for transport failures', () => {
     expect(error.extensions.wechat).toEqual({ httpStatus: 200 });
   });
 
-  it('names the failure in the message', () => {
+  it('says the failure’s row to the client and keeps the failure itself for the log', () => {
     const error = toCloudEnvironmentError(new WechatTransportError(ENDPOINT, 'http-status', 'HTTP 502', 502), 'm_1');
-    expect(error.message).toContain('HTTP 502');
+    expect(error.message).toBe('WeChat answered with an HTTP error (extensions.wechat.httpStatus); try again shortly.');
+    expect(error.detail.failure).toBe('WeChat /tcb/getenvinfo could not be read (http-status): HTTP 502');
   });
 
   it('is not our bug', () => {
@@ -106,9 +107,10 @@ describe('toCloudEnvironmentError for anything else', () => {
 });
 
 describe('MerchantNotAuthorizedError', () => {
-  it('is MERCHANT_NOT_AUTHORIZED, not retryable, naming the merchant', () => {
+  it('is MERCHANT_NOT_AUTHORIZED, not retryable, the merchant in its extensions and in the log', () => {
     const error = new MerchantNotAuthorizedError('m_9');
     expect(error.extensions).toEqual({ code: 'MERCHANT_NOT_AUTHORIZED', retryable: false, merchantId: 'm_9' });
-    expect(error.message).toContain('m_9');
+    expect(error.message).toBe('The merchant has not authorized our WeChat third-party platform (this subgraph knows no authorization of theirs).');
+    expect(error.detail.failure).toContain('m_9');
   });
 });

@@ -1,6 +1,6 @@
 /** The operation deadline is its own failure, not a WeChat transport error, and clients see it as before. */
 import { describe, expect, it } from 'vitest';
-import { toCloudEnvironmentError } from '../../src/errors/cloud-environment-error.js';
+import { toCloudEnvironmentError } from '../../src/schema/cloud-environment-error.js';
 import { OperationDeadline, OperationDeadlineError } from '../../src/loaders/operation-deadline.js';
 import { WechatTransportError } from '../../src/wechat/errors.js';
 
@@ -22,9 +22,11 @@ describe('OperationDeadline', () => {
 });
 
 describe('toCloudEnvironmentError for the operation deadline', () => {
-  it('answers WECHAT_UNAVAILABLE, retryable, "no answer in time", with no WeChat details', () => {
+  it('answers WECHAT_UNAVAILABLE, retryable, "did not answer within the time this request allows", with no WeChat details', () => {
     const error = toCloudEnvironmentError(new OperationDeadlineError(400), 'm_1');
     expect(error.extensions).toEqual({ code: 'WECHAT_UNAVAILABLE', retryable: true, merchantId: 'm_1' });
-    expect(error.message).toBe('WeChat could not be reached or answered unreadably; try again shortly. (no answer in time)');
+    expect(error.message).toBe('WeChat did not answer within the time this request allows; try again shortly.');
+    // The variable to raise is the operator's business.
+    expect(error.detail.failure).toMatch(/400 ms \(REQUEST_DEADLINE_MS\)/);
   });
 });

@@ -82,6 +82,7 @@ describe('authorizerList', () => {
     expect(page).toEqual({
       totalCount: 3,
       authorizers: AUTHORIZERS.slice(0, 2).map(({ appId, refreshToken, authTime }) => ({ authorizerAppId: appId, refreshToken, authTime: new Date(authTime * 1000) })),
+      withoutRefreshToken: [],
     });
     const call = simulator.calls.find((recorded) => recorded.path === AUTHORIZER_LIST_PATH);
     expect(JSON.parse(call!.body)).toEqual({ component_appid: COMPONENT.appId, offset: 0, count: 2 });
@@ -90,7 +91,18 @@ describe('authorizerList', () => {
   it('reads the last page, and an empty one past it', async () => {
     const token = await componentToken();
     expect((await api.authorizerList(token, 2, 2)).authorizers.map((entry) => entry.authorizerAppId)).toEqual([AUTHORIZERS[2]!.appId]);
-    expect(await api.authorizerList(token, 3, 500)).toEqual({ totalCount: 3, authorizers: [] });
+    expect(await api.authorizerList(token, 3, 500)).toEqual({ totalCount: 3, authorizers: [], withoutRefreshToken: [] });
+  });
+
+  it('sets aside an entry listed without a refresh token, naming its appid, and keeps the rest of the page', async () => {
+    const token = await componentToken();
+    const listedWithout = [{ authorizer_appid: 'wx00000000000000b2', auth_time: 1_700_000_000 }, { authorizer_appid: 'wx00000000000000b3', refresh_token: null }, { authorizer_appid: 'wx00000000000000b4', refresh_token: '' }];
+    simulator.injectEndpointFault(AUTHORIZER_LIST_PATH, jsonFault({ total_count: 4, list: [entry, ...listedWithout] }), { times: 1 });
+    expect(await api.authorizerList(token, 0, 500)).toEqual({
+      totalCount: 4,
+      authorizers: [{ authorizerAppId: entry.authorizer_appid, refreshToken: FAULTY_REFRESH_TOKEN, authTime: new Date(entry.auth_time * 1000) }],
+      withoutRefreshToken: ['wx00000000000000b2', 'wx00000000000000b3', 'wx00000000000000b4'],
+    });
   });
 
   it('refuses an offset or count WeChat would refuse, naming both, without calling', async () => {

@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   const bodies = [...workloads.W1.bodies, ...workloads.W3.bodies];
   const authorizersFile = await writeTemporaryAuthorizersFile(world.authorizersFile);
   const simulator = await SimulatorProcess.start({ latencyMs: 5, groups: 16 });
-  const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', WECHAT_API_BASE_URL: simulator.url, AUTHORIZERS_FILE: authorizersFile.path, WECHAT_MAX_CONNECTIONS: '64' };
+  const env = { NODE_ENV: 'production', ALLOW_OPEN_ACCESS: 'true', LOG_LEVEL: 'warn', WECHAT_API_BASE_URL: simulator.url, AUTHORIZERS_FILE: authorizersFile.path, WECHAT_MAX_CONNECTIONS: '64' };
   const servers: Record<string, { label: string; nodeArgs: string[] }> = {
     subgraph: { label: 'this subgraph (npm start)', nodeArgs: ['--import', './dist/telemetry.js', 'dist/main.js'] },
     floor: { label: '(b) framework floor', nodeArgs: [FLOOR_MAIN] },
