@@ -1,10 +1,8 @@
 /** What the stale-answer tests share: merchants on distinct authorizers, a query that reads each answer's age, and the log lines about it. */
-import { GET_ENV_INFO_PATH, type SimulatedFault } from '../../src/simulator/index.js';
+import type { SimulatedFault } from '../../src/simulator/index.js';
 import { merchantRepresentations, postGraphQL } from './graphql-http.js';
 import { environment, testMerchants } from './merchants.js';
 import type { SubgraphStack } from './stack.js';
-
-export { GET_ENV_INFO_PATH };
 
 /** m_a and m_b (two environments each) and m_c, each on its own authorizer a, b, c. */
 export const STALE_MERCHANTS = testMerchants([
@@ -18,7 +16,7 @@ export const appIdOf = (merchantId: string) => STALE_MERCHANTS.entries.find((ent
 /** WeChat-wide: every call answers HTTP 503 until the outage ends. */
 export const OUTAGE: SimulatedFault = { kind: 'http', status: 503, body: '<html><body>503 Service Unavailable</body></html>' };
 
-export const AGED_QUERY = `query Aged($representations: [_Any!]!) {
+const AGED_QUERY = `query Aged($representations: [_Any!]!) {
   _entities(representations: $representations) { ... on Merchant { id cloudEnvironments { env status fetchedAt } } }
 }`;
 
@@ -80,5 +78,3 @@ export async function samples(stack: SubgraphStack, prefix: string): Promise<Rec
 export async function counter(stack: SubgraphStack, sample: string): Promise<number> {
   return (await samples(stack, sample))[sample] ?? 0;
 }
-
-export const getEnvInfoCalls = (stack: SubgraphStack) => stack.simulator.callCount(GET_ENV_INFO_PATH);
