@@ -186,7 +186,7 @@ function keysOfEveryKind(keys: StoreKeys): string[] {
       keys.refreshToken(appId),
       keys.lock(keys.authorizerToken(appId)),
       keys.failure(keys.authorizerToken(appId)),
-      `${keys.envInfo}${appId}:*`,
+      keys.envInfo(appId),
     ]),
   ];
 }
