@@ -1,6 +1,8 @@
 /**
- * Deploying it as the docs say, with `npm start`'s own process (src/main.ts): a Redis
- * stopped under a running replica leaves it ready, saying why; production with no guard
+ * Deploying it as the docs say, with `npm start`'s own process (src/main.ts): a replica
+ * started on an empty store is ready, asks WeChat for the ticket and serves once the push
+ * arrives on its events port; a Redis stopped under a running replica leaves it ready,
+ * saying why; production with no guard
  * does not start; the demo with REDIS_URL does not start and never reaches that Redis; the
  * events port serves the receiver and nothing else, the GraphQL port no receiver. Slow
  * (processes of their own), so it runs in `npm run test:slow`.
@@ -11,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WechatSimulator } from '../../src/simulator/index.js';
+import { START_PUSH_TICKET_PATH, WechatSimulator } from '../../src/simulator/index.js';
 import { type TemporaryAuthorizersFile, writeTemporaryAuthorizersFile } from '../../tools/simulated-wechat-env.js';
 import { ENTITIES_QUERY, merchantRepresentations, postGraphQL } from '../support/graphql-http.js';
 import { TEST_COMPONENT, testMerchants } from '../support/merchants.js';
@@ -69,6 +71,41 @@ async function privateRedis(): Promise<PrivateRedisServer> {
   await redis.start();
   return redis;
 }
+
+describeWithRedisServer('a replica started on an empty store, minting its own tokens', () => {
+  it('is ready, asks WeChat for the ticket (api_start_push_ticket), and serves once the push arrives on the events port', { timeout: 120_000 }, async () => {
+    const redis = await privateRedis();
+    // The authorization event URL, as it is set at WeChat's console: the events port, fixed ahead.
+    const eventsPort = await freePort();
+    const eventsUrl = `http://127.0.0.1:${eventsPort}/wechat/component/events`;
+    simulator.pushes.setEventTarget({ url: eventsUrl, ...KEYS });
+    simulator.resetCalls();
+    const pushed = simulator.pushes.nextTicketPush();
+    const subgraph = spawnSubgraph(
+      production({
+        REDIS_URL: redis.url,
+        WECHAT_REDIS_PREFIX: uniquePrefix('empty-store'),
+        EVENTS_PORT: String(eventsPort),
+        WECHAT_COMPONENT_MESSAGE_TOKEN: KEYS.messageToken,
+        WECHAT_COMPONENT_ENCODING_AES_KEY: KEYS.encodingAesKey,
+      }),
+    );
+    try {
+      const [, url] = await waitForOutput(subgraph, /subgraph ready at (http:\/\/\S+\/graphql)/);
+      expect((await fetch(new URL('/readyz', url))).status).toBe(200);
+      const delivery = await pushed;
+      expect(simulator.callCount(START_PUSH_TICKET_PATH)).toBeGreaterThanOrEqual(1);
+      expect(delivery).toMatchObject({ url: eventsUrl, delivered: true });
+      await readinessWhen(url!, (answer) => degradedReason(answer, 'ticket') === undefined);
+      expect((await query(url!)).body).toEqual({ data: { _entities: [{ id: 'm_0', cloudEnvironments: [expect.objectContaining({ env: 'a0-env' })] }] } });
+      expect(subgraph.output()).toMatch(/component_verify_ticket arrived after api_start_push_ticket/);
+    } finally {
+      simulator.pushes.setEventTarget(undefined);
+      expect(await stopped(subgraph)).toBe(0);
+      await redis.stop();
+    }
+  });
+});
 
 describeWithRedisServer('a running replica whose Redis stops', () => {
   it('stays ready, with the reason in /readyz and cloudenv_degraded, fails the fields with TOKEN_STORE_UNAVAILABLE, and recovers', { timeout: 120_000 }, async () => {

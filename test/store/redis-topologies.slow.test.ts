@@ -156,9 +156,10 @@ const OPERATIONS: Record<keyof KeyValueStore, (store: KeyValueStore, key: string
   getWithTtl: (store, key) => store.getWithTtl(key),
   set: async (store, key) => [await store.set(key, 'v', { ttlMs: 60_000 }), await store.set(key, 'v', { onlyIfAbsent: true }), await store.set(key, 'durable')],
   delete: (store, key) => store.delete(key),
-  compareAndDelete: async (store, key) => [await store.set(key, 'owner', { ttlMs: 60_000 }), await store.compareAndDelete(key, 'owner')],
   compareAndSet: async (store, key) => [await store.set(key, 'old'), await store.compareAndSet(key, 'old', 'new')],
   compareAndExpire: async (store, key) => [await store.set(key, 'owner', { ttlMs: 60_000 }), await store.compareAndExpire(key, 'owner', 30_000)],
+  // Last of the string operations: it leaves the key gone, for the hash operations after it.
+  compareAndDelete: async (store, key) => [await store.set(key, 'owner', { ttlMs: 60_000 }), await store.compareAndDelete(key, 'owner')],
   hashGet: (store, key) => store.hashGet(key, ['a', 'b']),
   hashSet: async (store, key) => [await store.hashSet(key, 'a', '1'), await store.hashSet(key, 'b', '2', { durable: false })],
   hashSetIfAbsent: (store, key) => store.hashSetIfAbsent(key, 'c', '3'),
