@@ -38,7 +38,7 @@ export interface AnswerCacheConfig {
 }
 
 export interface CacheConfig {
-  /** How long a getEnvInfo answer is fresh; 0: none is, every operation asks WeChat (single-flight stays, and stale if error may still serve). */
+  /** How long a getEnvInfo answer is fresh at most (each authorizer's up to a fifth less); 0: none is, every operation asks WeChat (single-flight stays, and stale if error may still serve). */
   readonly cacheTtlMs: number;
   readonly answerCache: AnswerCacheConfig;
 }

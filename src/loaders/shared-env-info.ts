@@ -1,7 +1,8 @@
 /**
  * getEnvInfo answers shared across operations, and what an answer's age allows:
  *
- *   fresh            age ≤ CLOUDENV_CACHE_TTL_MS: served as it is, no call;
+ *   fresh            age ≤ CLOUDENV_CACHE_TTL_MS (each authorizer's a little less, see
+ *                    freshMsOf): served as it is, no call;
  *   revalidating     up to CLOUDENV_STALE_WHILE_REVALIDATE_MS past the TTL: served at once,
  *                    and one refresh runs in the background (its failure is logged, never
  *                    thrown at a caller);
@@ -23,6 +24,7 @@ import { type Metrics, unobserved } from '../observability/metrics.js';
 import { SingleFlight } from '../single-flight.js';
 import type { EnvInfo } from '../wechat/env-info.js';
 import { ALL_ENVIRONMENTS, type EnvironmentQuery } from './batch-rule.js';
+import { type AnswerWindows, freshMsOf, keptLifeMs } from './answer-windows.js';
 import { type FetchedEnvironment, type KeptAnswer, answerFor, keptAnswer, newer } from './kept-answer.js';
 import type { MemoryAnswers } from './memory-answers.js';
 import { StaleEpisodes } from './stale-episodes.js';
@@ -43,10 +45,7 @@ export type FetchEnvInfo = (env: string | undefined) => Promise<EnvInfo[]>;
 /** Settles as the work does, or fails once the operation's deadline passes. */
 export type WithinDeadline = <T>(work: Promise<T>) => Promise<T>;
 
-export interface SharedEnvInfoOptions {
-  readonly ttlMs: number;
-  readonly staleWhileRevalidateMs: number;
-  readonly staleIfErrorMs: number;
+export interface SharedEnvInfoOptions extends AnswerWindows {
   readonly memory: MemoryAnswers;
   /** The store's copy, when there is a store. */
   readonly stored?: StoredAnswers | undefined;
@@ -54,12 +53,6 @@ export interface SharedEnvInfoOptions {
   readonly codeOf: (error: unknown) => ErrorCode | undefined;
   readonly logger: Logger;
   readonly metrics?: Metrics;
-}
-
-/** How long an answer is kept at all: fresh, then the longer of the stale windows. */
-export function keptLifeMs(windows: Pick<SharedEnvInfoOptions, 'ttlMs' | 'staleWhileRevalidateMs' | 'staleIfErrorMs'>): number {
-  const revalidating = windows.ttlMs > 0 ? windows.staleWhileRevalidateMs : 0;
-  return windows.ttlMs + Math.max(revalidating, windows.staleIfErrorMs);
 }
 
 export class SharedEnvInfo {
@@ -83,7 +76,7 @@ export class SharedEnvInfo {
     // With the cache off there is nothing to look up first: straight to the flight, no extra awaits.
     if (this.options.ttlMs === 0) return this.fetched(authorizerAppId, query, fetch, within, undefined);
     const inMemory = this.options.memory.find(authorizerAppId, query);
-    if (inMemory && this.ageOf(inMemory) <= this.options.ttlMs) {
+    if (inMemory && this.ageOf(inMemory) <= freshMsOf(authorizerAppId, this.options.ttlMs)) {
       this.metrics.cacheLookups.inc({ result: 'hit' });
       return Promise.resolve(inMemory);
     }
@@ -107,7 +100,7 @@ export class SharedEnvInfo {
     const { ttlMs, staleWhileRevalidateMs } = this.options;
     if (kept && age <= ttlMs + staleWhileRevalidateMs) {
       this.metrics.cacheLookups.inc({ result: 'hit' });
-      if (age <= ttlMs) return kept;
+      if (age <= freshMsOf(authorizerAppId, ttlMs)) return kept;
       this.revalidate(authorizerAppId, kept.query, fetch);
       return { environments: kept.environments, stale: 'revalidating' as const };
     }
@@ -202,3 +195,4 @@ export class SharedEnvInfo {
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+

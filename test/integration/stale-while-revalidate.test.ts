@@ -6,7 +6,7 @@
  * still until a test moves it on, so answers age exactly when the test says (timers stay real).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { tokenFor } from '../support/merchants.js';
+import { environment, testMerchants, tokenFor } from '../support/merchants.js';
 import { STALE_MERCHANTS, aged, appIdOf, counter, fetchedAtOf, logLinesAbout, outcomes } from '../support/stale-answers.js';
 import { type SubgraphStack, startSubgraphStack } from '../support/stack.js';
 
@@ -20,10 +20,10 @@ afterEach(async () => {
   stack = undefined;
 });
 
-async function start() {
+async function start(merchants = STALE_MERCHANTS) {
   stack = await startSubgraphStack({
-    simulator: { authorizers: STALE_MERCHANTS.authorizers },
-    merchants: STALE_MERCHANTS.entries,
+    simulator: { authorizers: merchants.authorizers },
+    merchants: merchants.entries,
     env: { CLOUDENV_CACHE_TTL_MS: '2000', CLOUDENV_STALE_WHILE_REVALIDATE_MS: '60000', CLOUDENV_STALE_IF_ERROR_MS: '0' },
   });
   return stack;
@@ -71,6 +71,19 @@ describe('stale while revalidate', () => {
     expect(later.cacheControl).toBe('max-age=2, private');
     expect(fetchedAtOf(later.merchants[0]).getTime() - fetchedAtOf(first.merchants[0]).getTime()).toBe(63_000);
     expect(await counter(stack!, READ_FROM_WECHAT)).toBe(2);
+  });
+
+  it('lets answers read together go stale apart: none before four fifths of the TTL, some after', async () => {
+    const ids = Array.from({ length: 20 }, (_, index) => `m_together_${index}`);
+    const { subgraph } = await start(testMerchants(ids.map((merchantId) => ({ merchantId, authorizer: merchantId, environments: [environment(`${merchantId.replaceAll('_', '-')}-prod`)] }))));
+    await aged(subgraph.url, ids);
+    moveClockOn(1_590);
+    expect((await aged(subgraph.url, ids)).cacheControl).toBe('max-age=2, private');
+    moveClockOn(210);
+    await aged(subgraph.url, ids);
+    const stale = await counter(stack!, 'cloudenv_stale_answers_total{reason="revalidating"}');
+    expect(stale).toBeGreaterThan(0);
+    expect(stale).toBeLessThan(ids.length);
   });
 
   it('logs a refresh that failed, once, and keeps serving the answer at once', async () => {
