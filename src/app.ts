@@ -13,10 +13,14 @@ import { openAccessWarning } from './auth/open-access-warning.js';
 import { AuthorizerRegistry } from './authorizers/authorizer-registry.js';
 import { type SeedReport, logSeedReport, seedRegistry } from './authorizers/seed-registry.js';
 import { type Config, type DurabilityCheck, type RedisTopology, passwordsOf } from './config/index.js';
-import { MemoryEnvInfoCache, SharedEnvInfo, StoreEnvInfoCache } from './loaders/shared-env-info.js';
+import { MemoryAnswers } from './loaders/memory-answers.js';
+import { keptLifeMs } from './loaders/answer-windows.js';
+import { SharedEnvInfo } from './loaders/shared-env-info.js';
+import { StoredAnswers } from './loaders/stored-answers.js';
 import { Metrics } from './observability/metrics.js';
 import { registerSecretValues } from './observability/scrub-secrets.js';
 import { buildCloudEnvironmentsSchema, schemaOptionsOf } from './schema/build-schema.js';
+import { codeOfFailure } from './schema/cloud-environment-error.js';
 import { exampleRepresentations } from './server/landing-example.js';
 import { createServer } from './server/server.js';
 import { createEventsListener } from './server/events-listener.js';
@@ -148,8 +152,15 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
     metrics,
   });
   const tokens = platformTokens ?? own!.tokens;
-  const envInfoCache = config.store.redis ? new StoreEnvInfoCache(store, keys.envInfo) : new MemoryEnvInfoCache();
-  const envInfo = new SharedEnvInfo(envInfoCache, config.cacheTtlMs, logger, metrics);
+  const windows = { ttlMs: config.cacheTtlMs, staleWhileRevalidateMs: config.answerCache.staleWhileRevalidateMs, staleIfErrorMs: config.answerCache.staleIfErrorMs };
+  const envInfo = new SharedEnvInfo({
+    ...windows,
+    memory: new MemoryAnswers({ maxAuthorizers: config.answerCache.maxAuthorizers, maxBytes: config.answerCache.maxBytes, lifeMs: keptLifeMs(windows) }),
+    stored: config.store.redis ? new StoredAnswers(store, keys, keptLifeMs(windows)) : undefined,
+    codeOf: codeOfFailure,
+    logger,
+    metrics,
+  });
   const callerVerifier = config.authorization.subgraph ? new CallerVerifier({ ...config.authorization.subgraph, scope: config.authorization.scope }) : undefined;
   const ticket = component && own ? { fallbackTicket: verifyTicket } : undefined;
   const checks = new DependencyChecks(dependencyChecksOf({ store, records, platformTokens, callerVerifier, ticket }), { intervalMs: config.dependencyCheckIntervalMs, metrics, logger });
@@ -168,7 +179,7 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
   });
   let receiver: FastifyPluginAsync | undefined;
   if (componentEvents && component && own) {
-    const handler = new ComponentEventHandler({ store, keys, registry, tokens: own.received });
+    const handler = new ComponentEventHandler({ store, keys, registry, tokens: own.received, answers: envInfo });
     const crypto = new MessageCrypto(componentEvents.messageToken, componentEvents.encodingAesKey);
     receiver = componentEventsRoute({ crypto, componentAppId: component.appId, handler });
   }

@@ -52,7 +52,7 @@ export interface ContextSources extends CloudEnvironmentSources {
  */
 export function createContext(sources: ContextSources, requestId: string, logger: Logger, authorization?: string): Context {
   const deadline = new OperationDeadline(sources.requestDeadlineMs);
-  const stats = { upstreamCalls: 0, merchants: new Set<string>(), startedAt: performance.now() };
+  const stats = { upstreamCalls: 0, staleFields: 0, merchants: new Set<string>(), startedAt: performance.now() };
   return {
     requestId,
     logger,

@@ -3,13 +3,15 @@
  * flow; an authorization code is exchanged once through api_query_auth and the
  * authorizer's refresh token and first access token stored; a revocation marks the
  * authorizer revoked, so its merchants answer MERCHANT_NOT_AUTHORIZED without a token mint
- * or a WeChat call. The token records are the token layer's (ReceivedTokens writes them);
- * this module keeps only what the receiver itself remembers: the pushes and codes already
- * handled. Logs name the authorizer, never a ticket, code or token.
+ * or a WeChat call, and deletes its last good getEnvInfo answer, which is never served
+ * again. The token records are the token layer's (ReceivedTokens writes them); this module
+ * keeps only what the receiver itself remembers: the pushes and codes already handled.
+ * Logs name the authorizer, never a ticket, code or token.
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AuthorizerRegistry } from '../authorizers/authorizer-registry.js';
+import type { SharedEnvInfo } from '../loaders/shared-env-info.js';
 import type { KeyValueStore } from '../store/key-value-store.js';
 import type { StoreKeys } from '../store/store-keys.js';
 import { AuthorizerMismatchError, type ReceivedTokens, SpentAuthorizationError } from '../tokens/received-tokens.js';
@@ -24,6 +26,8 @@ export interface ComponentEventHandlerOptions {
   readonly registry: AuthorizerRegistry;
   /** The token layer's side of a push: the ticket, an authorization's tokens, a revocation. */
   readonly tokens: ReceivedTokens;
+  /** The getEnvInfo answers kept for authorizers: a revoked one's are deleted. */
+  readonly answers?: Pick<SharedEnvInfo, 'forget'>;
 }
 
 export class ComponentEventHandler {
@@ -111,6 +115,8 @@ export class ComponentEventHandler {
     await this.options.registry.revoke(authorizerAppId);
     // WeChat no longer accepts its token; nobody should try.
     await this.options.tokens.revokeAuthorizer(authorizerAppId);
+    // Nor serve what it allowed us to read: not even while WeChat is down, nor after a later re-authorization.
+    await this.options.answers?.forget(authorizerAppId, 'the authorization was revoked');
     logger.info({ infoType: 'unauthorized', authorizerAppId }, `authorizer ${authorizerAppId} revoked the authorization: its merchants answer MERCHANT_NOT_AUTHORIZED`);
   }
 }

@@ -3,7 +3,6 @@
  * that asks for exactly one thing sends it as is; any larger batch asks for every
  * environment once and each request is answered from that list.
  */
-import type { EnvInfo } from '../wechat/env-info.js';
 
 /** The key for "every environment": `*` cannot be an env id, which are [A-Za-z0-9_-]. */
 export const ALL_ENVIRONMENTS = '*';
@@ -17,7 +16,7 @@ export function upstreamEnvFor(queries: readonly EnvironmentQuery[]): string | u
 }
 
 /** Answers one query from the environments one call returned. */
-export function answerQuery(query: EnvironmentQuery, environments: readonly EnvInfo[]): EnvInfo[] {
+export function answerQuery<T extends { readonly env: string }>(query: EnvironmentQuery, environments: readonly T[]): T[] {
   if (query === ALL_ENVIRONMENTS) return [...environments];
   return environments.filter((environment) => environment.env === query);
 }

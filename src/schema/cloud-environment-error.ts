@@ -109,3 +109,12 @@ export function toCloudEnvironmentError(error: unknown, merchantId: string): Clo
   }
   throw error;
 }
+
+/** The `extensions.code` a failure would give a field, or undefined for a failure of no kind the table knows (a bug). */
+export function codeOfFailure(error: unknown): ErrorCode | undefined {
+  try {
+    return toCloudEnvironmentError(error, '').extensions.code;
+  } catch {
+    return undefined;
+  }
+}

@@ -40,4 +40,10 @@ export class CloudEnvironment {
 
   @Field(() => String, { description: 'The plan display name, in Chinese, e.g. 基础版 1.' })
   packageName!: string;
+
+  @Field(() => DateTimeScalar, {
+    description:
+      'When this subgraph last read the environment from WeChat; the same instant for every environment of one answer. Seconds old when fresh; older when WeChat could not be read and the last good answer was served instead.',
+  })
+  fetchedAt!: Date;
 }

@@ -3,8 +3,10 @@
  * one the gateway sends: merchant-authorizer.ts), then asks the operation's loader, so all
  * of an authorizer's fields share one WeChat call. A failure nulls this field only, with
  * one structured error; other fields and merchants keep theirs.
- * Each field is counted once where it settles (cloudenv_fields_total by outcome,
- * cloudenv_field_errors_total by code): the share operators alert on.
+ * Each field is counted once where it settles (cloudenv_fields_total by outcome: data,
+ * stale or error; cloudenv_field_errors_total by code; cloudenv_stale_answers_total by
+ * reason): the shares operators alert on. A stale field also marks its operation, whose
+ * Cache-Control then says so.
  * The field is merchant-private: under AUTHORIZATION=subgraph the operation's caller is
  * checked first (once per operation); under AUTHORIZATION=router the SDL asks the router
  * for the scope (requires-scopes.ts).
@@ -14,7 +16,7 @@ import 'reflect-metadata';
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context.js';
-import type { Metrics } from '../observability/metrics.js';
+import type { FieldAnswer } from '../loaders/cloud-environment-loaders.js';
 import { toCloudEnvironmentError } from './cloud-environment-error.js';
 import { CloudEnvironment } from './cloud-environment.js';
 import { assertEnvArgument } from './env-argument.js';
@@ -26,7 +28,7 @@ export class MerchantResolver {
   @FieldResolver(() => [CloudEnvironment], {
     nullable: true,
     description:
-      "The merchant's WeChat Cloud environments; with `env`, at most that one (empty when it does not exist). Null when WeChat could not be read; the error says why.",
+      "The merchant's WeChat Cloud environments; with `env`, at most that one (empty when it does not exist). When WeChat cannot be read, its last good answer (each environment's fetchedAt says when it was read); null when there is none to serve, and the error says why.",
   })
   cloudEnvironments(
     @Root() merchant: Merchant,
@@ -37,12 +39,12 @@ export class MerchantResolver {
     const access = context.caller?.check();
     // Nothing is asked of WeChat, nor the env argument checked, for a caller who may not read the field.
     const answer = access === undefined ? environmentsOf(merchant, env, context) : access.then(() => environmentsOf(merchant, env, context));
-    return settled(answer, merchant.id, context.metrics);
+    return settled(answer, merchant.id, context);
   }
 }
 
 /** A promise chain rather than async/await: this runs for every merchant and alias of an operation. */
-function environmentsOf(merchant: Merchant, env: string | null, context: Context): Promise<CloudEnvironment[]> {
+function environmentsOf(merchant: Merchant, env: string | null, context: Context): Promise<FieldAnswer> {
   let envFilter: string | undefined;
   try {
     envFilter = assertEnvArgument(env);
@@ -53,13 +55,19 @@ function environmentsOf(merchant: Merchant, env: string | null, context: Context
 }
 
 const DATA = { outcome: 'data' } as const;
+const STALE = { outcome: 'stale' } as const;
 const ERROR = { outcome: 'error' } as const;
 
 /** The field's answer counted once, its failure made the field's one structured error. */
-function settled(answer: Promise<CloudEnvironment[]>, merchantId: string, metrics: Metrics): Promise<CloudEnvironment[]> {
+function settled(answer: Promise<FieldAnswer>, merchantId: string, { metrics, stats }: Context): Promise<CloudEnvironment[]> {
   return answer.then(
-    (environments) => {
-      metrics.fields.inc(DATA);
+    ({ environments, stale }) => {
+      if (stale === undefined) metrics.fields.inc(DATA);
+      else {
+        metrics.fields.inc(STALE);
+        metrics.staleAnswers.inc({ reason: stale });
+        stats.staleFields += 1;
+      }
       return environments;
     },
     (error: unknown) => {

@@ -3,7 +3,10 @@
  * merchant data per user for as long as this subgraph itself reuses a getEnvInfo answer
  * (CLOUDENV_CACHE_TTL_MS): `max-age=<TTL in whole seconds>, private` on an error-free
  * answer to an operation that selects only `_entities` (and `__typename`) at its root,
- * `no-store` on anything else.
+ * `no-store` on anything else. An answer that served any field stale (revalidating, or the
+ * last good answer standing in for a failed one) says `max-age=0, private`: it is correct
+ * merchant data, but already past its freshness, so no cache may reuse it without asking
+ * again (RFC 9111), while `no-store` keeps meaning an error or no merchant data at all.
  *
  * It replaces Apollo Server's cache-control plugin, which reaches the same header for this
  * schema through a hook on every resolved field: in a 50-merchant operation that hook cost
@@ -25,10 +28,11 @@ export function cachePolicyPlugin(): ApolloServerPlugin<Context> {
     async requestDidStart() {
       return {
         async willSendResponse({ contextValue, document, operation, response }) {
-          const maxAge = contextValue.cacheMaxAgeSeconds;
+          const stale = contextValue.stats.staleFields > 0;
+          const maxAge = stale ? 0 : contextValue.cacheMaxAgeSeconds;
           // The root fields are walked last, only for an answer every cheaper condition lets through.
           const cacheable =
-            maxAge > 0 &&
+            (maxAge > 0 || stale) &&
             document !== undefined &&
             operation?.operation === 'query' &&
             response.body.kind === 'single' &&

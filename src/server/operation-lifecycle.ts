@@ -1,7 +1,8 @@
 /**
  * What happens once per operation, around its execution: one log line with what an
- * operator needs (operation name, duration, merchants, upstream calls, error codes), the
- * operation metrics, and the deadline timer freed as soon as the response is ready.
+ * operator needs (operation name, duration, merchants, upstream calls, fields served stale,
+ * error codes), the operation metrics, and the deadline timer freed as soon as the response
+ * is ready.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Context } from '../context.js';
@@ -25,6 +26,7 @@ export function operationLifecyclePlugin(metrics: Metrics): ApolloServerPlugin<C
               durationMs: Math.round(seconds * 1000),
               merchants: stats.merchants.size,
               upstreamCalls: stats.upstreamCalls,
+              staleFields: stats.staleFields,
               errorCodes: [...new Set(fieldErrors.map((error) => String(error.extensions?.['code'] ?? 'UNKNOWN')))],
               outcome,
             },

@@ -14,7 +14,8 @@
  *   {prefix}authorization-code:{sha256}         an authorization code already exchanged (TTL 1 h), so a repeated push is not
  *   {prefix}lock:{key}                          refresh lock (SET NX PX, owner token)
  *   {prefix}failure:{key}                       last refresh failure, for back-off across replicas (TTL)
- *   {prefix}envinfo:{appid}:{env|*}             a getEnvInfo answer (TTL = CLOUDENV_CACHE_TTL_MS)
+ *   {prefix}envinfo:{appid}                     the authorizer's last full getEnvInfo answer and when it was read
+ *                                               (TTL = CLOUDENV_CACHE_TTL_MS + the longer stale window)
  *   {prefix}held-back                           hash: authorizer appid → its WeChat back-off, shared by replicas
  */
 export class StoreKeys {
@@ -69,9 +70,9 @@ export class StoreKeys {
     return `${this.prefix}authorization-code:${codeDigest}`;
   }
 
-  /** The prefix under which getEnvInfo answers are cached. */
-  get envInfo(): string {
-    return `${this.prefix}envinfo:`;
+  /** The authorizer's last full getEnvInfo answer, shared by replicas and kept through a restart. */
+  envInfo(authorizerAppId: string): string {
+    return `${this.prefix}envinfo:${authorizerAppId}`;
   }
 
   /** The hash of authorizers held back after repeated WeChat failures. */

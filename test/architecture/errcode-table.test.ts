@@ -10,8 +10,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { ERRCODE_RULES, ruleForErrcode } from '../../src/errors/error-codes.js';
-import { WechatApiError } from '../../src/wechat/errors.js';
+import {
+  CALLER_REFUSAL_RULES,
+  ERRCODE_RULES,
+  ERROR_CODES,
+  INPUT_RULES,
+  NOT_IN_REGISTRY,
+  OTHER_ERRCODE,
+  TOKEN_SOURCE_RULES,
+  TOKEN_STORE_UNAVAILABLE,
+  TRANSPORT_RULES,
+  lastGoodOnFailure,
+  ruleForErrcode,
+} from '../../src/errors/error-codes.js';
+import { OperationDeadlineError } from '../../src/loaders/operation-deadline.js';
+import { codeOfFailure } from '../../src/schema/cloud-environment-error.js';
+import { AuthorizerHeldBackError, WechatApiError, WechatTransportError } from '../../src/wechat/errors.js';
 import { isAuthorizerTrouble, isTokenRejection, isUpstreamFailure, retriesFor } from '../../src/wechat/retry-policy.js';
 import { REPOSITORY_ROOT, sourceFiles } from '../support/module-graph.js';
 import { DOCUMENTED_ERRCODES, UNDOCUMENTED_ERRCODES } from '../support/wechat-errcodes.js';
@@ -68,5 +82,51 @@ describe('the errcode table', () => {
     // that, and a spent per-minute quota, hold one authorizer back.
     expect(isUpstreamFailure(error)).toBe(documented.retries > 0);
     expect(isAuthorizerTrouble(error)).toBe(documented.retries > 0 || documented.holdsAuthorizerBack);
+  });
+});
+
+describe('the lastGood column: what a failure does to the last good answer', () => {
+  const failureRows = [...ERRCODE_RULES.values(), OTHER_ERRCODE, ...Object.values(TRANSPORT_RULES), NOT_IN_REGISTRY, ...Object.values(TOKEN_SOURCE_RULES), TOKEN_STORE_UNAVAILABLE];
+
+  it('is the code’s: every row of one code agrees', () => {
+    const disagreeing = failureRows.filter((row) => row.lastGood !== lastGoodOnFailure(row.code)).map((row) => `${row.code}: ${row.message}`);
+    expect(disagreeing).toEqual([]);
+  });
+
+  it('serves it for failures that say nothing about the merchant’s authorization', () => {
+    const serving = ['WECHAT_BUSY', 'WECHAT_SYSTEM_ERROR', 'WECHAT_UNAVAILABLE', 'RATE_LIMITED', 'QUOTA_EXCEEDED', 'TOKEN_STORE_UNAVAILABLE', 'COMPONENT_TICKET_INVALID'] as const;
+    expect(ERROR_CODES.filter((code) => lastGoodOnFailure(code) === 'serve').sort()).toEqual([...serving].sort());
+  });
+
+  it('deletes it, and never serves it, for answers that concern authorization or say the kept list no longer holds', () => {
+    expect(ERROR_CODES.filter((code) => lastGoodOnFailure(code) === 'forget').sort()).toEqual(
+      [
+        'MERCHANT_NOT_AUTHORIZED',
+        'PERMISSION_SET_NOT_GRANTED',
+        'API_UNAUTHORIZED',
+        'FORBIDDEN',
+        'REFRESH_TOKEN_INVALID',
+        'AUTHORIZER_TOKEN_INVALID',
+        'AUTHORIZER_TOKEN_EXPIRED',
+        'CLOUDBASE_NOT_ENABLED',
+      ].sort(),
+    );
+  });
+
+  it('says nothing of the caller refusals, which are checked before any answer is looked for', () => {
+    expect(Object.values(CALLER_REFUSAL_RULES).filter((row) => row.lastGood !== undefined)).toEqual([]);
+    expect(Object.values(INPUT_RULES).filter((row) => row.lastGood !== undefined)).toEqual([]);
+  });
+
+  it('covers a held-back authorizer, an open circuit and a passed deadline as the WeChat trouble they are', () => {
+    const busy = new WechatApiError('/tcb/getenvinfo', -1, 'system busy');
+    const failures = [
+      new AuthorizerHeldBackError('wx1', busy, 1_000),
+      new WechatTransportError('/tcb/getenvinfo', 'circuit-open', 'failing fast', undefined, 500),
+      new OperationDeadlineError(10_000),
+    ];
+    expect(failures.map((failure) => codeOfFailure(failure))).toEqual(['WECHAT_BUSY', 'WECHAT_UNAVAILABLE', 'WECHAT_UNAVAILABLE']);
+    expect(failures.map((failure) => lastGoodOnFailure(codeOfFailure(failure)!))).toEqual(['serve', 'serve', 'serve']);
+    expect(codeOfFailure(new TypeError('a bug'))).toBeUndefined();
   });
 });

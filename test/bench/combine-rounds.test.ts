@@ -80,3 +80,18 @@ describe('the ratio rows', () => {
     expect(ratiosOf({ ...workload, results: { 'subgraph-nocache': workload.results['subgraph-nocache'], floor: workload.results.floor } }).map((r) => r.label)).toEqual(['cache off ÷ (b)']);
   });
 });
+
+describe('the expiry-spike target', () => {
+  const report = (p50Ms: number, p99Ms: number) =>
+    ({
+      settings: { latencyMs: 20, cacheTtlMs: 3000 },
+      upstream: { connections: 32, p50Ms: 21, p99Ms: 25 },
+      workloads: [{ key: 'W1', results: { subgraph: round({ p50Ms, p99Ms }), 'subgraph-no-swr': round({ p50Ms: 40, p99Ms: 300 }) } }],
+    }) as unknown as BenchReport;
+  const verdict = (r: BenchReport) => targetVerdicts(r).find((v) => v.target.startsWith('W1: p99 ≤ 2× p50'))!;
+
+  it('holds W1 as shipped to a p99 within twice its p50, shown beside the cache without stale-while-revalidate', () => {
+    expect(verdict(report(40, 80))).toMatchObject({ met: true, measured: 'p50 40 ms, p99 80 ms: 2.00× (without stale-while-revalidate p50 40 ms, p99 300 ms: 7.50×)' });
+    expect(verdict(report(40, 81)).met).toBe(false);
+  });
+});

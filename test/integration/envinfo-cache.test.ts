@@ -37,7 +37,8 @@ describe('the getEnvInfo cache', () => {
   });
 
   it('calls WeChat again once the TTL has passed', async () => {
-    const { stack, query } = await start({ CLOUDENV_CACHE_TTL_MS: '100' });
+    // No stale-while-revalidate window: past the TTL the next operation asks WeChat itself.
+    const { stack, query } = await start({ CLOUDENV_CACHE_TTL_MS: '100', CLOUDENV_STALE_WHILE_REVALIDATE_MS: '0' });
     await query();
     await new Promise((resolve) => setTimeout(resolve, 150));
     await query();

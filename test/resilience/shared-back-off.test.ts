@@ -38,6 +38,8 @@ describeWithRedis('replicas sharing one Redis', () => {
       REDIS_URL: REDIS_TEST_URL,
       WECHAT_REDIS_PREFIX: prefix,
       CLOUDENV_CACHE_TTL_MS: '0',
+      // Each failure's own code, never a last good answer in its place.
+      CLOUDENV_STALE_IF_ERROR_MS: '0',
       WECHAT_AUTHORIZER_BACKOFF_BASE_MS: '20000',
       WECHAT_AUTHORIZER_BACKOFF_MAX_MS: '20000',
     });

@@ -38,6 +38,7 @@ export async function startReplicas(options: ReplicasOptions): Promise<Replicas>
     PORT: '0',
     HOST: '127.0.0.1',
     CLOUDENV_CACHE_TTL_MS: '0', // these tests count token calls, not cache hits
+    CLOUDENV_STALE_IF_ERROR_MS: '0', // and read each failure's own code, never a last good answer in its place
     ...simulatedWechatEnv(options.simulator.url, authorizersFile.path, TEST_COMPONENT),
     ...options.env,
   });

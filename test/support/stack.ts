@@ -44,8 +44,10 @@ export async function startSubgraphStack(options: StackOptions = {}): Promise<Su
     PORT: '0',
     HOST: '127.0.0.1',
     ...simulatedWechatEnv(simulatorUrl, authorizersFile?.path ?? DEMO_AUTHORIZERS_FILE, component),
-    // Tests count calls on the wire; the cache tests turn it on themselves.
+    // Tests count calls on the wire and read each failure's own error: no answer is reused,
+    // not even as the last good one; the cache and stale-answer tests turn them on themselves.
     CLOUDENV_CACHE_TTL_MS: '0',
+    CLOUDENV_STALE_IF_ERROR_MS: '0',
     ...options.env,
   });
   registerSecrets(

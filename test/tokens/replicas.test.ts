@@ -40,6 +40,7 @@ describeWithRedis('two replicas sharing one Redis', () => {
       NODE_ENV: 'production',
       ALLOW_OPEN_ACCESS: 'true',
       CLOUDENV_CACHE_TTL_MS: '0', // the test counts token refreshes, not cache hits
+      CLOUDENV_STALE_IF_ERROR_MS: '0',
       REQUEST_DEADLINE_MS: '60000', // 200 operations in one process on a busy machine: counts matter here, not latency
       ...simulatedWechatEnv(simulatorUrl, authorizersFile.path, TEST_COMPONENT),
       REDIS_URL: REDIS_TEST_URL,

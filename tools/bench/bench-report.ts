@@ -42,13 +42,14 @@ export interface BenchReport {
 export type Ratio = { readonly label: string } & Pick<Measurement, 'opsPerSec' | 'p50Ms' | 'p99Ms' | 'cpuMsPerOp' | 'callsPerOpAlone' | 'callsPerOpLoad'>;
 
 const RATIO_PAIRS: readonly (readonly [ServerKey, ServerKey])[] = [
+  ['subgraph', 'subgraph-no-swr'],
   ['subgraph', 'unbatched'],
   ['subgraph', 'floor'],
   ['subgraph-nocache', 'floor'],
   ['subgraph-nocache', 'floor-lean'],
 ];
 
-const SHORT: Readonly<Record<ServerKey, string>> = { subgraph: 'this subgraph', 'subgraph-nocache': 'cache off', unbatched: '(a)', floor: '(b)', 'floor-lean': '(b′)' };
+const SHORT: Readonly<Record<ServerKey, string>> = { subgraph: 'this subgraph', 'subgraph-no-swr': 'no stale-while-revalidate', 'subgraph-nocache': 'cache off', unbatched: '(a)', floor: '(b)', 'floor-lean': '(b′)' };
 
 export function ratiosOf(workload: WorkloadReport): Ratio[] {
   return RATIO_PAIRS.flatMap(([over, under]) => {

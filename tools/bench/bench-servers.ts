@@ -3,6 +3,8 @@
  * simulator and AUTHORIZERS_FILE, with the same upstream connection budget:
  *
  * - `subgraph`: this subgraph as it ships (batching, single-flight, result cache);
+ * - `subgraph-no-swr`: the same with CLOUDENV_STALE_WHILE_REVALIDATE_MS=0, the cache as it
+ *   was before answers past their TTL were served at once while refreshed: what that bought;
  * - `subgraph-nocache`: the same with CLOUDENV_CACHE_TTL_MS=0 (batching and single-flight
  *   stay), so every operation reaches WeChat like the floor's do: the fair comparison
  *   for what type-graphql and our layers cost;
@@ -19,11 +21,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ServerProcess } from './server-process.js';
 
-export type ServerKey = 'subgraph' | 'subgraph-nocache' | 'unbatched' | 'floor' | 'floor-lean';
-export const SERVER_KEYS: readonly ServerKey[] = ['subgraph', 'subgraph-nocache', 'unbatched', 'floor', 'floor-lean'];
+export type ServerKey = 'subgraph' | 'subgraph-no-swr' | 'subgraph-nocache' | 'unbatched' | 'floor' | 'floor-lean';
+export const SERVER_KEYS: readonly ServerKey[] = ['subgraph', 'subgraph-no-swr', 'subgraph-nocache', 'unbatched', 'floor', 'floor-lean'];
 
 export const SERVER_LABELS: Readonly<Record<ServerKey, string>> = {
   subgraph: 'this subgraph',
+  'subgraph-no-swr': 'this subgraph, no stale-while-revalidate',
   'subgraph-nocache': 'this subgraph, cache off',
   unbatched: '(a) no batching',
   floor: '(b) framework floor',
@@ -78,7 +81,8 @@ export function startServer(key: ServerKey, setting: ServerSetting): Promise<Ser
       // The unbatched baseline makes many calls per authorizer at once: the bulkhead would measure itself, not batching.
       WECHAT_MAX_CONCURRENCY_PER_AUTHORIZER: String(setting.upstreamConnections),
       WECHAT_MAX_QUEUE: '100000',
-      CLOUDENV_CACHE_TTL_MS: key === 'subgraph' ? String(setting.cacheTtlMs) : '0',
+      CLOUDENV_CACHE_TTL_MS: key === 'subgraph-nocache' ? '0' : String(setting.cacheTtlMs),
+      ...(key === 'subgraph-no-swr' ? { CLOUDENV_STALE_WHILE_REVALIDATE_MS: '0' } : {}),
     },
     cwd: REPOSITORY_ROOT,
   });

@@ -39,6 +39,19 @@ export function targetVerdicts(report: BenchReport): TargetVerdict[] {
     met: w2 ? w2.totalCalls <= hotMerchantCallBound(w2, cacheTtlMs) : undefined,
   });
 
+  // Expiry spikes: past its TTL an answer is served at once while it is refreshed, so as shipped
+  // no operation waits for WeChat merely because its answer expired. W1 is judged; W3 shown.
+  for (const workload of ['W1', 'W3'] as const) {
+    const shipped = result(workload, 'subgraph');
+    const before = result(workload, 'subgraph-no-swr');
+    const spread = (m: Measurement) => `p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms: ${(m.p99Ms / m.p50Ms).toFixed(2)}×`;
+    verdicts.push({
+      target: `${workload}: p99 ≤ 2× p50 as shipped (cache on)${workload === 'W3' ? ', shown, not judged' : ''}`,
+      measured: shipped ? `${spread(shipped)}${before ? ` (without stale-while-revalidate ${spread(before)})` : ''}` : 'not run',
+      met: shipped && workload === 'W1' ? shipped.p99Ms <= 2 * shipped.p50Ms : undefined,
+    });
+  }
+
   for (const workload of ['W1', 'W3'] as const) {
     const floor = result(workload, 'floor');
     for (const server of ['subgraph', 'subgraph-nocache'] as const) {

@@ -19,7 +19,7 @@ import { formatSoakRss, runSoakRss } from './soak-rss.js';
 const USAGE = `usage:
   npm run bench -- [--duration 10] [--warmup 2] [--rounds 3] [--latency 20] [--connections 32]
                    [--hot-connections 64] [--ttl 3000] [--groups 64] [--upstream-connections 64]
-                   [--servers subgraph,subgraph-nocache,unbatched,floor,floor-lean] [--workloads W1,W2,W3]
+                   [--servers subgraph,subgraph-no-swr,subgraph-nocache,unbatched,floor,floor-lean] [--workloads W1,W2,W3]
                    [--cpu-prof] [--cpu-prof-dir <dir>] [--source] [--out benchmarks]
   npm run bench -- --check            short CI variant; exits 1 unless upstream calls are exact
   npm run bench -- --soak-rss 60      W3 on this subgraph (or --servers <one>) for 60 s; RSS sampled, must stay flat

@@ -3,7 +3,10 @@
  * merchant must come back with its own id and name, and every `cloudEnvironments` field
  * must be either exactly that merchant's environments (filtered by `env`) or null with one
  * error at its client path whose `extensions.code` is a known code that this merchant can
- * meet now, naming this merchant. Anything else is a failure, described for a human.
+ * meet now, naming this merchant. Data may be a last good answer served in a fault's place
+ * (stale if error), and is correct only as the merchant's own: its own environments, read
+ * from WeChat at one instant (`fetchedAt`, the same on each of them) during this run and
+ * not after the response came. Anything else is a failure, described for a human.
  */
 import { ERROR_CODES } from '../../src/errors/error-codes.js';
 import { type CloudEnvironmentsSelection, type SoakOperation, expectedEnvironments } from './soak-operations.js';
@@ -23,6 +26,8 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export class ResponseCheck {
+  private startedAt = 0;
+
   /**
    * @param merchants every merchant, in the order the merchants subgraph lists them
    * @param authorizedCodes codes an authorized merchant's field may carry in this phase (the fault mix's)
@@ -31,9 +36,13 @@ export class ResponseCheck {
     private readonly merchants: readonly SoakMerchant[],
     private readonly authorizedCodes: ReadonlySet<string>,
     private readonly tally: SoakTally,
+    /** When the run's subgraph started (epoch ms): no answer can have been read before. */
+    private readonly readSince: number,
   ) {}
 
-  check(operation: SoakOperation, status: number, body: unknown, label: string): void {
+  /** `startedAt`: when the operation was sent (epoch ms); data read before it is counted as stale. */
+  check(operation: SoakOperation, status: number, body: unknown, label: string, startedAt: number): void {
+    this.startedAt = startedAt;
     if (status !== 200) return this.tally.fail(`${label}: HTTP ${status}, expected 200: ${JSON.stringify(body).slice(0, 300)}`);
     if (!isObject(body)) return this.tally.fail(`${label}: the body is not a JSON object`);
     const pending = this.errorsByPath(body['errors'], label);
@@ -99,19 +108,36 @@ export class ResponseCheck {
 
   private checkEnvironments(value: unknown, errors: readonly ResponseError[], merchant: SoakMerchant, selection: CloudEnvironmentsSelection, at: string): void {
     if (value === undefined) return this.tally.fail(`${at}: the field is missing`);
+    const authorized = merchant.environments !== undefined;
     if (value === null) {
-      this.tally.countEnvironments('error');
+      this.tally.countEnvironments('error', authorized);
       if (errors.length !== 1) this.tally.fail(`${at}: null with ${errors.length} errors, expected exactly one`);
       for (const error of errors) this.checkError(error, merchant, at);
       return;
     }
-    this.tally.countEnvironments('data');
+    const readAt = this.readAt(value, at);
+    this.tally.countEnvironments(readAt !== undefined && readAt < wholeSecond(this.startedAt) ? 'stale' : 'data', authorized);
     for (const error of errors) this.tally.fail(`${at}: has data and also an error: ${describe(error)}`);
     const expected = expectedEnvironments(merchant, selection);
     if (expected === undefined) return this.tally.fail(`${at}: merchant ${merchant.id} is not authorized, yet got data ${JSON.stringify(value).slice(0, 200)}`);
-    if (JSON.stringify(value) !== JSON.stringify(expected)) {
+    const environments = Array.isArray(value) ? value.map((environment) => (isObject(environment) ? withoutFetchedAt(environment) : environment)) : value;
+    if (JSON.stringify(environments) !== JSON.stringify(expected)) {
       this.tally.fail(`${at}: wrong environments for ${merchant.id}: got ${JSON.stringify(value).slice(0, 300)}, expected ${JSON.stringify(expected)}`);
     }
+  }
+
+  /** The one instant a field's environments were read (epoch ms; undefined for an empty list), or a failure when they disagree or it is not one of this run. */
+  private readAt(value: unknown, at: string): number | undefined {
+    if (!Array.isArray(value) || value.length === 0) return undefined;
+    const instants = new Set(value.map((environment) => (isObject(environment) ? environment['fetchedAt'] : undefined)));
+    const [only] = instants;
+    const readAt = typeof only === 'string' ? Date.parse(only) : Number.NaN;
+    if (instants.size !== 1 || Number.isNaN(readAt)) {
+      this.tally.fail(`${at}: the environments do not share one fetchedAt: ${JSON.stringify([...instants]).slice(0, 200)}`);
+      return undefined;
+    }
+    if (readAt < wholeSecond(this.readSince) || readAt > Date.now()) this.tally.fail(`${at}: fetchedAt ${String(only)} is not an instant of this run`);
+    return readAt;
   }
 
   private checkError(error: ResponseError, merchant: SoakMerchant, at: string): void {
@@ -125,6 +151,13 @@ export class ResponseCheck {
     const named = error.extensions?.merchantId;
     if (named !== merchant.id) this.tally.fail(`${at}: the error names merchant ${JSON.stringify(named)}, expected ${merchant.id}`);
   }
+}
+
+/** RFC 3339 prints whole seconds: the start of the second an instant falls in. */
+const wholeSecond = (instant: number) => Math.floor(instant / 1000) * 1000;
+
+function withoutFetchedAt({ fetchedAt: _read, ...rest }: Json): Json {
+  return rest;
 }
 
 function describe(error: ResponseError): string {

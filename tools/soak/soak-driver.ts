@@ -44,6 +44,7 @@ async function runOne(options: DriveOptions, index: number): Promise<void> {
   const operation = options.operations.next();
   const label = `${options.phase} #${index} ${operation.shape} ${JSON.stringify(operation.variables)}`;
   const started = performance.now();
+  const startedAt = Date.now();
   let status: number;
   let text: string;
   try {
@@ -67,5 +68,5 @@ async function runOne(options: DriveOptions, index: number): Promise<void> {
   } catch {
     return options.tally.fail(`${label}: HTTP ${status} with a body that is not JSON: ${text.slice(0, 200)}`);
   }
-  options.check.check(operation, status, body, label);
+  options.check.check(operation, status, body, label, startedAt);
 }

@@ -23,11 +23,12 @@ export interface SoakOperation {
   readonly selections: readonly CloudEnvironmentsSelection[];
 }
 
-const LIST = 'query SoakMerchants { merchants { id name cloudEnvironments { env status } } }';
-const SINGLE = 'query SoakMerchant($id: ID!) { merchant(id: $id) { id name cloudEnvironments { env status } } }';
-const SINGLE_ENV = 'query SoakMerchantEnv($id: ID!, $env: String!) { merchant(id: $id) { id name cloudEnvironments(env: $env) { env } } }';
+// Every selection reads fetchedAt: a last good answer served in a fault's place is checked for being one WeChat gave.
+const LIST = 'query SoakMerchants { merchants { id name cloudEnvironments { env status fetchedAt } } }';
+const SINGLE = 'query SoakMerchant($id: ID!) { merchant(id: $id) { id name cloudEnvironments { env status fetchedAt } } }';
+const SINGLE_ENV = 'query SoakMerchantEnv($id: ID!, $env: String!) { merchant(id: $id) { id name cloudEnvironments(env: $env) { env fetchedAt } } }';
 const ALIASED =
-  'query SoakMerchantAliased($id: ID!, $env: String!) { merchant(id: $id) { id name all: cloudEnvironments { env status } one: cloudEnvironments(env: $env) { env } } }';
+  'query SoakMerchantAliased($id: ID!, $env: String!) { merchant(id: $id) { id name all: cloudEnvironments { env status fetchedAt } one: cloudEnvironments(env: $env) { env fetchedAt } } }';
 
 const ALL: CloudEnvironmentsSelection = { key: 'cloudEnvironments', env: undefined, withStatus: true };
 
@@ -71,7 +72,7 @@ export class SoakOperations {
   }
 }
 
-/** What a correct `cloudEnvironments` selection holds for this merchant. */
+/** What a correct `cloudEnvironments` selection holds for this merchant, `fetchedAt` aside (response-check.ts checks it). */
 export function expectedEnvironments(merchant: SoakMerchant, selection: CloudEnvironmentsSelection): unknown[] | undefined {
   if (!merchant.environments) return undefined;
   const listed = selection.env === undefined ? merchant.environments : merchant.environments.filter((environment) => environment.env === selection.env);

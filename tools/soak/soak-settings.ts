@@ -22,11 +22,16 @@ export interface SoakOptions {
    * Pass the production default (3000) to soak the cache too.
    */
   readonly cacheTtlMs?: number;
+  /**
+   * The subgraph's CLOUDENV_STALE_IF_ERROR_MS; default the shipped one, so a fault meets the
+   * last good answer where there is one. 0 shows what the faults cost without it.
+   */
+  readonly staleIfErrorMs?: number;
   /** The subgraph's logger; default silent. */
   readonly logger?: Logger;
 }
 
-export type SoakSettings = Required<Omit<SoakOptions, 'logger'>>;
+export type SoakSettings = Required<Omit<SoakOptions, 'logger' | 'staleIfErrorMs'>> & { readonly staleIfErrorMs: number | undefined };
 
 export function validSoakSettings(options: SoakOptions): SoakSettings {
   const { operations, concurrency, faultFraction, merchants, authorizers } = options;
@@ -38,11 +43,12 @@ export function validSoakSettings(options: SoakOptions): SoakSettings {
     authorizers,
     seed: options.seed ?? 1,
     cacheTtlMs: options.cacheTtlMs ?? 0,
+    staleIfErrorMs: options.staleIfErrorMs,
     warmupOperations: options.warmupOperations ?? Math.min(300, Math.ceil(operations / 4)),
   };
   const whole = (name: keyof SoakSettings, min: number) => {
     const value = settings[name];
-    if (!Number.isInteger(value) || value < min) throw new RangeError(`runSoak: ${name} must be a whole number of at least ${min} (got ${value})`);
+    if (value === undefined || !Number.isInteger(value) || value < min) throw new RangeError(`runSoak: ${name} must be a whole number of at least ${min} (got ${value})`);
   };
   whole('operations', 1);
   whole('concurrency', 1);
@@ -50,6 +56,7 @@ export function validSoakSettings(options: SoakOptions): SoakSettings {
   whole('authorizers', 1);
   whole('warmupOperations', 0);
   whole('cacheTtlMs', 0);
+  if (settings.staleIfErrorMs !== undefined) whole('staleIfErrorMs', 0);
   if (!Number.isInteger(settings.seed)) throw new RangeError(`runSoak: seed must be an integer (got ${settings.seed})`);
   if (settings.authorizers > settings.merchants) {
     throw new RangeError(`runSoak: ${settings.authorizers} authorizers need at least as many merchants (got ${settings.merchants}); each authorizer serves one or more merchants`);

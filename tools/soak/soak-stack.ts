@@ -26,10 +26,14 @@ export const SOAK_WECHAT_TIMEOUT_MS = 2_000;
 export interface SoakStack {
   readonly simulator: WechatSimulator;
   readonly gatewayUrl: string;
+  /** The subgraph itself (its /metrics beside /graphql). */
+  readonly subgraphUrl: string;
+  /** When the subgraph started: no answer it serves can have been read before. */
+  readonly startedAt: number;
   stop(): Promise<void>;
 }
 
-export async function startSoakStack(world: SoakWorld, options: { cacheTtlMs: number; logger: Logger }): Promise<SoakStack> {
+export async function startSoakStack(world: SoakWorld, options: { cacheTtlMs: number; staleIfErrorMs: number | undefined; logger: Logger }): Promise<SoakStack> {
   const { logger } = options;
   const stops: (() => Promise<unknown>)[] = [];
   const stop = async () => {
@@ -50,7 +54,10 @@ export async function startSoakStack(world: SoakWorld, options: { cacheTtlMs: nu
       ...simulatedWechatEnv(simulatorUrl, authorizersFile.path, SOAK_COMPONENT),
       WECHAT_TIMEOUT_MS: String(SOAK_WECHAT_TIMEOUT_MS),
       CLOUDENV_CACHE_TTL_MS: String(options.cacheTtlMs),
+      // Unset: the shipped window.
+      CLOUDENV_STALE_IF_ERROR_MS: options.staleIfErrorMs === undefined ? '' : String(options.staleIfErrorMs),
     });
+    const startedAt = Date.now();
     const subgraph = await startSubgraph(config, logger);
     stops.push(() => subgraph.close());
 
@@ -62,7 +69,7 @@ export async function startSoakStack(world: SoakWorld, options: { cacheTtlMs: nu
     const { url: gatewayUrl } = await startStandaloneServer(gateway, { listen: { port: 0, host: '127.0.0.1' } });
     stops.push(() => gateway.stop());
 
-    return { simulator, gatewayUrl, stop };
+    return { simulator, gatewayUrl, subgraphUrl: subgraph.url, startedAt, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -10,7 +10,10 @@ export const MAX_FAILURES_KEPT = 50;
 export class SoakTally {
   operations = 0;
   merchantFields = 0;
-  readonly environments = { data: 0, error: 0 };
+  /** cloudEnvironments fields: fresh data, stale data (read before its operation began), errors. */
+  readonly environments = { data: 0, stale: 0, error: 0 };
+  /** The fields of authorized merchants (the others always fail) and how many of them were data, fresh or stale. */
+  readonly authorized = { fields: 0, withData: 0 };
   readonly errorsByCode = new Map<string, number>();
   readonly latenciesMs: number[] = [];
   readonly failures: string[] = [];
@@ -30,8 +33,11 @@ export class SoakTally {
     this.merchantFields += count;
   }
 
-  countEnvironments(outcome: 'data' | 'error'): void {
+  countEnvironments(outcome: 'data' | 'stale' | 'error', authorized: boolean): void {
     this.environments[outcome] += 1;
+    if (!authorized) return;
+    this.authorized.fields += 1;
+    if (outcome !== 'error') this.authorized.withData += 1;
   }
 
   countError(code: string): void {
