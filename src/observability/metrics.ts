@@ -73,10 +73,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly authorizersHeldBack = new Gauge({
+  /** Read at each scrape from what holds them back (countHeldBackAuthorizersWith): an authorizer nobody asks for any more drops out once its back-off ends. */
+  readonly authorizersHeldBack: Gauge = new Gauge({
     name: 'wechat_authorizers_held_back',
-    help: 'Authorizers whose WeChat calls are held back after repeated failures of their own',
+    help: 'Authorizers whose WeChat calls are held back now after repeated failures of their own (a back-off running, or its one probe out)',
     registers: [this.registry],
+    collect: () => this.authorizersHeldBack.set(this.heldBackAuthorizers()),
   });
 
   readonly upstreamHostInUse = new Gauge({
@@ -155,6 +157,7 @@ export class Metrics {
 
   private readonly operationNames = new Set<string>();
   private activeAuthorizers: () => number = () => 0;
+  private heldBackAuthorizers: () => number = () => 0;
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
@@ -165,6 +168,11 @@ export class Metrics {
   /** Who answers wechat_authorizers_active when it is scraped (the upstream guard). */
   countActiveAuthorizersWith(count: () => number): void {
     this.activeAuthorizers = count;
+  }
+
+  /** Who answers wechat_authorizers_held_back when it is scraped (the per-authorizer back-off). */
+  countHeldBackAuthorizersWith(count: () => number): void {
+    this.heldBackAuthorizers = count;
   }
 
   /** A bounded, safe label for a client-chosen operation name. */

@@ -44,6 +44,7 @@ export class AuthorizerBackoff {
   private readonly syncTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: AuthorizerBackoffOptions) {
+    options.metrics.countHeldBackAuthorizersWith(() => this.heldBackNow());
     if (options.shared) {
       this.syncTimer = setInterval(() => void this.sync(), options.shared.syncMs);
       this.syncTimer.unref();
@@ -71,7 +72,6 @@ export class AuthorizerBackoff {
     const hold = this.holds.get(authorizerAppId);
     if (hold === undefined) return;
     this.holds.delete(authorizerAppId);
-    this.options.metrics.authorizersHeldBack.set(this.holds.size);
     this.options.logger.info({ authorizerAppId, failures: hold.failures }, 'authorizer answered again; its WeChat calls are no longer held back');
     this.share((holds) => holds.release(authorizerAppId));
   }
@@ -83,7 +83,6 @@ export class AuthorizerBackoff {
     if (hold === undefined) {
       hold = { failures: 0, since: now, until: now, lastFailure: failure, probing: false, adopted: false };
       this.holds.set(authorizerAppId, hold);
-      this.options.metrics.authorizersHeldBack.set(this.holds.size);
     }
     hold.failures += 1;
     hold.lastFailure = failure;
@@ -111,7 +110,6 @@ export class AuthorizerBackoff {
       this.holds.delete(authorizerAppId);
       this.share((holds) => holds.release(authorizerAppId));
     }
-    this.options.metrics.authorizersHeldBack.set(this.holds.size);
   }
 
   /** Adopts the holds other replicas published and drops the adopted ones they let go. */
@@ -135,7 +133,6 @@ export class AuthorizerBackoff {
       if (own?.probing) continue; // its probe will settle it here
       this.holds.set(authorizerAppId, { failures: hold.failures, since: now, until: hold.until, lastFailure: hold.lastFailure, probing: false, adopted: true });
     }
-    this.options.metrics.authorizersHeldBack.set(this.holds.size);
   }
 
   close(): void {
@@ -149,8 +146,21 @@ export class AuthorizerBackoff {
     write(shared.holds).catch((error: Error) => this.options.logger.debug({ err: error.message }, 'sharing a held-back authorizer failed'));
   }
 
+  /** Authorizers with a hold, whether or not its back-off still runs: the next call of one whose back-off ended is its probe. */
   get heldBack(): number {
     return this.holds.size;
+  }
+
+  /**
+   * Authorizers held back now: a back-off still running, or its probe out. One whose back-off
+   * ended with no call since is not being held back from anything (nobody asks for it), so
+   * an operator's count drops when its merchants' traffic stops, though its next call is
+   * still a single probe.
+   */
+  heldBackNow(now = Date.now()): number {
+    let count = 0;
+    for (const hold of this.holds.values()) if (hold.probing || now < hold.until) count += 1;
+    return count;
   }
 
   private delayMs(failures: number): number {

@@ -78,7 +78,8 @@ describe('cloudenv_field_errors_total with AUTHORIZATION=subgraph', () => {
 describe('wechat_authorizers_active', () => {
   let stack: SubgraphStack;
   beforeAll(async () => {
-    stack = await startSubgraphStack();
+    // A back-off longer than the file: the busy authorizer is still held back when it is read.
+    stack = await startSubgraphStack({ env: { WECHAT_AUTHORIZER_BACKOFF_BASE_MS: '60000' } });
   });
   afterAll(async () => {
     await stack?.stop();

@@ -13,7 +13,8 @@ let stack: SubgraphStack;
 let metrics: string;
 
 beforeAll(async () => {
-  stack = await startSubgraphStack({ env: { CLOUDENV_CACHE_TTL_MS: '5000' } });
+  // A back-off longer than the file, so the busy authorizer is still held back when /metrics is read.
+  stack = await startSubgraphStack({ env: { CLOUDENV_CACHE_TTL_MS: '5000', WECHAT_AUTHORIZER_BACKOFF_BASE_MS: '60000' } });
   const named = ENTITIES_QUERY.replace('query Entities', 'query MerchantPage');
   // Demo merchants: a shared authorizer, a busy one, an expired one, an unknown one.
   await Promise.all([1, 2, 3].map(() => postGraphQL(stack.subgraph.url, named, { representations: merchantRepresentations('m_1001', 'm_1002', 'm_2003', 'm_2001', 'm_3001') })));
