@@ -12,7 +12,7 @@ import { CallerVerifier } from './auth/caller-verifier.js';
 import { openAccessWarning } from './auth/open-access-warning.js';
 import { AuthorizerRegistry } from './authorizers/authorizer-registry.js';
 import { type SeedReport, logSeedReport, seedRegistry } from './authorizers/seed-registry.js';
-import { type Config, type DurabilityCheck, type RedisTopology, passwordsOf } from './config/index.js';
+import type { Config } from './config/index.js';
 import { MemoryAnswers } from './loaders/memory-answers.js';
 import { keptLifeMs } from './loaders/answer-windows.js';
 import { SharedEnvInfo } from './loaders/shared-env-info.js';
@@ -27,9 +27,9 @@ import { createEventsListener } from './server/events-listener.js';
 import { closeGracefully } from './server/http-listener.js';
 import { type ReplicaPhase, dependencyChecksOf } from './server/readiness.js';
 import { DependencyChecks } from './observability/dependency-checks.js';
-import { type DemoSimulator, type StartPlan, planStart } from './start-up.js';
+import { type DemoSimulator, type StartPlan, planStart, secretValuesOf } from './start-up.js';
 import type { KeyValueStore } from './store/key-value-store.js';
-import { MemoryStore } from './store/memory-store.js';
+import { openStore } from './store/open-store.js';
 import { StoreKeys } from './store/store-keys.js';
 import { StoreMarker } from './store/store-marker.js';
 import { connectPlatformTokens } from './tokens/connect-platform-tokens.js';
@@ -54,22 +54,6 @@ export interface RunningSubgraph {
   close(): Promise<void>;
 }
 
-/**
- * The Redis store, its settings checked (REDIS_DURABILITY_CHECK) before anything is written to
- * it. The Redis client is loaded only when there is a Redis to talk to.
- */
-async function connectRedisStore(topology: RedisTopology, durabilityCheck: DurabilityCheck, logger: Logger): Promise<KeyValueStore> {
-  const [{ RedisStore }, { checkDurability }] = await Promise.all([import('./store/redis-store.js'), import('./store/durability-check.js')]);
-  const store = await RedisStore.connect({ topology, logger });
-  try {
-    await checkDurability({ mode: durabilityCheck, masters: store.masters(), where: store.where, logger });
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
-  return store;
-}
-
 /** `plan` defaults to checking `config` now (tests and tools); `npm start` checks first, then passes it. */
 export async function startSubgraph(config: Config, logger: Logger, plan?: StartPlan): Promise<RunningSubgraph> {
   const resolved = plan ?? (await planStart(config));
@@ -88,7 +72,7 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
 
   let store: KeyValueStore;
   try {
-    store = config.store.redis ? await connectRedisStore(config.store.redis, config.store.durabilityCheck, logger) : new MemoryStore();
+    store = await openStore(config.store, logger);
   } catch (error) {
     await simulator?.stop();
     throw error;
@@ -227,22 +211,4 @@ export async function startSubgraph(config: Config, logger: Logger, plan?: Start
   }
   phase = 'ready';
   return { url, eventsUrl, simulatorUrl: simulator ? baseUrl : undefined, close };
-}
-
-/**
- * The secrets this process holds by value, from its configuration (or the demo's): scrubbed
- * from anything logged, wherever they appear. Tokens that come and go (tickets, minted and
- * refresh tokens, authorization codes) are scrubbed by name instead.
- */
-function secretValuesOf(config: Config, plan: StartPlan): Array<string | undefined> {
-  return [
-    plan.component?.appSecret,
-    plan.verifyTicket,
-    plan.componentEvents?.messageToken,
-    plan.componentEvents?.encodingAesKey,
-    config.routerSecret,
-    config.tokens.platform?.http?.secret,
-    ...passwordsOf(config.store.redis),
-    ...passwordsOf(config.tokens.platform?.redis?.topology),
-  ];
 }

@@ -7,7 +7,7 @@
  * production process never loads it). main.ts and the boot tests run the same check.
  */
 import { AuthorizersFileError, type AuthorizersFileEntry, readAuthorizersFile } from './authorizers/authorizers-file.js';
-import { type Config, ConfigError, type Environment, loadConfig } from './config/index.js';
+import { type Config, ConfigError, type Environment, loadConfig, passwordsOf } from './config/index.js';
 
 /** What start-up has checked, and what to start in demo mode. */
 export interface StartPlan {
@@ -99,4 +99,22 @@ export async function checkStartup(env?: Environment): Promise<{ config: Config;
     throw new StartupError(problems);
   }
   return { config, plan: await planStart(config) };
+}
+
+/**
+ * The secrets this process holds by value, from its configuration (or the demo's): scrubbed
+ * from anything logged, wherever they appear. Tokens that come and go (tickets, minted and
+ * refresh tokens, authorization codes) are scrubbed by name instead.
+ */
+export function secretValuesOf(config: Config, plan: StartPlan): Array<string | undefined> {
+  return [
+    plan.component?.appSecret,
+    plan.verifyTicket,
+    plan.componentEvents?.messageToken,
+    plan.componentEvents?.encodingAesKey,
+    config.routerSecret,
+    config.tokens.platform?.http?.secret,
+    ...passwordsOf(config.store.redis),
+    ...passwordsOf(config.tokens.platform?.redis?.topology),
+  ];
 }

@@ -24,7 +24,7 @@ export { ConfigError, type DeclaredAuthorizersFile } from './config-error.js';
 export { DEFAULT_AUTH_SCOPE } from './authorization.js';
 export type { PlatformTokensConfig } from './platform.js';
 export { type RedisAddress, type RedisTopology, passwordsOf } from './redis-topology.js';
-export { STORE_REDIS_CHOICES, type DurabilityCheck } from './store.js';
+export { STORE_REDIS_CHOICES, type DurabilityCheck, type StoreConfig } from './store.js';
 export type { RecoveryTimings, TokenTimings } from './tokens.js';
 export type { WechatConfig } from './wechat.js';
 export type { Environment } from './variables.js';
