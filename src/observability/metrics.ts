@@ -3,6 +3,7 @@
  * tests and replicas in one process never mix counts. Labels carry endpoints, errcodes,
  * outcomes and operation names only: never a token, secret or merchant id.
  */
+import { ERROR_CODES, lastGoodOnFailure } from '../errors/error-codes.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -161,8 +162,25 @@ export class Metrics {
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
+    this.startAtZero();
     // An unlabelled gauge starts with a 0 sample, which would read as a ticket just arrived; no sample until one is known.
     this.componentTicketAge.remove();
+  }
+
+  /**
+   * Every label set known ahead starts at 0, so a counter's first increase is one that
+   * rate() and increase() can see (a series born at 1 shows no rise) and a dashboard shows
+   * a line at 0 rather than no data.
+   */
+  private startAtZero(): void {
+    for (const outcome of ['data', 'stale', 'error']) this.fields.inc({ outcome }, 0);
+    for (const code of ERROR_CODES) {
+      this.fieldErrors.inc({ code }, 0);
+      if (lastGoodOnFailure(code) === 'serve') this.staleAnswers.inc({ reason: code }, 0);
+    }
+    this.staleAnswers.inc({ reason: 'revalidating' }, 0);
+    for (const kind of ['component', 'authorizer']) for (const outcome of ['minted', 'failed']) this.tokenRefreshes.inc({ kind, outcome }, 0);
+    for (const record of ['refresh_token', 'ticket', 'registry']) for (const outcome of ['recovered', 'failed']) this.tokenRecoveries.inc({ record, outcome }, 0);
   }
 
   /** Who answers wechat_authorizers_active when it is scraped (the upstream guard). */
