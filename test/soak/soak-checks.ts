@@ -36,7 +36,9 @@ export function describeSoak(title: string, options: SoakOptions, timeoutMs: num
       const { fields, withData } = report.cloudEnvironments.authorized;
       expect(fields).toBeGreaterThan(options.operations);
       expect(withData / fields).toBeGreaterThanOrEqual(0.995);
-      expect(report.cloudEnvironments.stale).toBeGreaterThan(0);
+      // At full size faults surely outlast their retries after an answer was kept; a short
+      // run may heal every one by a retry, or meet one before anything was kept.
+      if (options.operations >= 1_000) expect(report.cloudEnvironments.stale).toBeGreaterThan(0);
     });
 
     it('calls the token endpoints no more than single-flight needs', () => {
